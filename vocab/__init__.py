@@ -1,0 +1,1 @@
+"""Namespaces and the controlled-vocabulary subsets the node needs offline."""
