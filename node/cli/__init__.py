@@ -1,0 +1,77 @@
+"""The `ehds-node` command: one argparse tree, one error wrapper.
+
+Each command lives in its own module exposing `register(subparsers)`; the parser it adds sets
+`handler=run`, where `run(args) -> int` returns the exit code. A NodeError becomes one line on
+stderr and its exit code; nothing else escapes as a traceback except real bugs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from node import __version__
+from node.errors import NodeError
+
+COMMAND_MODULES = ("serve", "records", "validate", "score", "harvest")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ehds-node",
+        description="Federated HealthDCAT-AP metadata node for the European Health Data Space.",
+    )
+    parser.add_argument("--version", action="version", version=f"ehds-node {__version__}")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = _command_module(name)
+        if module is not None:
+            module.register(subparsers)
+    return parser
+
+
+def _command_module(name: str):
+    import importlib
+
+    try:
+        return importlib.import_module(f"node.cli.{name}")
+    except ModuleNotFoundError as err:
+        if err.name == f"node.cli.{name}":
+            return None  # command not built yet in this checkout
+        raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help(sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    try:
+        return int(args.handler(args) or 0)
+    except NodeError as err:
+        print(f"ehds-node: error: {err.message}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("ehds-node: interrupted", file=sys.stderr)
+        return 130
+
+
+def common_node_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by the commands that open the node's store."""
+    parser.add_argument("--config", help="TOML config file (default: $EHDS_NODE_CONFIG)")
+    parser.add_argument("--data", dest="data_dir", help="data directory of the embedded store (default: ./data)")
+    parser.add_argument("--base-url", dest="base_url", help="public base URL for IRIs (default: $EHDS_NODE_BASE_URL)")
+
+
+def settings_from_args(args: argparse.Namespace, **extra):
+    from node.config import load_settings
+
+    return load_settings(
+        getattr(args, "config", None),
+        data_dir=getattr(args, "data_dir", None),
+        base_url=getattr(args, "base_url", None),
+        **extra,
+    )
