@@ -61,6 +61,7 @@ class Settings:
     port: int = 8080
     api_token: str | None = None           # no token → the write API is disabled, never open
     load_bundled_catalogue: bool = True
+    validation_profile: str = "healthdcat-ap"  # checked on every write (PUT, load, harvest)
     page_size: int = 20
     max_page_size: int = 500
     max_body_bytes: int = 10_000_000

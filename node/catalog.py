@@ -1,0 +1,146 @@
+"""Catalogue pages: the dcat:Catalog with one page of its datasets and a Hydra view.
+
+A page is built from the ordered index (no SPARQL ORDER BY over the store) and the named graphs
+of the records on it, read straight from the store and written by Oxigraph's serialisers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+
+from node.catalog_index import FACETS, CatalogIndex, Entry, Selection
+from node.datasets import publishable
+from node.errors import NotFound, ParseError
+from node.records import Naming, check_record_id
+from vocab.namespaces import HYDRA, RDF, XSD
+
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+_INTEGER = ox.NamedNode(str(XSD.integer))
+
+
+def _h(term: str) -> ox.NamedNode:
+    return ox.NamedNode(str(HYDRA[term]))
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    page: int = 1
+    per_page: int = 20
+    selection: Selection = field(default_factory=Selection)
+
+    def query_params(self, page: int) -> dict[str, str]:
+        """The canonical query string of a page of this same listing (filters preserved)."""
+        params = {}
+        if self.selection.q:
+            params["q"] = self.selection.q
+        for name, value in self.selection.facets:
+            params[name] = value
+        if self.selection.modified_since:
+            params["modified_since"] = self.selection.modified_since
+        params["page"] = str(page)
+        params["per_page"] = str(self.per_page)
+        return params
+
+
+@dataclass(frozen=True)
+class CatalogPage:
+    request: PageRequest
+    entries: list[Entry]
+    total: int
+    last_page: int
+    selected_graphs: frozenset[str]
+
+    def url(self, naming: Naming, page: int) -> str:
+        return naming.catalog + "?" + urlencode(self.request.query_params(page))
+
+
+def parse_page_request(args, default_per_page: int, max_per_page: int) -> PageRequest:
+    """Read ?page, ?per_page (clamped), ?q, ?modified_since and facet filters; 400 when malformed."""
+    page = _positive_int(args.get("page", "1"), "page")
+    per_page = min(max(_positive_int(args.get("per_page", str(default_per_page)), "per_page"), 1), max_per_page)
+    since = args.get("modified_since", "").strip()
+    if since:
+        since = _iso_datetime(since)
+    facets = tuple((name, args[name].strip()) for name in FACETS if args.get(name, "").strip())
+    return PageRequest(page, per_page, Selection(args.get("q", "").strip()[:200], since, facets))
+
+
+def _positive_int(raw: str, name: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ParseError(f"?{name} must be a whole number, got '{raw}'") from None
+    if value < 1:
+        raise ParseError(f"?{name} must be 1 or more, got {value}")
+    return value
+
+
+def _iso_datetime(raw: str) -> str:
+    """Normalise an ISO 8601 date or date-time to the form the index stores (UTC, 'Z')."""
+    from datetime import datetime, timezone
+
+    try:
+        parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise ParseError(f"?modified_since must be an ISO 8601 date or date-time, got '{raw}'") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def select_page(index: CatalogIndex, request: PageRequest) -> CatalogPage:
+    selected = index.select(request.selection)
+    total = len(selected)
+    last_page = max(1, math.ceil(total / request.per_page))
+    if request.page > last_page:
+        raise NotFound(f"page {request.page} is past the end: the listing has {last_page} page(s) of "
+                       f"{request.per_page} ({total} datasets)")
+    start = (request.page - 1) * request.per_page
+    graphs = frozenset(e.graph for e in selected) if request.selection != Selection() else frozenset()
+    return CatalogPage(request, selected[start:start + request.per_page], total, last_page, graphs)
+
+
+def page_triples(store, naming: Naming, page: CatalogPage) -> list[ox.Triple]:
+    triples = list(publishable(store.graph_triples(naming.catalog_graph)))
+    for entry in page.entries:
+        triples.extend(publishable(store.graph_triples(entry.graph)))
+    triples.extend(_hydra_triples(naming, page))
+    return triples
+
+
+def _hydra_triples(naming: Naming, page: CatalogPage) -> list[ox.Triple]:
+    catalog = ox.NamedNode(naming.catalog)
+    view = ox.NamedNode(page.url(naming, page.request.page))
+    total = ox.Literal(str(page.total), datatype=_INTEGER)
+    triples = [
+        ox.Triple(catalog, _RDF_TYPE, _h("Collection")),
+        ox.Triple(catalog, _h("totalItems"), total),
+        ox.Triple(catalog, _h("view"), view),
+        ox.Triple(view, _RDF_TYPE, _h("PartialCollectionView")),
+        ox.Triple(view, _RDF_TYPE, _h("PagedCollection")),
+        ox.Triple(view, _h("totalItems"), total),
+        ox.Triple(view, _h("itemsPerPage"), ox.Literal(str(page.request.per_page), datatype=_INTEGER)),
+    ]
+    links = {"first": 1, "last": page.last_page}
+    if page.request.page > 1:
+        links["previous"] = page.request.page - 1
+    if page.request.page < page.last_page:
+        links["next"] = page.request.page + 1
+    legacy = {"first": "firstPage", "last": "lastPage", "previous": "previousPage", "next": "nextPage"}
+    for relation, number in links.items():
+        target = ox.NamedNode(page.url(naming, number))
+        triples.append(ox.Triple(view, _h(relation), target))
+        triples.append(ox.Triple(view, _h(legacy[relation]), target))
+    return triples
+
+
+def dataset_triples(store, naming: Naming, record_id: str) -> list[ox.Triple]:
+    check_record_id(record_id)
+    triples = store.graph_triples(naming.local_graph(record_id))
+    if not triples:
+        raise NotFound(f"no dataset '{record_id}' in this catalogue")
+    return list(publishable(triples))

@@ -1,0 +1,140 @@
+"""The catalogue's own index: sort order, keyword tokens and facets, kept in the store.
+
+Every record graph carries a few `ehds:` triples on its catalogue record (sort key, modified,
+search tokens). They are written in the same transaction as the record, so the index is never
+out of step with the data, and partners can use `ehds:token` in SPARQL for fast keyword search.
+They are stripped from everything we publish (node.datasets.publishable).
+
+Pages need the records in a stable order: the ordered list of entries is rebuilt from the store
+(one index scan, no SPARQL ORDER BY) only when the store's write generation changes.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from vocab.namespaces import DCAT, DCTERMS, EHDS, HEALTHDCATAP, XSD
+
+SORT_KEY = ox.NamedNode(str(EHDS.sortKey))
+MODIFIED = ox.NamedNode(str(EHDS.modified))
+TOKEN = ox.NamedNode(str(EHDS.token))
+INDEXED_DATASET = ox.NamedNode(str(EHDS.dataset))
+_DATETIME = ox.NamedNode(str(XSD.dateTime))
+
+# facet name → the dataset property it counts
+FACETS: dict[str, ox.NamedNode] = {
+    "theme": ox.NamedNode(str(DCAT.theme)),
+    "publisher": ox.NamedNode(str(DCTERMS.publisher)),
+    "access_rights": ox.NamedNode(str(DCTERMS.accessRights)),
+    "health_category": ox.NamedNode(str(HEALTHDCATAP.healthCategory)),
+}
+_TEXT_PROPERTIES = {str(DCTERMS.title), str(DCTERMS.description), str(DCAT.keyword), str(DCTERMS.identifier)}
+_WORD = re.compile(r"[0-9a-z]+")
+MAX_TOKENS = 2000
+
+
+def tokens(text: str) -> set[str]:
+    """Lower-case, accent-free words of two letters or more ("Épidémies" → "epidemies")."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return {w for w in _WORD.findall(folded) if len(w) >= 2}
+
+
+def index_triples(record: ox.NamedNode, dataset, dataset_triples: Iterable[ox.Triple],
+                  sort_key: str, modified: str) -> list[ox.Triple]:
+    words: set[str] = set()
+    for t in dataset_triples:
+        if t.subject == dataset and t.predicate.value in _TEXT_PROPERTIES and isinstance(t.object, ox.Literal):
+            words |= tokens(t.object.value)
+    out = [
+        ox.Triple(record, SORT_KEY, ox.Literal(sort_key)),
+        ox.Triple(record, MODIFIED, ox.Literal(modified, datatype=_DATETIME)),
+        ox.Triple(record, INDEXED_DATASET, dataset),
+    ]
+    out += [ox.Triple(record, TOKEN, ox.Literal(w)) for w in sorted(words)[:MAX_TOKENS]]
+    return out
+
+
+@dataclass(frozen=True)
+class Entry:
+    sort_key: str
+    graph: str
+    dataset: str
+    modified: str
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a catalogue request asks for; empty fields do not filter."""
+
+    q: str = ""
+    modified_since: str = ""
+    facets: tuple[tuple[str, str], ...] = ()
+
+
+class CatalogIndex:
+    """Ordered entries and filters over the store's index triples; safe to share between threads."""
+
+    def __init__(self, store):
+        self.store = store
+        self._lock = threading.Lock()
+        self._generation = -1
+        self._entries: list[Entry] = []
+
+    def entries(self) -> list[Entry]:
+        with self._lock:
+            if self._generation != self.store.generation:
+                generation = self.store.generation
+                self._entries = self._scan()
+                self._generation = generation
+            return self._entries
+
+    def _scan(self) -> list[Entry]:
+        modified, datasets = {}, {}
+        for q in self.store.quads(None, MODIFIED, None, None):
+            modified[q.graph_name.value] = q.object.value
+        for q in self.store.quads(None, INDEXED_DATASET, None, None):
+            datasets[q.graph_name.value] = q.object.value
+        entries = [
+            Entry(q.object.value, q.graph_name.value, datasets.get(q.graph_name.value, ""),
+                  modified.get(q.graph_name.value, ""))
+            for q in self.store.quads(None, SORT_KEY, None, None)
+        ]
+        entries.sort(key=lambda e: (e.sort_key, e.graph))
+        return entries
+
+    def select(self, selection: Selection) -> list[Entry]:
+        entries = self.entries()
+        allowed = self._graphs_matching(selection)
+        if allowed is not None:
+            entries = [e for e in entries if e.graph in allowed]
+        if selection.modified_since:
+            entries = [e for e in entries if e.modified >= selection.modified_since]
+        return entries
+
+    def _graphs_matching(self, selection: Selection) -> set[str] | None:
+        allowed: set[str] | None = None
+        for word in sorted(tokens(selection.q)):
+            allowed = _intersect(allowed, {q.graph_name.value for q in self.store.quads(None, TOKEN, ox.Literal(word), None)})
+        for name, value in selection.facets:
+            matches = {q.graph_name.value for q in self.store.quads(None, FACETS[name], ox.NamedNode(value), None)}
+            allowed = _intersect(allowed, matches)
+        return allowed
+
+    def facet_counts(self, graphs: set[str], name: str, limit: int = 20) -> list[tuple[str, int]]:
+        counts = Counter(
+            q.object.value for q in self.store.quads(None, FACETS[name], None, None)
+            if q.graph_name.value in graphs and isinstance(q.object, ox.NamedNode)
+        )
+        return counts.most_common(limit)
+
+
+def _intersect(current: set[str] | None, new: set[str]) -> set[str]:
+    return new if current is None else current & new

@@ -1,0 +1,41 @@
+"""`ehds-node serve`: run the node (waitress, threaded) on the embedded store."""
+
+from __future__ import annotations
+
+import logging
+
+from node.cli import common_node_options, settings_from_args
+
+log = logging.getLogger("ehds.serve")
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("serve", help="serve the catalogue, SPARQL endpoint and API over HTTP")
+    common_node_options(parser)
+    parser.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (default 8080)")
+    parser.add_argument("--empty", action="store_true", help="do not load the bundled HDH catalogue into a new store")
+    parser.add_argument("--threads", type=int, help="worker threads (default 8)")
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    import waitress
+
+    from node.context import open_node
+    from node.web.app import create_app
+
+    extra = {"host": args.host, "port": args.port, "threads": args.threads}
+    if args.empty:
+        extra["load_bundled_catalogue"] = False
+    settings = settings_from_args(args, **extra)
+    context = open_node(settings)
+    app = create_app(context=context)
+    log.info("ehds-node serving %s on http://%s:%d/ (data: %s)", settings.base_url, settings.host, settings.port,
+             settings.data_dir)
+    try:
+        waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="ehds-node",
+                       _quiet=True)
+    finally:
+        context.close()
+    return 0

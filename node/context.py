@@ -1,0 +1,117 @@
+"""The running node: settings, store, naming, index and validator, built once and passed down.
+
+No module-level singletons: the web app and every CLI command build a NodeContext with
+`open_node(settings)` and close it when done.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib.resources import files
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from node import rdfio
+from node.catalog_index import CatalogIndex
+from node.config import Settings
+from node.datasets import split_records
+from node.errors import InvalidRecord, ValidationFailed
+from node.records import Naming, PublishResult, publish
+from node.store.base import GraphChange
+from node.store.oxigraph import OxigraphStore
+from vocab.namespaces import DCAT, RDF
+
+log = logging.getLogger("ehds.node")
+BUNDLED_CATALOGUE = "hdh-catalogue.ttl"
+_CATALOG_LINKS = {str(DCAT.dataset), str(DCAT.record), str(DCAT.catalog)}
+
+
+@dataclass
+class NodeContext:
+    settings: Settings
+    store: object
+    naming: Naming = field(init=False)
+    index: CatalogIndex = field(init=False)
+
+    def __post_init__(self):
+        self.naming = Naming(self.settings.base_url)
+        self.index = CatalogIndex(self.store)
+
+    @cached_property
+    def validator(self):
+        from node.validation import Validator
+
+        return Validator.for_profile(self.settings.validation_profile)
+
+    def validate(self, triples):
+        return self.validator.validate(triples)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_node(settings: Settings, *, in_memory: bool = False) -> NodeContext:
+    """Open the node's store; a new store gets the bundled HDH catalogue unless disabled."""
+    store = OxigraphStore(None if in_memory else Path(settings.data_dir) / "store")
+    ctx = NodeContext(settings, store)
+    if settings.load_bundled_catalogue and not store.has_graph(ctx.naming.catalog_graph):
+        results = load_bundled_catalogue(ctx)
+        log.info("loaded the bundled HDH catalogue: %d datasets", len(results))
+    return ctx
+
+
+def load_bundled_catalogue(ctx: NodeContext) -> list[PublishResult]:
+    data = files("node.data").joinpath(BUNDLED_CATALOGUE).read_bytes()
+    triples = rdfio.parse_triples(data, "text/turtle", filename=BUNDLED_CATALOGUE, base_iri=ctx.settings.base_url)
+    set_catalog_description(ctx, triples)
+    return load_records(ctx, triples, source=BUNDLED_CATALOGUE)
+
+
+def set_catalog_description(ctx: NodeContext, triples: list[ox.Triple]) -> None:
+    """Keep the dcat:Catalog's own description (not its dataset links: records carry those)."""
+    catalog = ox.NamedNode(ctx.naming.catalog)
+    description = [t for t in _reachable_from(triples, catalog) if t.predicate.value not in _CATALOG_LINKS]
+    if not description:
+        raise InvalidRecord(f"no description of the catalogue <{catalog.value}> found")
+    ctx.store.apply([GraphChange(ctx.naming.catalog_graph, tuple(description))])
+
+
+def _reachable_from(triples: list[ox.Triple], start) -> list[ox.Triple]:
+    typed = [ox.Triple(start, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(DCAT.Dataset)))]
+    for subject, record in split_records(typed + [t for t in triples if t.predicate.value not in _CATALOG_LINKS]):
+        if subject == start:
+            return [t for t in record if t not in typed]
+    return []
+
+
+def load_records(ctx: NodeContext, triples: list[ox.Triple], *, source: str) -> list[PublishResult]:
+    """Publish every dataset of a document; all are validated before any is written."""
+    records = []
+    for dataset, record_triples in split_records(triples):
+        if not isinstance(dataset, ox.NamedNode):
+            raise InvalidRecord(f"{source}: a dataset without an IRI cannot be loaded; give it an IRI")
+        record_id = ctx.naming.record_id_for(dataset.value) or _foreign_record_id(dataset.value)
+        records.append((record_id, dataset.value, record_triples))
+    if not records:
+        raise InvalidRecord(f"{source}: no dcat:Dataset found")
+    reports = {record_id: ctx.validate(record_triples) for record_id, _, record_triples in records}
+    failures = [(record_id, report) for record_id, report in reports.items() if not report.conforms]
+    if failures:
+        names = ", ".join(record_id for record_id, _ in failures)
+        raise ValidationFailed(f"{source}: {len(failures)} record(s) do not conform ({names}); nothing was written",
+                               failures[0][1], detail={"records": names})
+    return [publish(ctx.store, ctx.naming, rid, rt, lambda _t, report=reports[rid]: report, dataset_iri=iri)
+            for rid, iri, rt in records]
+
+
+def _foreign_record_id(dataset_iri: str) -> str:
+    """A stable, readable id for a dataset whose IRI is not under our base URL."""
+    import hashlib
+    import re
+
+    tail = re.sub(r"[^A-Za-z0-9._-]+", "-", dataset_iri.rstrip("/#").rsplit("/", 1)[-1]).strip("-._")[:60]
+    digest = hashlib.sha1(dataset_iri.encode()).hexdigest()[:10]
+    return f"{tail or 'dataset'}-{digest}"

@@ -1,0 +1,171 @@
+"""Local records: the only code that writes the node's own dataset records.
+
+A record is one named graph `<base>graph/local/<id>` holding the dataset, everything reachable
+from it, its dcat:CatalogRecord (`<base>datasets/<id>#record`, issued/modified kept by the node),
+the catalogue's `dcat:dataset`/`dcat:record` links, and the index terms of node.catalog_index.
+Publishing parses nothing and serves nothing: it checks, validates, then swaps one graph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+import pyoxigraph as ox
+
+from node.catalog_index import index_triples
+from node.datasets import dataset_subjects, split_records
+from node.errors import InvalidRecord, NotFound, ValidationFailed
+from node.store.base import GraphChange
+from vocab.namespaces import DCAT, DCTERMS, FOAF, RDF, XSD
+
+RECORD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+_DATETIME = ox.NamedNode(str(XSD.dateTime))
+
+Validate = Callable[[list[ox.Triple]], object]  # returns a report with .conforms / .violations
+
+
+@dataclass(frozen=True)
+class Naming:
+    """Where the node's own resources live under the public base URL."""
+
+    base_url: str
+
+    @property
+    def catalog(self) -> str:
+        return self.base_url + "catalog"
+
+    @property
+    def catalog_graph(self) -> str:
+        return self.base_url + "graph/catalog"
+
+    def dataset(self, record_id: str) -> str:
+        return f"{self.base_url}datasets/{record_id}"
+
+    def record(self, record_id: str) -> str:
+        return f"{self.base_url}datasets/{record_id}#record"
+
+    def local_graph(self, record_id: str) -> str:
+        return f"{self.base_url}graph/local/{record_id}"
+
+    def record_id_for(self, dataset_iri: str) -> str | None:
+        prefix = self.base_url + "datasets/"
+        if dataset_iri.startswith(prefix):
+            candidate = dataset_iri[len(prefix):]
+            if RECORD_ID.fullmatch(candidate):
+                return candidate
+        return None
+
+
+def check_record_id(record_id: str) -> str:
+    if not RECORD_ID.fullmatch(record_id):
+        raise NotFound(f"'{record_id}' is not a record id (letters, digits, '.', '_', '-'; at most 128)")
+    return record_id
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    record_id: str
+    dataset_iri: str
+    created: bool
+    report: object
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def publish(store, naming: Naming, record_id: str, triples: list[ox.Triple], validate: Validate,
+            *, dataset_iri: str | None = None, now: str | None = None) -> PublishResult:
+    """Validate and store one record, replacing any previous version atomically.
+
+    The dataset IRI defaults to `<base>datasets/<id>`; records loaded from files may keep a
+    dataset IRI of their own (their page is still /datasets/<id>)."""
+    check_record_id(record_id)
+    dataset_iri = dataset_iri or naming.dataset(record_id)
+    triples = _single_dataset(triples, dataset_iri)
+    report = validate(triples)
+    if not report.conforms:
+        count = len(report.violations)
+        raise ValidationFailed(f"record '{record_id}' does not conform: {count} violation(s)", report)
+    graph = naming.local_graph(record_id)
+    issued = _previous_issued(store, graph)
+    now = now or now_iso()
+    record_triples = triples + _record_triples(naming, record_id, dataset_iri, issued or now, now, triples)
+    store.apply([GraphChange(graph, tuple(record_triples))])
+    return PublishResult(record_id, dataset_iri, issued is None, report)
+
+
+def _single_dataset(triples: list[ox.Triple], dataset_iri: str) -> list[ox.Triple]:
+    datasets = dataset_subjects(triples)
+    if len(datasets) != 1:
+        found = ", ".join(str(d) for d in datasets) or "none"
+        raise InvalidRecord(f"a record describes exactly one dcat:Dataset; found {len(datasets)} ({found})")
+    (dataset,) = datasets
+    if isinstance(dataset, ox.BlankNode):
+        return [_rename(t, dataset, ox.NamedNode(dataset_iri)) for t in triples]
+    if dataset.value != dataset_iri:
+        raise InvalidRecord(
+            f"the dataset in the body is <{dataset.value}> but this record's dataset IRI is <{dataset_iri}>; "
+            "use that IRI (or <> relative to the request URL)"
+        )
+    return _reachable_only(triples, dataset)
+
+
+def _reachable_only(triples: list[ox.Triple], dataset) -> list[ox.Triple]:
+    for subject, record_triples in split_records(triples):
+        if subject == dataset:
+            return record_triples
+    return triples
+
+
+def _rename(triple: ox.Triple, old, new) -> ox.Triple:
+    subject = new if triple.subject == old else triple.subject
+    obj = new if triple.object == old else triple.object
+    return ox.Triple(subject, triple.predicate, obj)
+
+
+def _previous_issued(store, graph: str) -> str | None:
+    for quad in store.quads(None, ox.NamedNode(str(DCTERMS.issued)), None, ox.NamedNode(graph)):
+        if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.endswith("#record"):
+            return quad.object.value
+    return None
+
+
+def _record_triples(naming: Naming, record_id: str, dataset_iri: str, issued: str, modified: str,
+                    dataset_triples: list[ox.Triple]) -> list[ox.Triple]:
+    """Catalogue record, catalogue links and index terms; records sort by first publication."""
+    record = ox.NamedNode(naming.record(record_id))
+    dataset = ox.NamedNode(dataset_iri)
+    catalog = ox.NamedNode(naming.catalog)
+    sort_key = f"{issued}|{record_id}"
+    return (catalog_record_triples(catalog, record, dataset, issued, modified)
+            + index_triples(record, dataset, dataset_triples, sort_key, modified))
+
+
+def catalog_record_triples(catalog: ox.NamedNode, record: ox.NamedNode, dataset, issued: str,
+                           modified: str) -> list[ox.Triple]:
+    """The dcat:CatalogRecord of a dataset and the catalogue's links to both (local or harvested)."""
+    def term(iri):
+        return ox.NamedNode(str(iri))
+
+    return [
+        ox.Triple(catalog, term(DCAT.dataset), dataset),
+        ox.Triple(catalog, term(DCAT.record), record),
+        ox.Triple(record, _RDF_TYPE, term(DCAT.CatalogRecord)),
+        ox.Triple(record, term(FOAF.primaryTopic), dataset),
+        ox.Triple(record, term(DCTERMS.issued), ox.Literal(issued, datatype=_DATETIME)),
+        ox.Triple(record, term(DCTERMS.modified), ox.Literal(modified, datatype=_DATETIME)),
+    ]
+
+
+def delete(store, naming: Naming, record_id: str) -> None:
+    check_record_id(record_id)
+    graph = naming.local_graph(record_id)
+    if not store.has_graph(graph):
+        raise NotFound(f"no record '{record_id}'")
+    store.apply([GraphChange(graph, None)])
+

@@ -1,0 +1,63 @@
+"""The Store interface: named graphs of Oxigraph triples, plus SPARQL.
+
+One named graph per record (local or harvested). Replace, delete and "everything from source X"
+are graph operations; a SPARQL query over the union default graph sees the whole catalogue.
+Everything outside node/store/ goes through this interface, never through pyoxigraph's Store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Protocol
+
+import pyoxigraph as ox
+
+
+@dataclass(frozen=True)
+class GraphChange:
+    """Replace graph `name` with `triples` (None: delete the graph)."""
+
+    name: str
+    triples: tuple[ox.Triple, ...] | None
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A SPARQL result already serialised by the store."""
+
+    body: bytes
+    media_type: str
+    kind: str  # "solutions" | "boolean" | "graph"
+
+
+class Store(Protocol):
+    generation: int
+    """Increases with every write; caches derived from the store key on it."""
+
+    def apply(self, changes: Iterable[GraphChange]) -> None:
+        """Apply graph replacements and deletions atomically (all or nothing)."""
+
+    def graph_triples(self, name: str) -> list[ox.Triple]:
+        """The triples of one named graph (empty list when the graph does not exist)."""
+
+    def has_graph(self, name: str) -> bool: ...
+
+    def graph_names(self, prefix: str = "") -> Iterator[str]: ...
+
+    def quads(self, subject=None, predicate=None, obj=None, graph=None) -> Iterator[ox.Quad]:
+        """Quads matching a pattern (None = any), for index lookups."""
+
+    def select(self, sparql: str, *, timeout: float | None = None) -> list[dict[str, object]]:
+        """An internal SELECT: rows of variable → Oxigraph term."""
+
+    def query(self, sparql: str, media_type: str, *, union_default_graph: bool = True,
+              default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = (),
+              timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
+        """The public endpoint: run a query and serialise its result natively."""
+
+    def update(self, sparql_update: str) -> None:
+        """Run a SPARQL Update (admin only; never from the public endpoint)."""
+
+    def triple_count(self) -> int: ...
+
+    def close(self) -> None: ...

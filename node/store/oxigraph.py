@@ -1,0 +1,165 @@
+"""The embedded store: Oxigraph on disk (RocksDB), or in memory for tests.
+
+Queries are passed to Oxigraph as strings so they run in its native engine, and results are
+serialised by Oxigraph. Writes go through `apply`, one SPARQL Update per call, which Oxigraph
+runs as a single transaction: a record is never half-written.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+
+from node.errors import QueryError, StoreError
+from node.store.base import GraphChange, QueryResult
+
+_RESULT_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+_GRAPH_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+}
+
+
+class OxigraphStore:
+    """Store on pyoxigraph. `path=None` keeps everything in memory."""
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else None
+        try:
+            if self.path:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+            else:
+                self._store = ox.Store()
+        except OSError as err:
+            raise StoreError(_open_error_message(self.path, err)) from None
+        self._write_lock = threading.Lock()
+        self.generation = 0
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def apply(self, changes: Iterable[GraphChange]) -> None:
+        statements = []
+        for change in changes:
+            graph = f"<{_check_iri(change.name)}>"
+            statements.append(f"DROP SILENT GRAPH {graph}")
+            if change.triples:
+                body = ox.serialize(change.triples, format=ox.RdfFormat.N_TRIPLES).decode()
+                statements.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}}} }}")
+        if not statements:
+            return
+        with self._write_lock:
+            try:
+                self._store.update(" ;\n".join(statements))
+            except OSError as err:
+                raise StoreError(f"store write failed: {err}") from None
+            self.generation += 1
+
+    def update(self, sparql_update: str) -> None:
+        with self._write_lock:
+            try:
+                self._store.update(sparql_update)
+            except SyntaxError as err:
+                raise QueryError(f"SPARQL Update syntax error: {err}") from None
+            except OSError as err:
+                raise StoreError(f"store write failed: {err}") from None
+            self.generation += 1
+
+    def load_quads(self, data: bytes | Iterable[ox.Quad], *, graph: str | None = None,
+                   media_type: str = "application/n-triples") -> None:
+        """Bulk load (not transactional): for operators' Graph Store uploads and benchmarks."""
+        with self._write_lock:
+            if isinstance(data, bytes):
+                fmt = _GRAPH_FORMATS.get(media_type, ox.RdfFormat.N_TRIPLES)
+                target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+                self._store.bulk_load(data, format=fmt, to_graph=target)
+            else:
+                self._store.bulk_extend(data)
+            self.generation += 1
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def graph_triples(self, name: str) -> list[ox.Triple]:
+        return [q.triple for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(name))]
+
+    def has_graph(self, name: str) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(name))
+
+    def graph_names(self, prefix: str = "") -> Iterator[str]:
+        for graph in self._store.named_graphs():
+            if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix):
+                yield graph.value
+
+    def quads(self, subject=None, predicate=None, obj=None, graph=None) -> Iterator[ox.Quad]:
+        return self._store.quads_for_pattern(subject, predicate, obj, graph)
+
+    def select(self, sparql: str, *, timeout: float | None = None) -> list[dict[str, object]]:
+        try:
+            solutions = self._store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as err:
+            raise QueryError(f"internal query is invalid: {err}") from None
+        names = [v.value for v in solutions.variables]
+        return [{name: row[name] for name in names} for row in solutions]
+
+    def query(self, sparql: str, media_type: str, *, union_default_graph: bool = True,
+              default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = (),
+              timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
+        kwargs = {"use_default_graph_as_union": union_default_graph and not default_graphs}
+        if default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        try:
+            result = self._store.query(sparql, **kwargs)
+        except SyntaxError as err:
+            raise QueryError(f"SPARQL syntax error: {err}") from None
+        except OSError as err:
+            raise StoreError(f"store read failed: {err}") from None
+        return _serialize_result(result, media_type)
+
+    def triple_count(self) -> int:
+        return len(self._store)
+
+    def close(self) -> None:
+        try:
+            self._store.flush()
+        except (OSError, AttributeError):
+            pass
+        self._store = None
+
+
+def _serialize_result(result, media_type: str) -> QueryResult:
+    if isinstance(result, ox.QueryTriples):
+        fmt = _GRAPH_FORMATS.get(media_type)
+        if fmt is None:
+            raise QueryError(f"a graph result cannot be written as {media_type}")
+        return QueryResult(ox.serialize(result, format=fmt), media_type, "graph")
+    fmt = _RESULT_FORMATS.get(media_type)
+    if fmt is None:
+        raise QueryError(f"a SELECT/ASK result cannot be written as {media_type}")
+    kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
+    return QueryResult(result.serialize(format=fmt), media_type, kind)
+
+
+def _check_iri(name: str) -> str:
+    if any(c in name for c in "<>\"{}|^`\\ \n\t"):
+        raise StoreError(f"invalid graph name {name!r}")
+    return name
+
+
+def _open_error_message(path: Path | None, err: OSError) -> str:
+    text = str(err)
+    if "lock" in text.lower():
+        return (f"the store in {path} is in use by another ehds-node process (RocksDB lock); "
+                "stop it, or send the work to the running server")
+    return f"cannot open the store in {path}: {text}"

@@ -1,0 +1,72 @@
+"""Linked-data views of the catalogue and its datasets, negotiated by Accept or suffix.
+
+RDF when no Accept is sent (harvesters), HTML for browsers, 406 for what we cannot produce.
+`/catalog.ttl`, `/datasets/<id>.jsonld` … pick a syntax explicitly.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, request
+
+from node import rdfio
+from node.catalog import dataset_triples, page_triples, parse_page_request, select_page
+from node.errors import NotFound
+from node.web import html
+from node.web.app import node_context
+
+blueprint = Blueprint("catalog", __name__)
+HTML = "text/html"
+OFFERED = (*rdfio.RDF_MEDIA_TYPES, HTML)
+
+
+def _media_type(suffix: str | None) -> str:
+    if suffix:
+        syntax = rdfio.syntax_for_suffix(suffix)
+        if syntax is None:
+            raise NotFound(f"unknown format suffix '.{suffix}'; use .ttl, .jsonld, .rdf or .nt")
+        return syntax.media_type
+    return rdfio.negotiate_or_406(request.headers.get("Accept"), OFFERED)
+
+
+def _rdf_response(triples, media_type: str) -> Response:
+    response = Response(rdfio.serialize(triples, media_type), mimetype=media_type)
+    response.headers["Vary"] = "Accept"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@blueprint.get("/")
+def home():
+    return redirect("catalog", code=303)
+
+
+@blueprint.get("/catalog")
+@blueprint.get("/catalog.<suffix>")
+def catalog(suffix: str | None = None):
+    ctx = node_context()
+    media_type = _media_type(suffix)
+    page_request = parse_page_request(request.args, ctx.settings.page_size, ctx.settings.max_page_size)
+    page = select_page(ctx.index, page_request)
+    if media_type == HTML:
+        return html.catalog_page(ctx, page)
+    return _rdf_response(page_triples(ctx.store, ctx.naming, page), media_type)
+
+
+@blueprint.get("/datasets/<name>")
+def dataset(name: str):
+    ctx = node_context()
+    record_id, suffix = _split_suffix(ctx, name)
+    media_type = _media_type(suffix)
+    triples = dataset_triples(ctx.store, ctx.naming, record_id)
+    if media_type == HTML:
+        return html.dataset_page(ctx, record_id, triples)
+    return _rdf_response(triples, media_type)
+
+
+def _split_suffix(ctx, name: str) -> tuple[str, str | None]:
+    """`snds.ttl` → ('snds', 'ttl') unless a record is really called 'snds.ttl'."""
+    if "." in name:
+        stem, suffix = name.rsplit(".", 1)
+        if rdfio.syntax_for_suffix(suffix) and not ctx.store.has_graph(ctx.naming.local_graph(name)):
+            return stem, suffix
+    return name, None
