@@ -144,3 +144,11 @@ def dataset_triples(store, naming: Naming, record_id: str) -> list[ox.Triple]:
     if not triples:
         raise NotFound(f"no dataset '{record_id}' in this catalogue")
     return list(publishable(triples))
+
+
+def record_dataset_iri(naming: Naming, record_id: str, triples: list[ox.Triple]) -> str:
+    """The IRI of a record's dataset (loaded records may keep an IRI outside our base)."""
+    from node.datasets import dataset_subjects
+
+    subjects = dataset_subjects(triples)
+    return subjects[0].value if subjects else naming.dataset(record_id)

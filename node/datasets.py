@@ -14,7 +14,7 @@ from vocab.namespaces import DCAT, DCATAP, EHDS, HEALTHDCATAP, RDF, XSD
 RDF_TYPE = ox.NamedNode(str(RDF.type))
 DCAT_DATASET = ox.NamedNode(str(DCAT.Dataset))
 # Nodes a record never crosses into: other datasets and catalogues are records of their own.
-_BOUNDARY_TYPES = {ox.NamedNode(str(t)) for t in (DCAT.Dataset, DCAT.Catalog, str(DCAT) + "DatasetSeries", DCAT.CatalogRecord)}
+_BOUNDARY_TYPES = {ox.NamedNode(str(t)) for t in (DCAT.Dataset, DCAT.Catalog, DCAT.DatasetSeries, DCAT.CatalogRecord)}
 _XSD_INTEGER = ox.NamedNode(str(XSD.integer))
 _NON_NEGATIVE = ox.NamedNode(str(XSD.nonNegativeInteger))
 

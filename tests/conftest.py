@@ -15,3 +15,36 @@ def shared():
 def ref():
     """reference('standards', 'dcat-ap-3.0.1', ...) -> Path, failing loudly when missing."""
     return reference
+
+
+BASE_URL = "http://localhost:8080/"
+API_TOKEN = "test-token"
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from node.config import Settings
+
+    return Settings(base_url=BASE_URL, data_dir=tmp_path / "data", api_token=API_TOKEN, page_size=20)
+
+
+@pytest.fixture
+def node(settings):
+    """A node on an on-disk store in a temporary folder, loaded with the bundled HDH catalogue."""
+    from node.context import open_node
+
+    ctx = open_node(settings)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def app(node):
+    from node.web.app import create_app
+
+    return create_app(context=node)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

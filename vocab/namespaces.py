@@ -1,8 +1,10 @@
 """RDF namespaces used across the node, as rdflib Namespaces plus a prefix map for writers."""
 
 from rdflib import Namespace
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
+# rdflib's DCAT is a closed DCAT 2 namespace: ours is open, for DCAT 3 terms (dcat:version …).
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 CSVW = Namespace("http://www.w3.org/ns/csvw#")
 CV = Namespace("http://data.europa.eu/m8g/")

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from flask import render_template, request
 
 from node import rdfio
-from node.catalog import CatalogPage, page_triples
+from node.catalog import CatalogPage, page_triples, record_dataset_iri
 from node.catalog_index import FACETS
 from node.web.views import Description, dataset_view, schema_org
 from vocab.namespaces import DCTERMS
@@ -58,16 +58,9 @@ def _first_description(ctx, iri: str) -> list[ox.Triple]:
 
 
 def dataset_page(ctx, record_id: str, triples: list[ox.Triple]):
-    dataset_iri = _dataset_iri(ctx, record_id, triples)
+    dataset_iri = record_dataset_iri(ctx.naming, record_id, triples)
     view = dataset_view(triples, dataset_iri)
     structured = json.dumps(schema_org(view, ctx.naming.catalog, request.base_url), ensure_ascii=False, indent=1)
     return render_template("dataset.html", view=view, record_id=record_id, base=ctx.naming.base_url,
                            schema_org=structured.replace("</", "<\\/"),
                            alternates=alternates(f"datasets/{record_id}"))
-
-
-def _dataset_iri(ctx, record_id: str, triples: list[ox.Triple]) -> str:
-    from node.datasets import dataset_subjects
-
-    subjects = dataset_subjects(triples)
-    return subjects[0].value if subjects else ctx.naming.dataset(record_id)
