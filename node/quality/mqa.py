@@ -128,14 +128,14 @@ def _distribution_outcome(spec: IndicatorSpec, distributions: list[DistributionR
     if best is None:
         return MISSING, f"the dataset has no distribution: {spec.hint}"
     meeting = sum(1 for d in distributions if d.checks[spec.key].status == MET)
-    share = f"{meeting} of {len(distributions)} distribution{'s' if len(distributions) > 1 else ''}"
+    share = f"met by {meeting} of {len(distributions)} distribution{'s' if len(distributions) > 1 else ''}"
     check = best.checks[spec.key]
     where = f"best-scoring distribution {best.facts.iri}"
     if check.status == MET:
-        return MET, f"{share} meet it; {where} {check.detail}"
+        return MET, f"{share}; {where} {check.detail}"
     if check.status == NOT_CHECKED:
         return NOT_CHECKED, f"{check.detail}; MQA gives unmeasured links no points"
     if meeting:
-        return MISSING, (f"{share} meet it, but MQA scores only the best-scoring distribution, "
+        return MISSING, (f"{share}, but MQA scores only the best-scoring distribution, "
                          f"{best.facts.iri}, which {check.detail}")
-    return MISSING, f"{share} meet it; {where} {check.detail}: {spec.hint}"
+    return MISSING, f"{share}; {where} {check.detail}: {spec.hint}"

@@ -73,7 +73,7 @@ def test_mqa_scores_the_best_distribution_only():
     """)
     result = score(graph, "two")
     assert earned(result)["download_url"] == 0
-    assert "1 of 2 distributions meet it, but MQA scores only the best-scoring distribution" in \
+    assert "met by 1 of 2 distributions, but MQA scores only the best-scoring distribution" in \
         result.indicator("download_url").reason
     assert earned(result)["licence"] == 20 and "http://example.org/two-a" in result.indicator("licence").reason
 
