@@ -96,7 +96,7 @@ def _record(dataset, found, by_subject, source_url: str) -> HarvestedRecord:
             identifiers.extend(n.object.value for n in by_subject.get(t.object, ()) if n.predicate == _SKOS_NOTATION)
     return HarvestedRecord(
         dataset_iri=dataset.value,
-        triples=tuple(found),
+        triples=tuple(dict.fromkeys(found)),  # a set: pages (and CONSTRUCT results) may repeat triples
         source_url=source_url,
         modified=_first_value(own, _DCT_MODIFIED),
         identifiers=tuple(dict.fromkeys(identifiers)),
