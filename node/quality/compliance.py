@@ -1,9 +1,11 @@
 """The "DCAT-AP compliant" indicator: no SHACL violation under the dcat-ap-3 profile.
 
-One dataset is validated on its own description (the dataset and the nodes it reaches). A
-catalogue is validated once as a whole and each violation is charged to every dataset whose
-description holds the violation's focus node (a shared publisher counts for each dataset using it);
-violations on the catalogue itself are charged to no dataset.
+A dataset is judged on its record, the same scope the node validates on every write
+(node.datasets.split_records: the dataset and what it reaches, not crossing into other datasets or
+catalogues). A catalogue is validated once as a whole; a violation is charged to the dataset the
+validator names for it, or else to every dataset whose record holds its focus node (a broken shared
+publisher counts for each dataset using it; a violation on the catalogue counts for none). Should a focus node be unknown to the graph (a
+validator that renames blank nodes), the records are validated one by one instead.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from typing import Iterable
 from rdflib import Graph
 from rdflib.term import Node
 
-from node.quality.facts import description_graph, description_nodes
+from node.datasets import split_records
+from node.rdfio import from_rdflib, rdflib_term_to_ox
 
 PROFILE = "dcat-ap-3"
+_UNAVAILABLE = "SHACL validation is not available in this installation"
 
 
 @dataclass(frozen=True)
@@ -39,25 +43,35 @@ def default_validator():
 
 def dataset_compliance(graph: Graph, dataset: Node, validator) -> Compliance:
     if validator is None:
-        return Compliance(False, detail="SHACL validation is not available in this installation")
-    report = validator.validate(description_graph(graph, dataset))
-    return _summarise(_violations(report))
+        return Compliance(False, detail=_UNAVAILABLE)
+    records = dict(split_records(from_rdflib(graph)))
+    record = records.get(rdflib_term_to_ox(dataset), [])
+    return _summarise(_violations(validator.validate(record)))
 
 
 def catalogue_compliance(graph: Graph, datasets: Iterable[Node], validator) -> dict[str, Compliance]:
-    datasets = list(datasets)
+    keys = {_term_key(rdflib_term_to_ox(d)): str(d) for d in datasets}
     if validator is None:
-        unavailable = Compliance(False, detail="SHACL validation is not available in this installation")
-        return {str(d): unavailable for d in datasets}
-    violations = _violations(validator.validate(graph))
+        return {name: Compliance(False, detail=_UNAVAILABLE) for name in keys.values()}
+    triples = from_rdflib(graph)
+    records = {_term_key(dataset): record for dataset, record in split_records(triples)}
+    charged: dict[str, list] = {key: [] for key in records}
     by_focus: dict[str, list] = {}
-    for result in violations:
-        by_focus.setdefault(_term_key(getattr(result, "focus_node", None)), []).append(result)
-    compliance = {}
-    for dataset in datasets:
-        mine = [r for node in description_nodes(graph, dataset) for r in by_focus.get(_term_key(node), ())]
-        compliance[str(dataset)] = _summarise(mine)
-    return compliance
+    for result in _violations(validator.validate(triples)):
+        owner = _term_key(getattr(result, "dataset", None))  # the validator's own attribution, if it gives one
+        if owner in charged:
+            charged[owner].append(result)
+        else:
+            by_focus.setdefault(_term_key(getattr(result, "focus_node", None)), []).append(result)
+    known = {_term_key(t.subject) for t in triples}
+    if any(focus not in known for focus in by_focus):
+        return {name: _summarise(_violations(validator.validate(records[key]))) for key, name in keys.items()}
+    return {name: _summarise(charged[key] + _charged(records[key], by_focus)) for key, name in keys.items()}
+
+
+def _charged(record, by_focus: dict[str, list]) -> list:
+    """The violations whose focus node is described in this record."""
+    return [r for node in {_term_key(t.subject) for t in record} for r in by_focus.get(node, ())]
 
 
 def _violations(report) -> list:
@@ -85,4 +99,6 @@ def _term_key(term) -> str:
         return ""
     value = getattr(term, "value", None)  # pyoxigraph terms
     text = str(value if isinstance(value, str) else term)
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
     return text[2:] if text.startswith("_:") else text

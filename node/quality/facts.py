@@ -13,10 +13,6 @@ from rdflib.term import Node
 
 from vocab.namespaces import DCAT, DCTERMS
 
-# Top-level resources that have their own description (and their own score or checks): a dataset's
-# scope stops at them, so one dataset's gaps never count against another.
-_OTHER_TOP_LEVEL = (DCAT.Dataset, URIRef(str(DCAT) + "DatasetSeries"), DCAT.Catalog)  # DCAT 3 term
-
 
 @dataclass(frozen=True)
 class DistributionFacts:
@@ -107,30 +103,3 @@ def read_dataset(graph: Graph, dataset: Node) -> DatasetFacts:
                             if isinstance(d, (URIRef, BNode))),
     )
 
-
-def description_nodes(graph: Graph, dataset: Node) -> set[Node]:
-    """The dataset and every node its description reaches (distributions, agents, periods, …),
-    stopping at other datasets, series and catalogues."""
-    seen = {dataset}
-    pending = [dataset]
-    while pending:
-        node = pending.pop()
-        for obj in graph.objects(node, None):
-            if obj in seen or isinstance(obj, Literal):
-                continue
-            if any((obj, RDF.type, kind) in graph for kind in _OTHER_TOP_LEVEL):
-                continue
-            seen.add(obj)
-            pending.append(obj)
-    return seen
-
-
-def description_graph(graph: Graph, dataset: Node) -> Graph:
-    """The triples describing one dataset: what its validation should look at."""
-    sub = Graph()
-    for prefix, namespace in graph.namespaces():
-        sub.bind(prefix, namespace)
-    for node in description_nodes(graph, dataset):
-        for triple in graph.triples((node, None, None)):
-            sub.add(triple)
-    return sub

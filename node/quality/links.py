@@ -1,15 +1,15 @@
 """Are accessURL / downloadURL reachable? Checked only on request, politely and safely.
 
-HEAD first, GET (body never read) when HEAD is refused or fails; http(s) only; each hop of a
-redirect is checked again; private, loopback and link-local addresses are refused by default, so a
+HEAD first, GET (body never read) when HEAD is refused or fails; http(s) only; redirects followed
+by hand so each hop is checked again. Connections go through node.fetch's guarded transport, which
+refuses private, loopback and link-local addresses on the address actually connected to, so a
 catalogue cannot make the node probe its own network. A link counts as reachable on a 2xx answer,
 as the data.europa.eu MQA counts it.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Iterable
@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from node import __version__
+from node.fetch import AddressRefused, GuardedAdapter
 
 USER_AGENT = f"ehds-node-linkcheck/{__version__} (+metadata quality score)"
 
@@ -42,6 +43,7 @@ class LinkChecker:
         self.workers = workers
         self.max_redirects = max_redirects
         self.allow_private = allow_private
+        self._local = threading.local()  # one guarded session per worker thread
 
     def check_all(self, urls: Iterable[str]) -> dict[str, LinkStatus]:
         """Check each distinct URL once, a few at a time; those past `max_links` are not checked."""
@@ -57,7 +59,7 @@ class LinkChecker:
     def check(self, url: str) -> LinkStatus:
         try:
             status = self._probe(url)
-        except _Refused as refused:
+        except (_Refused, AddressRefused) as refused:
             return LinkStatus(url, True, False, f"refused: {refused}")
         except requests.Timeout:
             return LinkStatus(url, True, False, f"timed out after {self.timeout:g} s")
@@ -80,8 +82,8 @@ class LinkChecker:
         current = url
         for _ in range(self.max_redirects + 1):
             self._refuse_unsafe(current)
-            with requests.request(method, current, timeout=self.timeout, allow_redirects=False, stream=True,
-                                  headers={"User-Agent": USER_AGENT}) as response:
+            with self._session().request(method, current, timeout=self.timeout, allow_redirects=False,
+                                         stream=True, headers={"User-Agent": USER_AGENT}) as response:
                 location = response.headers.get("Location")
                 if response.is_redirect and location:
                     current = urljoin(current, location)
@@ -89,26 +91,21 @@ class LinkChecker:
                 return response.status_code
         raise _Refused(f"more than {self.max_redirects} redirects")
 
-    def _refuse_unsafe(self, url: str) -> None:
+    def _session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.trust_env = False  # no proxies from the environment: the guard must see the real host
+            adapter = GuardedAdapter(allow_private_network=self.allow_private)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+            self._local.session = session
+        return session
+
+    @staticmethod
+    def _refuse_unsafe(url: str) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             raise _Refused(f"only http(s) links are checked, not '{parts.scheme or url}'")
         if not parts.hostname:
             raise _Refused("the URL has no host")
-        if self.allow_private:
-            return
-        for address in _addresses(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)):
-            if not address.is_global:
-                raise _Refused(f"{parts.hostname} is a private or local address")
-
-
-def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
-    try:
-        return [ipaddress.ip_address(host)]
-    except ValueError:
-        pass
-    try:
-        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    except OSError:
-        raise _Refused(f"cannot resolve host {host}") from None
-    return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from rdflib import Graph, URIRef
 
 from node.quality import LinkStatus, Vocabularies
-from node.rdfio import parse
+from node.rdfio import parse, to_rdflib
 
 FT = "http://publications.europa.eu/resource/authority/file-type/"
 LICENCE = "http://publications.europa.eu/resource/authority/licence/"
@@ -51,7 +51,8 @@ class FakeValidator:
         self.results = list(results)
         self.calls = []
 
-    def validate(self, graph):
+    def validate(self, data):
+        graph = data if isinstance(data, Graph) else to_rdflib(data)
         self.calls.append(graph)
         focus_nodes = {s for s in graph.subjects()}
         return FakeReport([r for r in self.results if r.focus_node in focus_nodes])

@@ -1,9 +1,14 @@
 """DCAT-AP compliance attribution (fake validator) and the HealthDCAT-AP essentials."""
 
-from rdflib import BNode
+from dataclasses import dataclass
+
+from rdflib import BNode, Graph
 
 from node.quality import score_catalogue, score_dataset
-from tests.quality.fakes import FULL_RECORD, PREFIXES, FakeValidator, Result, ex, graph_of, vocabularies
+from node.rdfio import to_rdflib
+from tests.quality.fakes import (
+    FULL_RECORD, PREFIXES, FakeReport, FakeValidator, Result, ex, graph_of, vocabularies,
+)
 from vocab.namespaces import DCAT
 
 TWO_DATASETS = FULL_RECORD + """
@@ -86,3 +91,45 @@ def test_health_essentials_are_listed_apart_from_the_mqa_points():
     assert "dpv:hasLegalBasis" in checks["legal_basis"].reason
     assert result.points == 30  # only "DCAT-AP compliant": health fields add no MQA points
     assert result.to_dict()["healthdcat_ap"]["present"] == 6
+
+
+def test_the_validators_own_dataset_attribution_wins():
+    @dataclass(frozen=True)
+    class Attributed:
+        focus_node: str
+        dataset: str
+        severity: str = "violation"
+        message: str = "Contact point: give an email or a URL"
+
+    class Validator:
+        def validate(self, data):
+            return FakeReport([Attributed("_:somewhere", "http://example.org/second")])
+
+    assert compliance_points(Validator()) == {"full": 30, "second": 0}
+
+
+def test_unknown_focus_nodes_fall_back_to_validating_each_record():
+    class RenamingValidator(FakeValidator):
+        """Reports a violation on a blank node it renamed, for the record holding ex:second-d."""
+
+        def validate(self, data):
+            graph = data if isinstance(data, Graph) else to_rdflib(data)
+            self.calls.append(graph)
+            broken = (ex("second-d"), None, None) in graph
+            return FakeReport([Result("_:renamed")] if broken else [])
+
+    validator = RenamingValidator()
+    assert compliance_points(validator) == {"full": 30, "second": 0}
+    assert len(validator.calls) == 3  # the whole catalogue, then each of the two records
+
+
+def test_with_the_nodes_own_dcat_ap_3_validator():
+    from vocab.namespaces import DCTERMS
+
+    graph = graph_of(FULL_RECORD)
+    assert score_dataset(graph, ex("full"), vocabularies=vocabularies()).indicator("dcat_ap_compliant").earned == 30
+    graph.remove((ex("full"), DCTERMS.description, None))
+    single = score_dataset(graph, ex("full"), vocabularies=vocabularies()).indicator("dcat_ap_compliant")
+    whole = score_catalogue(graph, vocabularies=vocabularies()).datasets[0].indicator("dcat_ap_compliant")
+    assert (single.earned, whole.earned) == (0, 0)
+    assert "1 SHACL violation" in single.reason and "dct:description" in single.reason
