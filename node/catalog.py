@@ -16,10 +16,11 @@ from node.catalog_index import FACETS, CatalogIndex, Entry, Selection
 from node.datasets import publishable
 from node.errors import NotFound, ParseError
 from node.records import Naming, check_record_id
-from vocab.namespaces import HYDRA, RDF, XSD
+from vocab.namespaces import DCAT, HYDRA, RDF, XSD
 
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _INTEGER = ox.NamedNode(str(XSD.integer))
+_DCAT_CATALOG = ox.NamedNode(str(DCAT.catalog))
 
 
 def _h(term: str) -> ox.NamedNode:
@@ -106,6 +107,8 @@ def select_page(index: CatalogIndex, request: PageRequest) -> CatalogPage:
 
 def page_triples(store, naming: Naming, page: CatalogPage) -> list[ox.Triple]:
     triples = list(publishable(store.graph_triples(naming.catalog_graph)))
+    for link in store.quads(ox.NamedNode(naming.catalog), _DCAT_CATALOG, None, None):
+        triples.extend(store.graph_triples(link.graph_name.value))  # harvested sources' sub-catalogues
     for entry in page.entries:
         triples.extend(publishable(store.graph_triples(entry.graph)))
     triples.extend(_hydra_triples(naming, page))

@@ -20,12 +20,13 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from vocab.namespaces import DCAT, DCTERMS, EHDS, HEALTHDCATAP, XSD
+from vocab.namespaces import ADMS, DCAT, DCTERMS, EHDS, HEALTHDCATAP, SKOS, XSD
 
 SORT_KEY = ox.NamedNode(str(EHDS.sortKey))
 MODIFIED = ox.NamedNode(str(EHDS.modified))
 TOKEN = ox.NamedNode(str(EHDS.token))
 INDEXED_DATASET = ox.NamedNode(str(EHDS.dataset))
+IDENTIFIER = ox.NamedNode(str(EHDS.identifier))  # dct:identifier / adms:identifier notations, for duplicates
 _DATETIME = ox.NamedNode(str(XSD.dateTime))
 
 # facet name → the dataset property it counts
@@ -49,17 +50,35 @@ def tokens(text: str) -> set[str]:
 
 def index_triples(record: ox.NamedNode, dataset, dataset_triples: Iterable[ox.Triple],
                   sort_key: str, modified: str) -> list[ox.Triple]:
+    dataset_triples = list(dataset_triples)
     words: set[str] = set()
     for t in dataset_triples:
         if t.subject == dataset and t.predicate.value in _TEXT_PROPERTIES and isinstance(t.object, ox.Literal):
             words |= tokens(t.object.value)
-    out = [
+    out = [ox.Triple(record, IDENTIFIER, ox.Literal(i)) for i in sorted(identifiers(dataset, dataset_triples))]
+    out += [
         ox.Triple(record, SORT_KEY, ox.Literal(sort_key)),
         ox.Triple(record, MODIFIED, ox.Literal(modified, datatype=_DATETIME)),
         ox.Triple(record, INDEXED_DATASET, dataset),
     ]
     out += [ox.Triple(record, TOKEN, ox.Literal(w)) for w in sorted(words)[:MAX_TOKENS]]
     return out
+
+
+_DCT_IDENTIFIER, _ADMS_IDENTIFIER = str(DCTERMS.identifier), str(ADMS.identifier)
+_NOTATION = str(SKOS.notation)
+
+
+def identifiers(dataset, triples: list[ox.Triple]) -> set[str]:
+    """dct:identifier values and adms:identifier notations: how a dataset is recognised across sources."""
+    found, adms_nodes = set(), set()
+    for t in triples:
+        if t.subject == dataset and t.predicate.value == _DCT_IDENTIFIER and isinstance(t.object, ox.Literal):
+            found.add(t.object.value)
+        elif t.subject == dataset and t.predicate.value == _ADMS_IDENTIFIER:
+            adms_nodes.add(t.object)
+    found |= {t.object.value for t in triples if t.subject in adms_nodes and t.predicate.value == _NOTATION}
+    return found
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,9 @@ def run(args) -> int:
     import waitress
 
     from node.context import open_node
+    from node.harvest.schedule import start_scheduler
     from node.web.app import create_app
+    from node.web.harvest import write_server_file
 
     extra = {"host": args.host, "port": args.port, "threads": args.threads}
     if args.empty:
@@ -31,11 +33,18 @@ def run(args) -> int:
     settings = settings_from_args(args, **extra)
     context = open_node(settings)
     app = create_app(context=context)
+    server_file = write_server_file(settings.data_dir, f"http://{_local_host(settings.host)}:{settings.port}/")
+    start_scheduler(app, context)
     log.info("ehds-node serving %s on http://%s:%d/ (data: %s)", settings.base_url, settings.host, settings.port,
              settings.data_dir)
     try:
         waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="ehds-node",
                        _quiet=True)
     finally:
+        server_file.unlink(missing_ok=True)
         context.close()
     return 0
+
+
+def _local_host(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host

@@ -1,0 +1,85 @@
+"""Where harvested records live and what the node says about them.
+
+Graph `<base>graph/source/<source>/<h>` (h = hash of the dataset IRI) holds the partner's triples,
+the dcat:CatalogRecord `<base>sources/<source>/records/<h>` (first seen, last modified, the page
+it came from, the content hash) and the links from the source's sub-catalogue and the node's
+catalogue. The sub-catalogue `<base>sources/<source>` is described in `<base>graph/sources/<source>`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pyoxigraph as ox
+
+from node.catalog_index import index_triples
+from node.records import Naming, catalog_record_triples
+from vocab.namespaces import DCAT, DCTERMS, EHDS, PROV, RDF
+
+CONTENT_HASH = ox.NamedNode(str(EHDS.contentHash))
+DERIVED_FROM = ox.NamedNode(str(PROV.wasDerivedFrom))
+
+
+def _n(iri) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+def iri_hash(dataset_iri: str) -> str:
+    return hashlib.sha256(dataset_iri.encode()).hexdigest()[:24]
+
+
+def source_graph_prefix(naming: Naming, source: str) -> str:
+    return f"{naming.base_url}graph/source/{source}/"
+
+
+def record_graph(naming: Naming, source: str, dataset_iri: str) -> str:
+    return source_graph_prefix(naming, source) + iri_hash(dataset_iri)
+
+
+def source_catalog(naming: Naming, source: str) -> str:
+    return f"{naming.base_url}sources/{source}"
+
+
+def source_description_graph(naming: Naming, source: str) -> str:
+    return f"{naming.base_url}graph/sources/{source}"
+
+
+def content_hash(triples) -> str:
+    """A hash of the record's content that ignores triple order and blank-node labels."""
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    lines = sorted(str(q) for q in dataset)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def harvested_record_triples(naming: Naming, source: str, record, *, digest: str, issued: str,
+                             modified: str) -> list[ox.Triple]:
+    """The partner's triples plus the node's catalogue record, links and index terms."""
+    h = iri_hash(record.dataset_iri)
+    record_node = _n(f"{source_catalog(naming, source)}/records/{h}")
+    dataset = _n(record.dataset_iri)
+    sub_catalog = _n(source_catalog(naming, source))
+    triples = list(record.triples)
+    triples += catalog_record_triples(sub_catalog, record_node, dataset, issued, modified)
+    triples += [
+        ox.Triple(_n(naming.catalog), _n(DCAT.dataset), dataset),
+        ox.Triple(record_node, DERIVED_FROM, _n(record.source_url)),
+        ox.Triple(record_node, CONTENT_HASH, ox.Literal(digest)),
+    ]
+    triples += index_triples(record_node, dataset, record.triples, f"{issued}|{source}|{h}", modified)
+    return triples
+
+
+def source_description(naming: Naming, source, publisher) -> list[ox.Triple]:
+    """The source's sub-catalogue; its publisher is the node's (who runs the harvest)."""
+    catalog = _n(source_catalog(naming, source.name))
+    extra = [ox.Triple(catalog, _n(DCTERMS.publisher), publisher)] if publisher is not None else []
+    return extra + [
+        ox.Triple(_n(naming.catalog), _n(DCAT.catalog), catalog),
+        ox.Triple(catalog, _n(RDF.type), _n(DCAT.Catalog)),
+        ox.Triple(catalog, _n(DCTERMS.title), ox.Literal(f"Harvested from {source.name}", language="en")),
+        ox.Triple(catalog, _n(DCTERMS.description),
+                  ox.Literal(f"Records harvested by this node from the {source.kind} source {source.url}",
+                             language="en")),
+        ox.Triple(catalog, _n(PROV.wasDerivedFrom), _n(source.url)),
+    ]

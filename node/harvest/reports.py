@@ -1,0 +1,83 @@
+"""What a harvest run did, kept as one JSON line per run in `<data_dir>/harvest/reports.jsonl`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+MAX_LISTED = 200  # rejected records / problems kept per run in the report
+
+
+@dataclass
+class HarvestReport:
+    source: str
+    run_id: str
+    started: str
+    kind: str = ""
+    url: str = ""
+    finished: str | None = None
+    status: str = "running"      # running | complete | failed | dry-run
+    mode: str = "full"           # full | incremental
+    pages: int = 0
+    fetched: int = 0
+    unchanged: int = 0
+    written: int = 0
+    deleted: int = 0
+    rejected: list[dict] = field(default_factory=list)
+    rejected_count: int = 0
+    duplicates: list[dict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    warnings: int = 0
+    deletions_refused: int = 0
+    error: str | None = None
+
+    def reject(self, dataset: str, reasons: list[str]) -> None:
+        self.rejected_count += 1
+        if len(self.rejected) < MAX_LISTED:
+            self.rejected.append({"dataset": dataset, "reasons": reasons[:20]})
+
+    def problem(self, text: str) -> None:
+        if len(self.problems) < MAX_LISTED:
+            self.problems.append(text)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def summary(self) -> str:
+        text = (f"{self.source}: {self.status} ({self.mode}) — pages {self.pages}, fetched {self.fetched}, "
+                f"unchanged {self.unchanged}, written {self.written}, rejected {self.rejected_count}, "
+                f"deleted {self.deleted}, duplicates {len(self.duplicates)}")
+        if self.deletions_refused:
+            text += f", deletions refused {self.deletions_refused} (over the safety limit; use --force)"
+        if self.error:
+            text += f"\n  error: {self.error}"
+        return text
+
+
+def reports_file(data_dir: Path) -> Path:
+    return Path(data_dir) / "harvest" / "reports.jsonl"
+
+
+def save_report(data_dir: Path, report: HarvestReport) -> None:
+    path = reports_file(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
+
+
+def read_reports(data_dir: Path, source: str | None = None, limit: int = 50) -> list[dict]:
+    """The newest runs first, optionally for one source."""
+    path = reports_file(data_dir)
+    if not path.exists():
+        return []
+    runs = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            try:
+                run = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line cut by a crash: skip it, keep the others
+            if source is None or run.get("source") == source:
+                runs.append(run)
+    return list(reversed(runs))[:limit]

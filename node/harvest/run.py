@@ -1,0 +1,220 @@
+"""One harvest run of one source: read everything, decide per record, then commit or leave alone."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from node.catalog_index import IDENTIFIER, INDEXED_DATASET
+from node.config import SourceConfig
+from node.errors import HarvestError
+from node.harvest import provenance as prov
+from node.harvest.reports import HarvestReport, save_report
+from node.harvest.staging import Staging
+from node.records import now_iso
+from node.store.base import GraphChange
+from vocab.namespaces import DCTERMS
+
+log = logging.getLogger("ehds.harvest")
+_ISSUED = ox.NamedNode(str(DCTERMS.issued))
+_PUBLISHER = ox.NamedNode(str(DCTERMS.publisher))
+
+
+@dataclass
+class RunState:
+    """What one run knows while it reads the partner."""
+
+    source: SourceConfig
+    report: HarvestReport
+    staging: Staging
+    existing: dict[str, str]                       # graph → content hash, before this run
+    seen: set[str] = field(default_factory=set)    # graphs the partner still lists
+    displaced: set[str] = field(default_factory=set)  # other sources' copies we win over
+    now: str = ""
+
+
+def run_harvest(ctx, source: SourceConfig, *, fetcher=None, full: bool = False, force: bool = False,
+                dry_run: bool = False, progress=None) -> HarvestReport:
+    from harvesters import harvester_for
+    from node.fetch import Fetcher
+
+    started = now_iso()
+    report = HarvestReport(source.name, started.replace(":", ""), started, kind=source.kind, url=source.url)
+    state_file = Path(ctx.settings.data_dir) / "harvest" / source.name / "state.json"
+    previous = _read_state(state_file)
+    since = None if full or not previous.get("last_success") else _parse_time(previous["last_success"])
+    run = RunState(source, report, Staging(ctx.settings.data_dir, source.name, report.run_id),
+                   _existing_hashes(ctx, source.name), now=started)
+    validators: dict[str, dict] = {}
+    incremental = False
+    fetcher = fetcher or Fetcher(source)
+    try:
+        with fetcher:
+            pages = harvester_for(source, fetcher).pages(modified_since=since,
+                                                        validators=previous.get("validators", {}))
+            for page in pages:
+                incremental |= page.incremental
+                _take_page(ctx, run, page)
+                validators[page.url] = page.validators
+                if progress:
+                    progress(report)
+    except HarvestError as err:
+        return _fail(ctx, run, f"{err.message}" + (f" (at {err.url})" if err.url and err.url not in err.message else ""))
+    report.mode = "incremental" if incremental else "full"
+    if dry_run:
+        run.staging.discard()
+        report.status, report.finished = "dry-run", now_iso()
+        return report
+    deletions = _deletions(run, incremental, force)
+    run.staging.commit(ctx.store, deletions, [_description_change(ctx, source)])
+    report.deleted = len(deletions)
+    report.status, report.finished = "complete", now_iso()
+    _write_state(state_file, {"last_success": started, "validators": validators})
+    save_report(ctx.settings.data_dir, report)
+    log.info(json.dumps({"event": "harvest-run", **{k: v for k, v in report.to_dict().items()
+                                                     if k not in ("rejected", "problems", "duplicates")}}))
+    return report
+
+
+def _take_page(ctx, run: RunState, page) -> None:
+    report = run.report
+    report.pages += 1
+    if page.not_modified:
+        for quad in ctx.store.quads(None, prov.DERIVED_FROM, ox.NamedNode(page.url), None):
+            run.seen.add(quad.graph_name.value)
+    for problem in page.problems:
+        report.problem(problem)
+    written_before = report.written
+    for record in page.records:
+        _take_record(ctx, run, record)
+    log.info(json.dumps({"event": "harvest-page", "source": run.source.name, "url": page.url,
+                         "records": len(page.records), "written": report.written - written_before,
+                         "not_modified": page.not_modified}))
+
+
+def _take_record(ctx, run: RunState, record) -> None:
+    report, source = run.report, run.source
+    report.fetched += 1
+    graph = prov.record_graph(ctx.naming, source.name, record.dataset_iri)
+    if graph in run.seen:
+        report.problem(f"{record.source_url}: dataset <{record.dataset_iri}> appears twice in this source")
+        return
+    if not _wins_over_duplicates(ctx, run, record, graph):
+        return
+    run.seen.add(graph)
+    digest = prov.content_hash(record.triples)
+    if run.existing.get(graph) == digest:
+        report.unchanged += 1
+        return
+    validation = _validator(source.profile).validate(list(record.triples))
+    if not validation.conforms:
+        reasons = [_reason(r) for r in validation.violations]
+        if source.policy == "reject":
+            report.reject(record.dataset_iri, reasons)
+            if graph not in run.existing:
+                run.seen.discard(graph)
+            return  # a previous good copy, if any, stays
+        report.warnings += 1
+    issued = _issued(ctx, graph) or run.now
+    triples = prov.harvested_record_triples(ctx.naming, source.name, record, digest=digest, issued=issued,
+                                            modified=run.now)
+    run.staging.add(graph, triples)
+    report.written += 1
+
+
+def _wins_over_duplicates(ctx, run: RunState, record, graph: str) -> bool:
+    """The same dataset (IRI or identifier) from elsewhere: local records and lower precedence win."""
+    others = {q.graph_name.value for q in ctx.store.quads(None, INDEXED_DATASET, ox.NamedNode(record.dataset_iri), None)}
+    for identifier in record.identifiers:
+        others |= {q.graph_name.value for q in ctx.store.quads(None, IDENTIFIER, ox.Literal(identifier), None)}
+    others.discard(graph)
+    for other in sorted(others):
+        holder = _holder(ctx, other)
+        ours_wins = holder != "local" and run.source.precedence < _precedence(ctx, holder)
+        run.report.duplicates.append({"dataset": record.dataset_iri, "other": holder,
+                                      "kept": run.source.name if ours_wins else holder})
+        if not ours_wins:
+            return False
+        run.displaced.add(other)
+    return True
+
+
+def _holder(ctx, graph: str) -> str:
+    prefix = ctx.naming.base_url + "graph/source/"
+    return graph[len(prefix):].split("/", 1)[0] if graph.startswith(prefix) else "local"
+
+
+def _precedence(ctx, source_name: str) -> int:
+    return next((s.precedence for s in ctx.settings.sources if s.name == source_name), 10_000)
+
+
+def _deletions(run: RunState, incremental: bool, force: bool) -> list[str]:
+    gone = [] if incremental else sorted(set(run.existing) - run.seen)
+    limit = run.source.max_delete_share * len(run.existing)
+    if gone and len(gone) > limit and not force:
+        run.report.deletions_refused = len(gone)
+        gone = []
+    return gone + sorted(run.displaced)
+
+
+def _fail(ctx, run: RunState, message: str) -> HarvestReport:
+    run.staging.discard()
+    run.report.status, run.report.error, run.report.finished = "failed", message, now_iso()
+    save_report(ctx.settings.data_dir, run.report)
+    log.warning(json.dumps({"event": "harvest-failed", "source": run.source.name, "error": message}))
+    return run.report
+
+
+def _existing_hashes(ctx, source: str) -> dict[str, str]:
+    prefix = prov.source_graph_prefix(ctx.naming, source)
+    return {q.graph_name.value: q.object.value for q in ctx.store.quads(None, prov.CONTENT_HASH, None, None)
+            if q.graph_name.value.startswith(prefix)}
+
+
+def _issued(ctx, graph: str) -> str | None:
+    for quad in ctx.store.quads(None, _ISSUED, None, ox.NamedNode(graph)):
+        if "/records/" in quad.subject.value:
+            return quad.object.value
+    return None
+
+
+def _description_change(ctx, source: SourceConfig) -> GraphChange:
+    catalog = ox.NamedNode(ctx.naming.catalog)
+    publisher = next((q.object for q in ctx.store.quads(catalog, _PUBLISHER, None, None)), None)
+    return GraphChange(prov.source_description_graph(ctx.naming, source.name),
+                       tuple(prov.source_description(ctx.naming, source, publisher)))
+
+
+def _validator(profile: str):
+    from node.validation import Validator
+
+    return Validator.for_profile(profile)
+
+
+def _reason(result) -> str:
+    path = getattr(result, "path", None) or ""
+    return f"{path}: {result.message}" if path else str(result.message)
+
+
+def _read_state(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def _write_state(path: Path, state: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(state))
+    os.replace(temporary, path)
+
+
+def _parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)

@@ -1,0 +1,89 @@
+"""Staging and applying a run's changes, crash-safe.
+
+While a run reads the partner, changed records are appended to `<run>.nq` (N-Quads, one named
+graph per record) and nothing in the store changes. When the source was read completely, a journal
+`<run>.apply.json` is written atomically (rename) naming the staged file, the graphs to replace and
+the graphs to delete; then the store is updated and the journal removed. Replacing a graph is
+"drop, then load", which is idempotent: if the process dies mid-apply, the next start finds the
+journal and applies it again to the end (roll forward). A run that fails before the journal exists
+leaves the store untouched; its staging file is removed by the next run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from node.store.base import GraphChange
+
+log = logging.getLogger("ehds.harvest")
+DELETE_BATCH = 500
+
+
+class Staging:
+    def __init__(self, data_dir: Path, source: str, run_id: str):
+        self.folder = Path(data_dir) / "harvest" / source
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for stale in self.folder.glob("*.nq"):
+            if not (stale.with_suffix(".apply.json")).exists():
+                stale.unlink()  # left by an interrupted run that never reached its journal
+        self.path = self.folder / f"{run_id}.nq"
+        self._handle = self.path.open("wb")
+        self.graphs: list[str] = []
+
+    def add(self, graph: str, triples) -> None:
+        name = ox.NamedNode(graph)
+        quads = (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+        self._handle.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+        self.graphs.append(graph)
+
+    def close(self) -> None:
+        if not self._handle.closed:
+            self._handle.close()
+
+    def discard(self) -> None:
+        self.close()
+        self.path.unlink(missing_ok=True)
+
+    def commit(self, store, deletions: list[str], extra: list[GraphChange]) -> None:
+        """Write the journal, then apply it."""
+        self.close()
+        journal = self.path.with_suffix(".apply.json")
+        body = {"staged": self.path.name, "replace": self.graphs, "delete": deletions,
+                "extra": [[c.name, ox.serialize(c.triples or (), format=ox.RdfFormat.N_TRIPLES).decode()]
+                          for c in extra]}
+        temporary = journal.with_suffix(".tmp")
+        temporary.write_text(json.dumps(body))
+        os.replace(temporary, journal)
+        apply_journal(store, journal)
+
+
+def apply_journal(store, journal: Path) -> None:
+    plan = json.loads(journal.read_text())
+    staged = journal.parent / plan["staged"]
+    for start in range(0, len(plan["replace"]), DELETE_BATCH):
+        store.apply(GraphChange(g, None) for g in plan["replace"][start:start + DELETE_BATCH])
+    if staged.exists() and staged.stat().st_size:
+        store.load_quads(ox.parse(path=str(staged), format=ox.RdfFormat.N_QUADS))
+    for start in range(0, len(plan["delete"]), DELETE_BATCH):
+        store.apply(GraphChange(g, None) for g in plan["delete"][start:start + DELETE_BATCH])
+    extra = [GraphChange(name, tuple(q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)))
+             for name, text in plan["extra"]]
+    if extra:
+        store.apply(extra)
+    staged.unlink(missing_ok=True)
+    journal.unlink()
+
+
+def recover_interrupted_applies(store, data_dir: Path) -> int:
+    """Roll forward every journal left by a process that died while applying; returns how many."""
+    count = 0
+    for journal in sorted((Path(data_dir) / "harvest").glob("*/*.apply.json")):
+        log.warning(json.dumps({"event": "harvest-recover", "journal": str(journal)}))
+        apply_journal(store, journal)
+        count += 1
+    return count

@@ -1,0 +1,95 @@
+"""GET /harvest: the runs of every source (HTML or JSON); POST /harvest/<source>: run one now.
+
+POST is how `ehds-node harvest` reaches a running server that holds the embedded store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from node import rdfio
+from node.errors import ConfigError, NodeError, NotFound
+from node.web.api import require_token
+from node.web.app import node_context
+
+blueprint = Blueprint("harvest", __name__)
+SERVER_FILE = "server.json"
+
+
+class HarvestBusy(NodeError):
+    http_status = 409
+    title = "Harvest already running"
+
+
+def running_locks(app) -> dict[str, threading.Lock]:
+    return app.config.setdefault("HARVEST_LOCKS", {})
+
+
+def run_locked(app, ctx, source, **options):
+    """Run one source's harvest unless one is already running for it (scheduler and API share this)."""
+    from node.harvest import run_harvest
+
+    lock = running_locks(app).setdefault(source.name, threading.Lock())
+    if not lock.acquire(blocking=False):
+        raise HarvestBusy(f"a harvest of '{source.name}' is already running")
+    try:
+        return run_harvest(ctx, source, **options)
+    finally:
+        lock.release()
+
+
+@blueprint.get("/harvest")
+def harvest_runs():
+    from node.harvest import read_reports
+
+    ctx = node_context()
+    runs = read_reports(ctx.settings.data_dir, request.args.get("source") or None, limit=100)
+    wanted = rdfio.negotiate(request.headers.get("Accept"), ("application/json", "text/html"))
+    if wanted == "text/html":
+        return render_template("harvest.html", runs=runs, sources=ctx.settings.sources, base=ctx.naming.base_url,
+                               alternates=[], title="Harvests")
+    body = {"sources": [{"name": s.name, "kind": s.kind, "url": s.url, "schedule": s.schedule}
+                        for s in ctx.settings.sources], "runs": runs}
+    return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+
+
+@blueprint.post("/harvest/<name>")
+def harvest_now(name: str):
+    ctx = node_context()
+    require_token(ctx)
+    try:
+        source = ctx.settings.source(name)
+    except ConfigError as err:
+        raise NotFound(err.message) from None
+    options = request.get_json(silent=True) or {}
+    report = run_locked(current_app, ctx, source, full=bool(options.get("full")),
+                        force=bool(options.get("force")))
+    return Response(json.dumps(report.to_dict(), ensure_ascii=False), mimetype="application/json")
+
+
+def write_server_file(data_dir: Path, url: str) -> Path:
+    """Tell CLI commands on the same data directory where the running server listens."""
+    path = Path(data_dir) / SERVER_FILE
+    path.write_text(json.dumps({"url": url, "pid": os.getpid()}))
+    return path
+
+
+def read_server_file(data_dir: Path) -> dict | None:
+    try:
+        server = json.loads((Path(data_dir) / SERVER_FILE).read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+    return server if _alive(server.get("pid")) else None
+
+
+def _alive(pid) -> bool:
+    try:
+        os.kill(int(pid), 0)
+        return True
+    except (OSError, TypeError, ValueError):
+        return False
