@@ -1,0 +1,96 @@
+"""`ehds-node validate PATH…`: check DCAT-AP / HealthDCAT-AP files on a laptop or in CI, no server.
+
+Exit codes: 0 every file conforms, 1 a file does not conform (results at or above --fail-on),
+2 a file could not be validated (unreadable, syntax error, unknown profile, bad shapes file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from node.errors import NodeError
+from node.profiles import DEFAULT_PROFILE, PROFILES
+from node.rdfio import parse_triples
+from node.validation import Validator
+from node.validation.inputs import expand, read
+from node.validation.output import FileOutcome, render_json, render_junit, render_text, render_turtle
+from node.validation.report import SEVERITIES
+
+TITLE = "http://purl.org/dc/terms/title"
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "validate", help="validate DCAT-AP / HealthDCAT-AP metadata with SHACL",
+        description="Validate metadata files, directories (recursively), stdin ('-') or http(s) URLs. "
+                    "Exit 0: conforms; 1: does not conform; 2: could not validate.")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="file, directory, '-' for stdin, or http(s) URL")
+    parser.add_argument("--profile", default=DEFAULT_PROFILE,
+                        help=f"validation profile: {', '.join(PROFILES)} (default: {DEFAULT_PROFILE})")
+    parser.add_argument("--shapes", action="append", default=[], metavar="FILE",
+                        help="extra SHACL shapes file (Turtle) checked as well; repeatable")
+    parser.add_argument("--format", choices=("text", "json", "turtle", "junit"), default="text")
+    parser.add_argument("--severity", choices=SEVERITIES, default="warning",
+                        help="show results of this severity and worse (default: warning)")
+    parser.add_argument("--fail-on", choices=("violation", "warning"), default="violation",
+                        help="exit 1 when a result of this severity or worse is found (default: violation)")
+    parser.add_argument("--engine", choices=("fast", "pyshacl"), default="fast", help=argparse.SUPPRESS)
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    validator = Validator.for_profile(args.profile, args.shapes, engine=args.engine)  # ConfigError -> exit 2
+    outcomes = [_validate_one(validator, argument) for argument in expand(args.paths)]
+    sys.stdout.write(_render(outcomes, args))
+    if args.format != "text":
+        for outcome in outcomes:  # machine formats keep stdout clean; people still see the verdict
+            print(_short(outcome), file=sys.stderr)
+    return _exit_code(outcomes, args.fail_on)
+
+
+def _validate_one(validator: Validator, argument: str) -> FileOutcome:
+    try:
+        document = read(argument)
+        triples = parse_triples(document.data, document.media_type, filename=document.name,
+                                base_iri=document.base_iri)
+        report = validator.validate(triples)
+    except NodeError as err:
+        return FileOutcome(argument, error=err.message)
+    titles = _titles(triples, set(report.datasets))
+    return FileOutcome(document.name, report=report, titles=tuple(sorted(titles.items())))
+
+
+def _titles(triples, datasets: set[str]) -> dict[str, str]:
+    """An English (else any) dct:title per dataset, for the text report's headings."""
+    titles: dict[str, str] = {}
+    for t in triples:
+        if t.predicate.value == TITLE and t.subject.value in datasets:
+            language = getattr(t.object, "language", None)
+            if t.subject.value not in titles or language == "en":
+                titles[t.subject.value] = t.object.value
+    return titles
+
+
+def _render(outcomes: list[FileOutcome], args) -> str:
+    if args.format == "json":
+        return render_json(outcomes, args.severity)
+    if args.format == "turtle":
+        return render_turtle(outcomes)
+    if args.format == "junit":
+        return render_junit(outcomes, args.severity, args.fail_on)
+    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    return render_text(outcomes, args.severity, colour)
+
+
+def _short(outcome: FileOutcome) -> str:
+    if outcome.error:
+        return f"{outcome.name}: could not validate: {outcome.error}"
+    return f"{outcome.name}: {'conforms' if outcome.report.conforms else 'does not conform'}"
+
+
+def _exit_code(outcomes: list[FileOutcome], fail_on: str) -> int:
+    if any(o.error for o in outcomes):
+        return 2
+    return 1 if any(o.report.at_least(fail_on) for o in outcomes) else 0
