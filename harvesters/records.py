@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from harvesters.base import HarvestedRecord
 
+_LITERAL = ox.Literal
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _DCAT = "http://www.w3.org/ns/dcat#"
 _HYDRA = "http://www.w3.org/ns/hydra/core#"
@@ -70,7 +71,9 @@ def _reachable(start, by_subject, boundaries) -> list[ox.Triple]:
         for triple in by_subject.get(stack.pop(), ()):
             found.append(triple)
             obj = triple.object
-            if obj not in seen and obj in by_subject and obj not in boundaries:
+            if type(obj) is _LITERAL:  # most objects: skip three hash lookups
+                continue
+            if obj in by_subject and obj not in seen and obj not in boundaries:
                 seen.add(obj)
                 stack.append(obj)
     return found
@@ -96,7 +99,7 @@ def _record(dataset, found, by_subject, source_url: str) -> HarvestedRecord:
             identifiers.extend(n.object.value for n in by_subject.get(t.object, ()) if n.predicate == _SKOS_NOTATION)
     return HarvestedRecord(
         dataset_iri=dataset.value,
-        triples=tuple(dict.fromkeys(found)),  # a set: pages (and CONSTRUCT results) may repeat triples
+        triples=tuple(found),
         source_url=source_url,
         modified=_first_value(own, _DCT_MODIFIED),
         identifiers=tuple(dict.fromkeys(identifiers)),

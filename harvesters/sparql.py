@@ -65,7 +65,7 @@ class SparqlHarvester:
             budget.spend(page_url)
             result = self.fetcher.post_form(self.source.url, {"query": page_query(limit, offset, since)},
                                             accept=ACCEPT)
-            triples = parse_rdf(result, self.source)
+            triples = list(dict.fromkeys(parse_rdf(result, self.source)))  # CONSTRUCT may repeat triples
             records, problems = split_records(triples, page_url, source=self.source.name)
             yield HarvestPage(page_url, tuple(records), tuple(problems), incremental=since is not None)
             if len(records) + len(problems) < limit:
