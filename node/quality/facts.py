@@ -49,57 +49,63 @@ def dataset_iris(graph: Graph) -> list[Node]:
     return sorted(set(graph.subjects(RDF.type, DCAT.Dataset)), key=str)
 
 
-def _values(graph: Graph, subject: Node, predicate: URIRef) -> tuple[str, ...]:
-    return tuple(sorted({str(o) for o in graph.objects(subject, predicate)}))
+class _Properties:
+    """A node's property values, read with one lookup instead of one per property."""
 
+    def __init__(self, graph: Graph, node: Node):
+        self.values: dict[Node, list[Node]] = {}
+        for predicate, obj in graph.predicate_objects(node):
+            self.values.setdefault(predicate, []).append(obj)
 
-def _count(graph: Graph, subject: Node, predicate: URIRef) -> int:
-    return sum(1 for _ in graph.objects(subject, predicate))
+    def texts(self, predicate: URIRef) -> tuple[str, ...]:
+        return tuple(sorted({str(o) for o in self.values.get(predicate, ())}))
 
+    def count(self, predicate: URIRef) -> int:
+        return len(self.values.get(predicate, ()))
 
-def _has(graph: Graph, subject: Node, predicate: URIRef) -> bool:
-    return next(iter(graph.objects(subject, predicate)), None) is not None
+    def has(self, predicate: URIRef) -> bool:
+        return predicate in self.values
 
-
-def title_of(graph: Graph, subject: Node) -> str | None:
-    """The English title when there is one, else any title (stable choice)."""
-    titles = [t for t in graph.objects(subject, DCTERMS.title) if isinstance(t, Literal)]
-    if not titles:
-        return None
-    english = sorted(str(t) for t in titles if (t.language or "").lower().startswith("en"))
-    return english[0] if english else sorted(str(t) for t in titles)[0]
+    def title(self) -> str | None:
+        """The English title when there is one, else any title (stable choice)."""
+        titles = [t for t in self.values.get(DCTERMS.title, ()) if isinstance(t, Literal)]
+        if not titles:
+            return None
+        english = sorted(str(t) for t in titles if (t.language or "").lower().startswith("en"))
+        return english[0] if english else sorted(str(t) for t in titles)[0]
 
 
 def read_distribution(graph: Graph, node: Node) -> DistributionFacts:
+    p = _Properties(graph, node)
     return DistributionFacts(
         iri=str(node),
-        access_urls=_values(graph, node, DCAT.accessURL),
-        download_urls=_values(graph, node, DCAT.downloadURL),
-        formats=_values(graph, node, DCTERMS.format),
-        media_types=_values(graph, node, DCAT.mediaType),
-        licences=_values(graph, node, DCTERMS.license),
-        has_rights=_has(graph, node, DCTERMS.rights),
-        has_byte_size=_has(graph, node, DCAT.byteSize),
-        has_issued=_has(graph, node, DCTERMS.issued),
-        has_modified=_has(graph, node, DCTERMS.modified),
+        access_urls=p.texts(DCAT.accessURL),
+        download_urls=p.texts(DCAT.downloadURL),
+        formats=p.texts(DCTERMS.format),
+        media_types=p.texts(DCAT.mediaType),
+        licences=p.texts(DCTERMS.license),
+        has_rights=p.has(DCTERMS.rights),
+        has_byte_size=p.has(DCAT.byteSize),
+        has_issued=p.has(DCTERMS.issued),
+        has_modified=p.has(DCTERMS.modified),
     )
 
 
 def read_dataset(graph: Graph, dataset: Node) -> DatasetFacts:
-    distributions = sorted(set(graph.objects(dataset, DCAT.distribution)), key=str)
+    p = _Properties(graph, dataset)
+    distributions = sorted(set(p.values.get(DCAT.distribution, ())), key=str)
     return DatasetFacts(
         iri=str(dataset),
-        title=title_of(graph, dataset),
-        keywords=_count(graph, dataset, DCAT.keyword),
-        themes=_count(graph, dataset, DCAT.theme),
-        spatial=_count(graph, dataset, DCTERMS.spatial),
-        temporal=_count(graph, dataset, DCTERMS.temporal),
-        access_rights=_values(graph, dataset, DCTERMS.accessRights),
-        contact_points=_count(graph, dataset, DCAT.contactPoint),
-        publishers=_count(graph, dataset, DCTERMS.publisher),
-        has_issued=_has(graph, dataset, DCTERMS.issued),
-        has_modified=_has(graph, dataset, DCTERMS.modified),
+        title=p.title(),
+        keywords=p.count(DCAT.keyword),
+        themes=p.count(DCAT.theme),
+        spatial=p.count(DCTERMS.spatial),
+        temporal=p.count(DCTERMS.temporal),
+        access_rights=p.texts(DCTERMS.accessRights),
+        contact_points=p.count(DCAT.contactPoint),
+        publishers=p.count(DCTERMS.publisher),
+        has_issued=p.has(DCTERMS.issued),
+        has_modified=p.has(DCTERMS.modified),
         distributions=tuple(read_distribution(graph, d) for d in distributions
                             if isinstance(d, (URIRef, BNode))),
     )
-

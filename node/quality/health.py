@@ -36,11 +36,14 @@ HEALTH_ESSENTIALS: tuple[tuple[str, str, URIRef, str], ...] = (
 
 
 def health_checks(graph: Graph, dataset: Node) -> tuple[HealthCheck, ...]:
-    return tuple(_check(graph, dataset, *essential) for essential in HEALTH_ESSENTIALS)
+    values: dict[Node, list[Node]] = {}
+    for predicate, obj in graph.predicate_objects(dataset):  # one lookup for all nine properties
+        values.setdefault(predicate, []).append(obj)
+    return tuple(_check(sorted(values.get(prop, ()), key=str), key, label, prop, hint)
+                 for key, label, prop, hint in HEALTH_ESSENTIALS)
 
 
-def _check(graph: Graph, dataset: Node, key: str, label: str, prop: URIRef, hint: str) -> HealthCheck:
-    values = sorted(graph.objects(dataset, prop), key=str)
+def _check(values: list[Node], key: str, label: str, prop: URIRef, hint: str) -> HealthCheck:
     if not values:
         return HealthCheck(key, label, str(prop), False, f"missing: {hint}")
     shown = ", ".join(_describe(v) for v in values[:3]) + (f" (+{len(values) - 3} more)" if len(values) > 3 else "")
