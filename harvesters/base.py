@@ -80,6 +80,16 @@ class Harvester(Protocol):
               validators: dict[str, dict] | None = None) -> Iterator[HarvestPage]: ...
 
 
+class SourceHarvester:
+    """Shared constructor of the harvesters: the source and the run's Fetcher."""
+
+    kind = ""
+
+    def __init__(self, source: SourceConfig, fetcher: Fetcher):
+        self.source = source
+        self.fetcher = fetcher
+
+
 @dataclass
 class PageBudget:
     """Counts documents fetched in a run; past `max_pages` the run stops as incomplete."""

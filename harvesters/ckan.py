@@ -13,7 +13,7 @@ import json
 from datetime import datetime
 from typing import Iterator
 
-from harvesters.base import HarvestedRecord, HarvestPage, PageBudget, iso_utc
+from harvesters.base import SourceHarvester, HarvestedRecord, HarvestPage, PageBudget, iso_utc
 from harvesters.ckan_mapping import MappingError, dataset_identifiers, dataset_modified, dataset_triples
 from node.config import SourceConfig
 from node.errors import HarvestError
@@ -22,12 +22,11 @@ from node.fetch import Fetcher, redact_url, with_query
 MAX_ROWS = 1000  # CKAN's default ckan.search.rows_max
 
 
-class CkanHarvester:
+class CkanHarvester(SourceHarvester):
     kind = "ckan"
 
     def __init__(self, source: SourceConfig, fetcher: Fetcher):
-        self.source = source
-        self.fetcher = fetcher
+        super().__init__(source, fetcher)
         self.site_url = site_url(source.url)
 
     def pages(self, *, modified_since: datetime | None = None,

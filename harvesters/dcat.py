@@ -21,11 +21,10 @@ from urllib.parse import quote, urljoin
 
 import pyoxigraph as ox
 
-from harvesters.base import RDF_ACCEPT, HarvestPage, PageBudget, iso_utc, parse_rdf
+from harvesters.base import SourceHarvester, RDF_ACCEPT, HarvestPage, PageBudget, iso_utc, parse_rdf
 from harvesters.records import split_records
-from node.config import SourceConfig
 from node.errors import HarvestError
-from node.fetch import Fetcher, redact_url
+from node.fetch import redact_url
 
 _HYDRA = "http://www.w3.org/ns/hydra/core#"
 _NEXT_LINKS = (ox.NamedNode(_HYDRA + "next"), ox.NamedNode(_HYDRA + "nextPage"))
@@ -38,12 +37,8 @@ _DCT_MODIFIED = ox.NamedNode("http://purl.org/dc/terms/modified")
 _EXPRESSION = re.compile(r"\{([?&]?)([^}]*)\}")
 
 
-class DcatHarvester:
+class DcatHarvester(SourceHarvester):
     kind = "dcat"
-
-    def __init__(self, source: SourceConfig, fetcher: Fetcher):
-        self.source = source
-        self.fetcher = fetcher
 
     def pages(self, *, modified_since: datetime | None = None,
               validators: dict[str, dict] | None = None) -> Iterator[HarvestPage]:

@@ -20,10 +20,9 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from harvesters.base import HarvestPage, PageBudget, parse_rdf
+from harvesters.base import SourceHarvester, HarvestPage, PageBudget, parse_rdf
 from harvesters.records import split_records
-from node.config import SourceConfig
-from node.fetch import Fetcher, HostNotAllowed, PartnerStatusError, redact_url
+from node.fetch import HostNotAllowed, PartnerStatusError, redact_url
 
 ACCEPT = "text/turtle, application/ld+json;q=0.8, application/rdf+xml;q=0.5"
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -36,12 +35,8 @@ _CATALOG_LINKS = (ox.NamedNode("https://w3id.org/fdp/fdp-o#metadataCatalog"),
                   ox.NamedNode("http://www.re3data.org/schema/3-0#dataCatalog"), _LDP_CONTAINS)
 
 
-class FdpHarvester:
+class FdpHarvester(SourceHarvester):
     kind = "fdp"
-
-    def __init__(self, source: SourceConfig, fetcher: Fetcher):
-        self.source = source
-        self.fetcher = fetcher
 
     def pages(self, *, modified_since: datetime | None = None,
               validators: dict[str, dict] | None = None) -> Iterator[HarvestPage]:

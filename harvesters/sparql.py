@@ -14,10 +14,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterator
 
-from harvesters.base import HarvestPage, PageBudget, iso_utc, parse_rdf
+from harvesters.base import SourceHarvester, HarvestPage, PageBudget, iso_utc, parse_rdf
 from harvesters.records import split_records
-from node.config import SourceConfig
-from node.fetch import Fetcher
 
 ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 
@@ -48,12 +46,8 @@ def page_query(limit: int, offset: int, modified_since: str | None = None) -> st
     return _QUERY.format(filter=condition, limit=limit, offset=offset)
 
 
-class SparqlHarvester:
+class SparqlHarvester(SourceHarvester):
     kind = "sparql"
-
-    def __init__(self, source: SourceConfig, fetcher: Fetcher):
-        self.source = source
-        self.fetcher = fetcher
 
     def pages(self, *, modified_since: datetime | None = None,
               validators: dict[str, dict] | None = None) -> Iterator[HarvestPage]:

@@ -9,10 +9,13 @@ from datetime import datetime, timezone
 import pyoxigraph as ox
 import pytest
 
-from harvesters import harvester_for
 from node.errors import HarvestError
-from tests.harvesters.conftest import make_fetcher, make_source
+from tests.harvesters.conftest import harvest
 from tests.harvesters.partner_server import Reply
+
+
+def harvest_ckan(url, **kwargs):
+    return harvest(url, "ckan", **kwargs)
 
 DCAT, DCT = "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/"
 
@@ -49,20 +52,13 @@ def ckan_site(partner, packages: list, requests_seen: list | None = None):
     return partner.url("/")
 
 
-def harvest(url, **kwargs):
-    modified_since = kwargs.pop("modified_since", None)
-    source = make_source(url, "ckan", **kwargs)
-    with make_fetcher(source) as fetcher:
-        return list(harvester_for(source, fetcher).pages(modified_since=modified_since))
-
-
 def triples_of(record):
     return {(t.subject.value, t.predicate.value, t.object.value) for t in record.triples}
 
 
 def test_paging_with_rows_and_start(partner):
     url = ckan_site(partner, [package(n) for n in range(1, 8)])
-    pages = harvest(url, page_size=3)
+    pages = harvest_ckan(url, page_size=3)
     assert [len(p.records) for p in pages] == [3, 3, 1]
     assert [hit.query["start"] for hit in partner.hits] == ["0", "3", "6"]
     assert partner.hits[0].query["sort"] == "metadata_modified asc, id asc"
@@ -72,7 +68,7 @@ def test_paging_with_rows_and_start(partner):
 
 def test_incremental_uses_metadata_modified_range(partner):
     url = ckan_site(partner, [package(n) for n in range(1, 13)])
-    pages = harvest(url, modified_since=datetime(2024, 10, 1, tzinfo=timezone.utc))
+    pages = harvest_ckan(url, modified_since=datetime(2024, 10, 1, tzinfo=timezone.utc))
     assert partner.hits[0].query["fq"] == "metadata_modified:[2024-10-01T00:00:00Z TO *]"
     names = sorted(r.dataset_iri.rsplit("/", 1)[1] for p in pages for r in p.records)
     assert names == ["dataset-10", "dataset-11", "dataset-9"] and all(p.incremental for p in pages)
@@ -80,7 +76,7 @@ def test_incremental_uses_metadata_modified_range(partner):
 
 def test_mapping_of_core_fields(partner):
     url = ckan_site(partner, [package(1)])
-    record = harvest(url)[0].records[0]
+    record = harvest_ckan(url)[0].records[0]
     iri = partner.url("/dataset/dataset-1")
     assert record.dataset_iri == iri and record.identifiers == ("id-0001",)
     assert record.modified == "2024-02-15T10:00:00.000001"
@@ -105,13 +101,13 @@ def test_mapping_of_core_fields(partner):
 
 def test_uri_extra_names_the_dataset(partner):
     url = ckan_site(partner, [package(1, extras=[{"key": "uri", "value": "https://hdh.example/ds/1"}])])
-    assert harvest(url)[0].records[0].dataset_iri == "https://hdh.example/ds/1"
+    assert harvest_ckan(url)[0].records[0].dataset_iri == "https://hdh.example/ds/1"
 
 
 def test_unmappable_dict_is_a_page_problem_and_the_rest_goes_on(partner):
     broken = package(2, metadata_modified="2024-03-15T10:00:00", issued="last tuesday")
     url = ckan_site(partner, [package(1), broken, package(3)])
-    page = harvest(url)[0]
+    page = harvest_ckan(url)[0]
     assert len(page.records) == 2
     assert len(page.problems) == 1 and "dataset dataset-2 not mapped" in page.problems[0]
     assert "'issued' is not an ISO 8601 date" in page.problems[0]
@@ -121,18 +117,18 @@ def test_ckan_failure_is_a_harvest_error(partner):
     body = json.dumps({"success": False, "error": {"message": "Search Query is invalid"}}).encode()
     partner.serve("/api/3/action/package_search", body, content_type="application/json")
     with pytest.raises(HarvestError, match="CKAN reported failure: .*Search Query is invalid"):
-        harvest(partner.url("/"))
+        harvest_ckan(partner.url("/"))
 
 
 def test_not_json_is_a_harvest_error(partner):
     partner.serve("/api/3/action/package_search", b"<html>", content_type="text/html")
     with pytest.raises(HarvestError, match="not JSON .* is this a CKAN Action API"):
-        harvest(partner.url("/api/3/action/"))
+        harvest_ckan(partner.url("/api/3/action/"))
 
 
 def test_records_are_graphs_oxigraph_can_load(partner):
     url = ckan_site(partner, [package(1)])
-    record = harvest(url)[0].records[0]
+    record = harvest_ckan(url)[0].records[0]
     store = ox.Store()
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in record.triples)
     assert len(store) == len(set(record.triples))

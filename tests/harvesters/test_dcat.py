@@ -12,16 +12,10 @@ from harvesters import harvester_for
 from node.errors import FetchRefused, HarvestError
 from node.rdfio import parse_triples, serialize
 from tests.harvesters.catalogues import catalogue_turtle, dataset_iri, serve_paged
-from tests.harvesters.conftest import make_fetcher, make_source
+from tests.harvesters.conftest import harvest, make_fetcher, make_source
 from tests.harvesters.partner_server import Reply
 
 SINCE = datetime(2024, 6, 1, tzinfo=timezone.utc)
-
-
-def harvest(url, *, modified_since=None, validators=None, **overrides):
-    source = make_source(url, "dcat", **overrides)
-    with make_fetcher(source) as fetcher:
-        return list(harvester_for(source, fetcher).pages(modified_since=modified_since, validators=validators))
 
 
 def dataset_iris(pages):

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from harvesters import harvester_for
 from node.errors import HarvestError
-from tests.harvesters.conftest import make_fetcher, make_source
+from tests.harvesters.conftest import harvest
+
+
+def harvest_fdp(url, **kwargs):
+    return harvest(url, "fdp", **kwargs)
 
 PREFIXES = """@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
 @prefix fdp: <https://w3id.org/fdp/fdp-o#> . @prefix r3d: <http://www.re3data.org/schema/3-0#> .
@@ -32,15 +35,9 @@ def serve_fdp(partner, *, root_link="fdp:metadataCatalog", datasets=("a", "b"), 
     return u("/")
 
 
-def harvest(url, **overrides):
-    source = make_source(url, "fdp", **overrides)
-    with make_fetcher(source) as fetcher:
-        return list(harvester_for(source, fetcher).pages())
-
-
 @pytest.mark.parametrize("root_link", ["fdp:metadataCatalog", "r3d:dataCatalog", "ldp:contains"])
 def test_root_to_catalogues_to_datasets_to_distributions(partner, root_link):
-    pages = harvest(serve_fdp(partner, root_link=root_link))
+    pages = harvest_fdp(serve_fdp(partner, root_link=root_link))
     assert [p.url for p in pages] == [partner.url("/dataset/a"), partner.url("/dataset/b")]
     record = pages[0].records[0]
     assert record.dataset_iri == partner.url("/dataset/a") and record.identifiers == ("a",)
@@ -52,24 +49,24 @@ def test_root_to_catalogues_to_datasets_to_distributions(partner, root_link):
 
 
 def test_dataset_that_is_gone_is_a_page_problem(partner):
-    pages = harvest(serve_fdp(partner, datasets=("a", "gone", "b"), missing=("gone",)))
+    pages = harvest_fdp(serve_fdp(partner, datasets=("a", "gone", "b"), missing=("gone",)))
     assert [len(p.records) for p in pages] == [1, 0, 1]
     assert "dataset not read" in pages[1].problems[0] and "HTTP 404" in pages[1].problems[0]
 
 
 def test_source_url_that_is_a_catalogue(partner):
     serve_fdp(partner)
-    pages = harvest(partner.url("/catalog/c1"))
+    pages = harvest_fdp(partner.url("/catalog/c1"))
     assert [r.dataset_iri for p in pages for r in p.records] == [partner.url("/dataset/a"), partner.url("/dataset/b")]
 
 
 def test_documents_count_toward_max_pages(partner):
     with pytest.raises(HarvestError, match=r"more than max_pages \(4\)"):
-        harvest(serve_fdp(partner), max_pages=4)
+        harvest_fdp(serve_fdp(partner), max_pages=4)
 
 
 def test_partner_down_mid_run_stops_the_run(partner):
     url = serve_fdp(partner)
     partner.serve("/dataset/b", b"down", content_type="text/plain", status=503)
     with pytest.raises(HarvestError, match="HTTP 503"):
-        harvest(url)
+        harvest_fdp(url)

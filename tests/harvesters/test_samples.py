@@ -6,9 +6,8 @@ import json
 
 import pytest
 
-from harvesters import harvester_for
 from node.errors import HarvestError
-from tests.harvesters.conftest import make_fetcher, make_source
+from tests.harvesters.conftest import harvest
 from tests.harvesters.partner_server import Reply
 
 pytestmark = pytest.mark.conformance
@@ -40,12 +39,6 @@ MALFORMED_SAMPLES = {
 def serve_sample(partner, ref, name: str) -> str:
     body = ref("samples", *name.split("/")).read_bytes()
     return partner.serve("/" + name, body, content_type=MEDIA_TYPES[name.rsplit(".", 1)[1]])
-
-
-def harvest(url, kind="dcat", **overrides):
-    source = make_source(url, kind, **overrides)
-    with make_fetcher(source) as fetcher:
-        return list(harvester_for(source, fetcher).pages())
 
 
 @pytest.mark.parametrize("name, expected", sorted(DCAT_SAMPLES.items()))

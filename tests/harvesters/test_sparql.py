@@ -7,13 +7,16 @@ from datetime import datetime, timezone
 import pyoxigraph as ox
 import pytest
 
-from harvesters import harvester_for
 from harvesters.records import split_records
 from node.errors import HarvestError
 from node.rdfio import parse_triples
 from tests.harvesters.catalogues import catalogue_turtle, dataset_iri
-from tests.harvesters.conftest import make_fetcher, make_source
+from tests.harvesters.conftest import harvest
 from tests.harvesters.partner_server import Reply
+
+
+def harvest_sparql(url, **kwargs):
+    return harvest(url, "sparql", **kwargs)
 
 
 def sparql_endpoint(partner, turtle: str) -> str:
@@ -30,17 +33,10 @@ def sparql_endpoint(partner, turtle: str) -> str:
     return partner.handle("/sparql", endpoint)
 
 
-def harvest(url, **kwargs):
-    modified_since = kwargs.pop("modified_since", None)
-    source = make_source(url, "sparql", **kwargs)
-    with make_fetcher(source) as fetcher:
-        return list(harvester_for(source, fetcher).pages(modified_since=modified_since))
-
-
 def test_pages_of_constructed_datasets_match_the_source_graph(partner):
     turtle = catalogue_turtle(range(1, 26))
     url = sparql_endpoint(partner, turtle)
-    pages = harvest(url, page_size=10)
+    pages = harvest_sparql(url, page_size=10)
     assert [len(p.records) for p in pages] == [10, 10, 5]
     assert all(hit.method == "POST" and "CONSTRUCT" in hit.form["query"] for hit in partner.hits)
     assert "application/n-triples" in partner.hits[0].headers["Accept"]
@@ -58,7 +54,7 @@ def test_modified_since_filters_on_dct_modified(partner):
       dct:modified "2024-09-01T12:00:00Z"^^xsd:dateTime .
     <{dataset_iri(4)}> a dcat:Dataset ; dct:title "Four, no date" ."""
     url = sparql_endpoint(partner, turtle)
-    pages = harvest(url, modified_since=datetime(2024, 6, 1, tzinfo=timezone.utc))
+    pages = harvest_sparql(url, modified_since=datetime(2024, 6, 1, tzinfo=timezone.utc))
     assert sorted(r.dataset_iri for p in pages for r in p.records) == [dataset_iri(3), dataset_iri(4)]
     assert pages[0].incremental
 
@@ -66,7 +62,7 @@ def test_modified_since_filters_on_dct_modified(partner):
 def test_blank_node_datasets_are_harvested_with_skolem_iris(partner):
     url = sparql_endpoint(partner, catalogue_turtle([]) + '[] a dcat:Dataset ; dct:identifier "anon-1" ; '
                                    'dcat:distribution [ dct:title "D" ] .')
-    record = harvest(url)[0].records[0]
+    record = harvest_sparql(url)[0].records[0]
     assert record.dataset_iri.startswith("urn:uuid:") and record.identifiers == ("anon-1",)
     assert len(record.triples) == 4
 
@@ -74,4 +70,4 @@ def test_blank_node_datasets_are_harvested_with_skolem_iris(partner):
 def test_endpoint_error_is_a_harvest_error(partner):
     partner.serve("/sparql", b"Virtuoso 37000 Error", content_type="text/plain", status=400)
     with pytest.raises(HarvestError, match="HTTP 400"):
-        harvest(partner.url("/sparql"))
+        harvest_sparql(partner.url("/sparql"))
