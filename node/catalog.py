@@ -53,7 +53,6 @@ class CatalogPage:
     entries: list[Entry]
     total: int
     last_page: int
-    selected_graphs: frozenset[str]
 
     def url(self, naming: Naming, page: int) -> str:
         return naming.catalog + "?" + urlencode(self.request.query_params(page))
@@ -101,8 +100,7 @@ def select_page(index: CatalogIndex, request: PageRequest) -> CatalogPage:
         raise NotFound(f"page {request.page} is past the end: the listing has {last_page} page(s) of "
                        f"{request.per_page} ({total} datasets)")
     start = (request.page - 1) * request.per_page
-    graphs = frozenset(e.graph for e in selected) if request.selection != Selection() else frozenset()
-    return CatalogPage(request, selected[start:start + request.per_page], total, last_page, graphs)
+    return CatalogPage(request, selected[start:start + request.per_page], total, last_page)
 
 
 def page_triples(store, naming: Naming, page: CatalogPage) -> list[ox.Triple]:

@@ -106,6 +106,7 @@ class CatalogIndex:
         self._lock = threading.Lock()
         self._generation = -1
         self._entries: list[Entry] = []
+        self._facet_cache: dict[tuple, list[tuple[str, int]]] = {}
 
     def entries(self) -> list[Entry]:
         with self._lock:
@@ -147,12 +148,21 @@ class CatalogIndex:
             allowed = _intersect(allowed, matches)
         return allowed
 
-    def facet_counts(self, graphs: set[str], name: str, limit: int = 20) -> list[tuple[str, int]]:
-        counts = Counter(
-            q.object.value for q in self.store.quads(None, FACETS[name], None, None)
-            if q.graph_name.value in graphs and isinstance(q.object, ox.NamedNode)
-        )
-        return counts.most_common(limit)
+    def facet_counts(self, selection: Selection, name: str, limit: int = 20) -> list[tuple[str, int]]:
+        """Most frequent values of one facet among the selected records (cached per store generation)."""
+        key = (self.store.generation, selection, name, limit)
+        cached = self._facet_cache.get(key)
+        if cached is None:
+            graphs = {e.graph for e in self.select(selection)}
+            counts = Counter(
+                q.object.value for q in self.store.quads(None, FACETS[name], None, None)
+                if q.graph_name.value in graphs and isinstance(q.object, ox.NamedNode)
+            )
+            cached = counts.most_common(limit)
+            if len(self._facet_cache) > 256:
+                self._facet_cache.clear()
+            self._facet_cache[key] = cached
+        return cached
 
 
 def _intersect(current: set[str] | None, new: set[str]) -> set[str]:

@@ -32,8 +32,8 @@ def catalog_page(ctx, page: CatalogPage):
         items.append({"title": d.text(ds, DCTERMS.title) or entry.dataset,
                       "description": d.text(ds, DCTERMS.description)[:300], "href": f"datasets/{record_id}",
                       "modified": entry.modified})
-    graphs = set(page.selected_graphs) or {e.graph for e in ctx.index.entries()}
-    facets = {name: [(value, _facet_label(ctx, value), count) for value, count in ctx.index.facet_counts(graphs, name)]
+    selection = page.request.selection
+    facets = {name: [(value, _facet_label(ctx, value), count) for value, count in ctx.index.facet_counts(selection, name)]
               for name in FACETS}
     return render_template(
         "catalog.html", title=d.text(catalog, DCTERMS.title) or "Catalogue",
