@@ -69,5 +69,5 @@ def dataset_quality(record_id: str):
     ctx = node_context()
     triples = dataset_triples(ctx.store, ctx.naming, record_id)
     dataset_iri = record_dataset_iri(ctx.naming, record_id, triples)
-    score = score_dataset(rdfio.to_rdflib(triples), dataset_iri, validator=ctx.validator)
+    score = score_dataset(rdfio.to_rdflib(triples), dataset_iri)  # MQA: compliance with DCAT-AP 3
     return Response(json.dumps(score.to_dict(), ensure_ascii=False), mimetype="application/json")

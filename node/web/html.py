@@ -10,6 +10,7 @@ from flask import render_template, request
 from node import rdfio
 from node.catalog import CatalogPage, page_triples, record_dataset_iri
 from node.catalog_index import FACETS
+from node.quality import MAX_POINTS, score_dataset
 from node.web.views import Description, dataset_view, schema_org
 from vocab.namespaces import DCTERMS
 
@@ -60,7 +61,14 @@ def _first_description(ctx, iri: str) -> list[ox.Triple]:
 def dataset_page(ctx, record_id: str, triples: list[ox.Triple]):
     dataset_iri = record_dataset_iri(ctx.naming, record_id, triples)
     view = dataset_view(triples, dataset_iri)
+    report = ctx.validate(triples)
+    score = _quality(triples, dataset_iri)
     structured = json.dumps(schema_org(view, ctx.naming.catalog, request.base_url), ensure_ascii=False, indent=1)
     return render_template("dataset.html", view=view, record_id=record_id, base=ctx.naming.base_url,
+                           report=report, score=score, max_points=MAX_POINTS,
                            schema_org=structured.replace("</", "<\\/"),
                            alternates=alternates(f"datasets/{record_id}"))
+
+
+def _quality(triples: list[ox.Triple], dataset_iri: str):
+    return score_dataset(rdfio.to_rdflib(triples), dataset_iri)
