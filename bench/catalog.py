@@ -1,0 +1,293 @@
+"""Benchmark: serving catalogue pages and datasets, and exporting, with 1,000 and 100,000 records.
+
+    .venv/bin/python bench/catalog.py [--sizes 1000,100000] [--repeat 30]
+
+Generates lean but realistic HealthDCAT-AP records (~27 triples each, plus the catalogue record and
+index terms the node writes, built with node.records / node.catalog_index), bulk-loads them as
+N-Quads into an on-disk store cached under bench/out/, then measures, in the same run:
+- a 100-dataset page (first, middle, last) and one dataset, through the Flask test client and a
+  real `ehds-node serve`, against pyoxigraph reading the same graphs and serialising them directly;
+- `ehds-node export` of the whole catalogue (wall time, peak RSS of the process).
+Targets (issue 3): page < 50 ms at 100,000 records, within 2x of direct, not growing with the
+store; export of 100,000 < 15 s with flat memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from node import rdfio  # noqa: E402
+from node.catalog_index import index_triples  # noqa: E402
+from node.config import Settings  # noqa: E402
+from node.context import BUNDLED_CATALOGUE, open_node, set_catalog_description  # noqa: E402
+from node.records import Naming, catalog_record_triples  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+BASE = "http://localhost:8080/"
+GENERATOR_VERSION = 1  # bump when the generated records change, to rebuild the cached stores
+PER_PAGE = 100
+TURTLE = "text/turtle"
+EHDS_NODE = str(Path(sys.executable).with_name("ehds-node"))
+
+NS = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/", "foaf": "http://xmlns.com/foaf/0.1/", "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "dcatap": "http://data.europa.eu/r5r/", "health": "http://healthdataportal.eu/ns/health#",
+    "eu": "http://publications.europa.eu/resource/authority/",
+    "hcat": "https://hdeu-dcat.data.health.europa.eu/resource/authority/healthcategories/",
+}
+TOPICS = [("cancers", "cancer"), ("diabète", "diabetes"), ("maladies cardiovasculaires", "cardiovascular diseases"),
+          ("santé mentale", "mental health"), ("urgences", "emergency care"), ("maternité", "maternity"),
+          ("vaccination", "vaccination"), ("maladies rares", "rare diseases"), ("greffes", "transplants")]
+KINDS = [("Registre", "register"), ("Cohorte", "cohort"), ("Enquête", "survey"), ("Base hospitalière", "hospital database")]
+REGIONS = ["Bretagne", "Occitanie", "Normandie", "Grand Est", "Hauts-de-France", "Île-de-France", "Corse", "Guyane"]
+CATEGORIES = ["EHR", "REGISTRY", "HEALTHINSURANCE", "SURVEY", "CLINICALTRIAL"]
+
+
+def iri(prefix: str, local: str = "") -> ox.NamedNode:
+    return ox.NamedNode(NS[prefix] + local)
+
+
+def lit(value, datatype: str | None = None, lang: str | None = None) -> ox.Literal:
+    if lang:
+        return ox.Literal(str(value), language=lang)
+    return ox.Literal(str(value), datatype=iri("xsd", datatype)) if datatype else ox.Literal(str(value))
+
+
+def dataset_triples(i: int, rng: random.Random) -> tuple[ox.NamedNode, list[ox.Triple]]:
+    """One lean HealthDCAT-AP dataset: 27 triples with a distribution and its publisher."""
+    (topic_fr, topic_en), (kind_fr, kind_en) = rng.choice(TOPICS), rng.choice(KINDS)
+    region, year = rng.choice(REGIONS), rng.randint(2005, 2025)
+    dataset, dist = ox.NamedNode(f"{BASE}datasets/gen-{i}"), ox.NamedNode(f"{BASE}datasets/gen-{i}#distribution")
+    publisher = ox.NamedNode(f"{BASE}agents/publisher-{i % 500}")
+    public = i % 10 == 0
+    rows = [
+        (dataset, iri("rdf", "type"), iri("dcat", "Dataset")),
+        (dataset, iri("dct", "title"), lit(f"{kind_fr} {topic_fr} {region} {year}", lang="fr")),
+        (dataset, iri("dct", "title"), lit(f"{topic_en.capitalize()} {kind_en}, {region}, {year}", lang="en")),
+        (dataset, iri("dct", "description"), lit(f"{kind_fr} des {topic_fr} en {region} depuis {year} (n°{i}).", lang="fr")),
+        (dataset, iri("dct", "description"), lit(f"{kind_en.capitalize()} of {topic_en} in {region} since {year} (no. {i}).", lang="en")),
+        (dataset, iri("dct", "identifier"), lit(f"GEN-{i:06d}")),
+        (dataset, iri("dct", "accessRights"), iri("eu", "access-right/" + ("PUBLIC" if public else "NON_PUBLIC"))),
+        (dataset, iri("dcatap", "applicableLegislation"), ox.NamedNode("http://data.europa.eu/eli/reg/2025/327/oj")),
+        (dataset, iri("dcat", "theme"), iri("eu", "data-theme/HEAL")),
+        (dataset, iri("dcat", "keyword"), lit(topic_fr, lang="fr")),
+        (dataset, iri("dcat", "keyword"), lit(topic_en, lang="en")),
+        (dataset, iri("dcat", "keyword"), lit(region, lang="fr")),
+        (dataset, iri("dct", "publisher"), publisher),
+        (dataset, iri("health", "hdab"), ox.NamedNode(f"{BASE}agents/hdh")),
+        (dataset, iri("health", "healthCategory"), iri("hcat", rng.choice(CATEGORIES))),
+        (dataset, iri("health", "numberOfRecords"), lit(rng.randint(100, 10_000_000), "nonNegativeInteger")),
+        (dataset, iri("dct", "issued"), lit(f"{year}-01-15", "date")),
+        (dataset, iri("dct", "spatial"), iri("eu", "country/FRA")),
+        (dataset, iri("dcat", "distribution"), dist),
+        (dist, iri("rdf", "type"), iri("dcat", "Distribution")),
+        (dist, iri("dcat", "accessURL"), ox.NamedNode(f"https://www.health-data-hub.fr/catalogue/gen-{i}")),
+        (dist, iri("dct", "format"), iri("eu", "file-type/CSV")),
+        (dist, iri("dcat", "byteSize"), lit(rng.randint(10_000, 10**12), "nonNegativeInteger")),
+        (dist, iri("dct", "license"), iri("eu", "licence/CC_BY_4_0")),
+        (publisher, iri("rdf", "type"), iri("foaf", "Agent")),
+        (publisher, iri("foaf", "name"), lit(f"Producteur de données {i % 500}", lang="fr")),
+        (publisher, iri("dct", "type"), ox.NamedNode("https://hdeu-dcat.data.health.europa.eu/resource/authority/publisher-type/university")),
+    ]
+    return dataset, [ox.Triple(*row) for row in rows]
+
+
+def record_quads(naming: Naming, i: int, rng: random.Random):
+    """The quads the node writes for one record: dataset, catalogue record and index terms."""
+    record_id = f"gen-{i}"
+    dataset, triples = dataset_triples(i, rng)
+    issued = f"2026-{1 + i * 12 // 100_001:02d}-01T00:00:00Z"  # spread over a year, stable order
+    modified = f"2026-11-{1 + i % 28:02d}T12:00:00Z"
+    record = ox.NamedNode(naming.record(record_id))
+    catalog = ox.NamedNode(naming.catalog)
+    extra = (catalog_record_triples(catalog, record, dataset, issued, modified)
+             + index_triples(record, dataset, triples, f"{issued}|{record_id}", modified))
+    graph = ox.NamedNode(naming.local_graph(record_id))
+    for t in triples + extra:
+        yield ox.Quad(t.subject, t.predicate, t.object, graph)
+
+
+def settings_for(data_dir: Path) -> Settings:
+    return Settings(base_url=BASE, data_dir=data_dir, load_bundled_catalogue=False, max_page_size=500)
+
+
+def build_store(size: int) -> Path:
+    """The data dir of a store with `size` generated records; reused from bench/out/ when complete."""
+    data_dir = OUT / f"catalog-{size}-v{GENERATOR_VERSION}"
+    if (data_dir / "COMPLETE").exists():
+        return data_dir
+    shutil.rmtree(data_dir, ignore_errors=True)
+    (data_dir / "store").mkdir(parents=True)
+    nquads, rng, naming = data_dir / "records.nq", random.Random(size), Naming(BASE)
+    started = time.perf_counter()
+    quads = (q for i in range(size) for q in record_quads(naming, i, rng))
+    ox.serialize(quads, str(nquads), format=ox.RdfFormat.N_QUADS)
+    generated = time.perf_counter() - started
+    store = ox.Store(str(data_dir / "store"))
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    count = len(store)
+    del store
+    nquads.unlink()
+    ctx = open_node(settings_for(data_dir))
+    try:
+        bundled = (ROOT / "node" / "data" / BUNDLED_CATALOGUE).read_bytes()
+        set_catalog_description(ctx, rdfio.parse_triples(bundled, TURTLE, base_iri=BASE))
+    finally:
+        ctx.close()
+    loaded = time.perf_counter() - started - generated
+    print(f"# generated {size:,} records ({count:,} quads) in {generated:.1f} s, bulk-loaded in {loaded:.1f} s")
+    (data_dir / "COMPLETE").write_text(f"{count}\n")
+    return data_dir
+
+
+def median_ms(action, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def page_urls(size: int) -> dict[str, str]:
+    last = max(1, -(-size // PER_PAGE))
+    pages = {"page 1": 1, f"page {(last + 1) // 2}": (last + 1) // 2, f"page {last} (last)": last}
+    urls = {f"{name} of {PER_PAGE}": f"/catalog?page={n}&per_page={PER_PAGE}" for name, n in pages.items()}
+    urls["one dataset"] = f"/datasets/gen-{size // 2}"
+    return urls
+
+
+def direct_timings(ctx, urls: dict[str, str], repeat: int) -> dict[str, float]:
+    """pyoxigraph alone: read the same named graphs from the store and write Turtle."""
+    from node.catalog import PageRequest, select_page
+
+    raw = ctx.store._store  # the bench compares against pyoxigraph itself, bypassing the node
+    results = {}
+    for name, url in urls.items():
+        if url.startswith("/catalog"):
+            page = int(url.split("page=")[1].split("&")[0])
+            entries = select_page(ctx.index, PageRequest(page, PER_PAGE)).entries
+            graphs = [ctx.naming.catalog_graph] + [e.graph for e in entries]
+        else:
+            graphs = [ctx.naming.local_graph(url.rsplit("/", 1)[1])]
+
+        def read_and_write(graphs=graphs):
+            triples = [q.triple for g in graphs for q in raw.quads_for_pattern(None, None, None, ox.NamedNode(g))]
+            return ox.serialize(triples, format=ox.RdfFormat.TURTLE)
+
+        results[name] = median_ms(read_and_write, repeat)
+    return results
+
+
+def flask_timings(data_dir: Path, urls: dict[str, str], repeat: int) -> tuple[dict, dict, float]:
+    from node.web.app import create_app
+
+    ctx = open_node(settings_for(data_dir))
+    try:
+        client = create_app(context=ctx).test_client()
+        started = time.perf_counter()
+        assert client.get("/catalog?per_page=1", headers={"Accept": TURTLE}).status_code == 200
+        cold = (time.perf_counter() - started) * 1000
+
+        def get(url):
+            response = client.get(url, headers={"Accept": TURTLE})
+            assert response.status_code == 200, (url, response.status_code)
+
+        served = {name: median_ms(lambda url=url: get(url), repeat) for name, url in urls.items()}
+        return served, direct_timings(ctx, urls, repeat), cold
+    finally:
+        ctx.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_timings(data_dir: Path, urls: dict[str, str], repeat: int) -> dict[str, float]:
+    import requests
+
+    port = free_port()
+    server = subprocess.Popen([EHDS_NODE, "serve", "--data", str(data_dir), "--port", str(port), "--empty",
+                               "--base-url", BASE], stderr=subprocess.DEVNULL)
+    try:
+        session, root = requests.Session(), f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                session.get(root + "/catalog?per_page=1", headers={"Accept": TURTLE}, timeout=60).raise_for_status()
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("ehds-node serve did not start") from None
+                time.sleep(0.2)
+
+        def get(url):
+            session.get(root + url, headers={"Accept": TURTLE}, timeout=60).raise_for_status()
+
+        return {name: median_ms(lambda url=url: get(url), repeat) for name, url in urls.items()}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def export_timing(data_dir: Path, size: int) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MiB) and bytes of `ehds-node export` to N-Triples."""
+    target = OUT / f"export-{size}.nt"
+    started = time.perf_counter()
+    process = subprocess.Popen([EHDS_NODE, "export", "--data", str(data_dir), "--base-url", BASE, "-o", str(target)],
+                               stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"export failed with status {status}")
+    size_bytes = target.stat().st_size
+    target.unlink()
+    return elapsed, usage.ru_maxrss / 1024, size_bytes
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,100000", help="comma-separated store sizes (records)")
+    parser.add_argument("--repeat", type=int, default=30, help="requests per measurement (median reported)")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    print(f"# {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, pyoxigraph {ox.__version__}; "
+          f"median of {args.repeat}; Turtle; ms")
+    header = f"{'records':>8} | {'request':<24} | {'Flask client':>12} | {'real server':>11} | {'direct ox':>9} | {'ratio (server/direct)':>21}"
+    rows, exports = [header, "-" * len(header)], []
+    for size in (int(s) for s in args.sizes.split(",")):
+        data_dir, urls = build_store(size), page_urls(size)
+        served, direct, cold = flask_timings(data_dir, urls, args.repeat)
+        real = server_timings(data_dir, urls, args.repeat)
+        rows.append(f"{size:>8,} | {'first request (index)':<24} | {cold:>12.1f} | {'':>11} | {'':>9} |")
+        for name in urls:
+            rows.append(f"{size:>8,} | {name:<24} | {served[name]:>12.1f} | {real[name]:>11.1f} | {direct[name]:>9.1f} | "
+                        f"{real[name] / direct[name]:>9.2f} (client {served[name] / direct[name]:.2f})")
+        exports.append((size, *export_timing(data_dir, size)))
+    print("\n".join(rows))
+    print(f"\n{'records':>8} | export N-Triples: s | peak RSS MiB | MB written")
+    for size, seconds, rss, written in exports:
+        print(f"{size:>8,} | {seconds:>19.1f} | {rss:>12.0f} | {written / 1e6:>10.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

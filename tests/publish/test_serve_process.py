@@ -1,0 +1,47 @@
+"""`ehds-node serve` as an operator runs it: a real process that answers, then stops cleanly."""
+
+from __future__ import annotations
+
+import signal
+
+import requests
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT
+
+from node.config import Settings
+from node.context import open_node
+from tests.publish.running_server import running_node
+from vocab.namespaces import HYDRA
+
+
+def catalogue(node) -> Graph:
+    response = requests.get(node.root + "catalog?per_page=100", headers={"Accept": "text/turtle"}, timeout=30)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/turtle")
+    return Graph().parse(data=response.content, format="turtle")
+
+
+def test_serve_answers_then_stops_cleanly_on_sigterm(tmp_path):
+    data_dir = tmp_path / "data"
+    with running_node(data_dir) as node:
+        graph = catalogue(node)
+        catalog = URIRef(node.root + "catalog")
+        assert graph.value(catalog, HYDRA.totalItems).toPython() == 6
+        for dataset in graph.objects(catalog, DCAT.dataset):  # IRIs under --base-url dereference
+            assert requests.get(str(dataset), headers={"Accept": "text/turtle"}, timeout=30).status_code == 200
+        code, log = node.stop(signal.SIGTERM)
+    assert code == 0, f"exit code {code} on SIGTERM; log:\n{log}"
+    assert "Traceback" not in log
+    reopened = open_node(Settings(base_url=node.root, data_dir=data_dir))  # store closed and intact
+    try:
+        assert len(reopened.index.entries()) == 6
+    finally:
+        reopened.close()
+
+
+def test_serve_empty_starts_without_the_bundled_catalogue_and_stops_on_sigint(tmp_path):
+    with running_node(tmp_path / "data", "--empty") as node:
+        graph = catalogue(node)
+        assert graph.value(URIRef(node.root + "catalog"), HYDRA.totalItems).toPython() == 0
+        code, log = node.stop(signal.SIGINT)
+    assert code in (0, 130), f"exit code {code} on SIGINT; log:\n{log}"
+    assert "Traceback" not in log

@@ -1,0 +1,153 @@
+"""The stewards' write API, as a steward's script would use it: PUT / DELETE /datasets/<id>."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCAT, DCTERMS
+
+from node.config import Settings
+from tests.conftest import API_TOKEN, BASE_URL
+from tests.publish.sample_records import HDAB, renamed, retitled, turtle, without
+
+AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
+TURTLE = {"Content-Type": "text/turtle", **AUTH}
+
+
+def put(client, record_id, body: bytes, headers=TURTLE):
+    return client.put(f"/datasets/{record_id}", data=body, headers=headers)
+
+
+def served(client, record_id) -> Graph:
+    response = client.get(f"/datasets/{record_id}", headers={"Accept": "application/n-triples"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return Graph().parse(data=response.get_data(), format="nt")
+
+
+def bare_client(tmp_path, **overrides):
+    """A node without the bundled catalogue: for requests refused before any validation."""
+    from node.context import open_node
+    from node.web.app import create_app
+
+    settings = Settings(base_url=BASE_URL, data_dir=tmp_path / "bare", load_bundled_catalogue=False, **overrides)
+    ctx = open_node(settings)
+    return ctx, create_app(context=ctx).test_client()
+
+
+def test_no_token_configured_means_writes_are_disabled(tmp_path):
+    ctx, client = bare_client(tmp_path, api_token=None)
+    try:
+        for response in (put(client, "new", turtle(renamed("snds", "new"))), client.delete("/datasets/new", headers=AUTH)):
+            assert response.status_code == 403
+            assert "EHDS_NODE_API_TOKEN" in response.json["message"]
+    finally:
+        ctx.close()
+
+
+def test_wrong_or_missing_token_is_401(client):
+    body = turtle(renamed("snds", "new"))
+    assert put(client, "new", body, {"Content-Type": "text/turtle", "Authorization": "Bearer nope"}).status_code == 401
+    assert put(client, "new", body, {"Content-Type": "text/turtle"}).status_code == 401
+    assert client.delete("/datasets/snds", headers={"Authorization": "Basic dGVzdA=="}).status_code == 401
+    assert client.get("/datasets/snds").status_code == 200  # nothing was deleted
+
+
+def test_bad_turtle_is_400_with_the_line(client):
+    body = b"@prefix dcat: <http://www.w3.org/ns/dcat#> .\n<> a dcat:Dataset ;\n   dcat:keyword undeclared:term .\n"
+    response = put(client, "broken", body)
+    assert response.status_code == 400
+    assert "line 3" in response.json["message"] and "undeclared" in response.json["message"], response.json
+    assert client.get("/datasets/broken").status_code == 404
+
+
+def test_unknown_content_type_is_415(client):
+    response = put(client, "new", b"title: x", {"Content-Type": "application/yaml", **AUTH})
+    assert response.status_code == 415
+    assert "text/turtle" in response.json["message"]
+
+
+def test_two_datasets_or_another_iri_is_422(client):
+    two = turtle(renamed("snds", "pair") + renamed("oscour", "other"))
+    response = put(client, "pair", two)
+    assert response.status_code == 422 and "exactly one" in response.json["message"]
+    foreign = turtle(renamed("snds", "elsewhere"))
+    response = put(client, "here", foreign)
+    assert response.status_code == 422 and "datasets/here" in response.json["message"]
+    assert client.get("/datasets/pair").status_code == 404 and client.get("/datasets/here").status_code == 404
+
+
+def test_invalid_record_is_422_with_report_and_previous_version_kept(client):
+    before = served(client, "snds")
+    response = put(client, "snds", turtle(without(renamed("snds", "snds"), HDAB)))
+    assert response.status_code == 422
+    body = response.json
+    assert "snds" in body["message"] and body.get("report"), body
+    assert "hdab" in str(body["report"]), body["report"]
+    assert isomorphic(served(client, "snds"), before)
+
+
+def test_create_replace_delete_cycle(client):
+    created = put(client, "copy-of-snds", turtle(renamed("snds", "copy-of-snds")))
+    assert created.status_code == 201, created.get_data(as_text=True)
+    assert created.headers["Location"] == BASE_URL + "datasets/copy-of-snds"
+    dataset = URIRef(BASE_URL + "datasets/copy-of-snds")
+    assert (dataset, DCTERMS.title, None) in served(client, "copy-of-snds")
+
+    replaced = put(client, "copy-of-snds", turtle(retitled(renamed("snds", "copy-of-snds"), "Replaced title")))
+    assert replaced.status_code == 200, replaced.get_data(as_text=True)
+    titles = {str(t) for t in served(client, "copy-of-snds").objects(dataset, DCTERMS.title)}
+    assert titles == {"Replaced title"}
+
+    assert client.delete("/datasets/copy-of-snds", headers=AUTH).status_code == 204
+    assert client.get("/datasets/copy-of-snds").status_code == 404
+    assert client.delete("/datasets/copy-of-snds", headers=AUTH).status_code == 404
+    catalogue = client.get("/catalog?per_page=100", headers={"Accept": "application/n-triples"})
+    assert str(dataset).encode() not in catalogue.get_data()
+
+
+def test_relative_iri_body_becomes_the_record(client):
+    body = turtle(renamed("oscour", "relative")).replace(f"<{BASE_URL}datasets/relative>".encode(), b"<>")
+    assert b"<>" in body
+    response = put(client, "relative", body)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    graph = served(client, "relative")
+    assert (URIRef(BASE_URL + "datasets/relative"), DCTERMS.title, None) in graph
+
+
+def test_body_over_the_limit_is_413(tmp_path):
+    ctx, client = bare_client(tmp_path, api_token=API_TOKEN, max_body_bytes=2_000)
+    try:
+        body = turtle(renamed("snds", "big"))
+        assert len(body) > 2_000
+        assert put(client, "big", body).status_code == 413
+        assert client.get("/datasets/big").status_code == 404
+    finally:
+        ctx.close()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Publication times under the test's control (the node stamps records with now_iso())."""
+    times = {"now": "2030-01-01T00:00:00Z"}
+    monkeypatch.setattr("node.records.now_iso", lambda: times["now"])
+    return times
+
+
+def test_modified_since_returns_only_later_records(client, clock):
+    clock["now"] = "2030-01-02T10:00:00Z"
+    assert put(client, "early", turtle(renamed("snds", "early"))).status_code == 201
+    clock["now"] = "2030-01-03T10:00:00Z"
+    assert put(client, "late", turtle(renamed("oscour", "late"))).status_code == 201
+
+    def datasets_since(since):
+        response = client.get(f"/catalog?per_page=100&modified_since={since}", headers={"Accept": "application/n-triples"})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        graph = Graph().parse(data=response.get_data(), format="nt")
+        return {str(d).rsplit("/", 1)[1] for d in graph.objects(URIRef(BASE_URL + "catalog"), DCAT.dataset)}
+
+    assert datasets_since("2030-01-03") == {"late"}
+    assert datasets_since("2030-01-02T13:00:00%2B02:00") == {"late"}  # 11:00Z: after "early" (10:00Z)
+    assert datasets_since("2030-01-02T09:00:00Z") == {"early", "late"}
+    assert datasets_since("2030-01-04") == set()
+    assert len(datasets_since("2000-01-01")) == 8  # the six bundled records too
