@@ -48,11 +48,9 @@ class Description:
 
 
 def _vocabulary_label(iri: str) -> str | None:
-    try:
-        from vocab.vocabularies import label_anywhere
-    except ImportError:
-        return None
-    return label_anywhere(iri)
+    from vocab.vocabularies import VOCABULARY_NAMES, label
+
+    return next((found for name in VOCABULARY_NAMES if (found := label(name, iri))), None)
 
 
 @dataclass
@@ -85,18 +83,26 @@ def dataset_view(triples: list[ox.Triple], dataset_iri: str) -> DatasetView:
     view = DatasetView(dataset_iri, d.text(ds, DCTERMS.title) or dataset_iri, d.text(ds, DCTERMS.description))
     view.keywords = sorted(set(d.texts(ds, DCAT.keyword)))
     for label, predicate in FACTS:
-        for node in d.objects(ds, predicate):
-            link = node.value if isinstance(node, ox.NamedNode) else None
-            view.facts.append((label, d.label(node), link))
+        nodes = [n for n in d.objects(ds, predicate) if not isinstance(n, ox.Literal)]
+        for node in nodes:
+            view.facts.append((label, d.label(node), node.value if isinstance(node, ox.NamedNode) else None))
+        text = d.text(ds, predicate)
+        if text:
+            view.facts.append((label, _readable_number(text), None))
     for temporal in d.objects(ds, DCTERMS.temporal):
         start, end = d.text(temporal, DCAT.startDate), d.text(temporal, DCAT.endDate)
         view.facts.append(("Temporal coverage", f"{start or '…'} – {end or '…'}", None))
     for contact in d.objects(ds, DCAT.contactPoint):
         emails = [o.value for o in d.objects(contact, VCARD.hasEmail)]
-        view.facts.append(("Contact", d.label(contact) or "contact", emails[0] if emails else None))
+        name = d.text(contact, VCARD.fn) or d.text(contact, VCARD["organization-name"]) or (emails[0] if emails else "")
+        view.facts.append(("Contact", name.removeprefix("mailto:") or "contact", emails[0] if emails else None))
     view.distributions = [_distribution(d, node) for node in d.objects(ds, DCAT.distribution)]
     view.tables = _tables(d, ds)
     return view
+
+
+def _readable_number(text: str) -> str:
+    return f"{int(text):,}".replace(",", "\u202f") if text.isdigit() and len(text) > 4 else text
 
 
 def _distribution(d: Description, node) -> dict:
