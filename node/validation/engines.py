@@ -20,7 +20,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
 from node.errors import ConfigError
-from node.rdfio import to_rdflib
+from node.rdfio import rdflib_term_to_ox, to_rdflib
 
 ENGINES = ("fast", "pyshacl")
 
@@ -50,13 +50,14 @@ class FastEngine:
             raise ConfigError(f"the shapes cannot be loaded: {err}") from None
         if len(self.shapes) == 0:
             raise ConfigError("the shapes files declare no shapes")
+        self.bnode_offset = len(_blank_nodes_in_order(shapes_text))
 
     def run(self, ntriples: str) -> list[RawResult]:
         report = self.shapes.validate_text(ntriples, format="ntriples")
         results = report.results
         if not results:
             return []
-        labels = _engine_bnode_labels(ntriples) if any("_:" in (r.focus_node + (r.value or "")) for r in results) else {}
+        labels = _engine_bnode_labels(ntriples, self.bnode_offset) if any("_:" in (r.focus_node + (r.value or "")) for r in results) else {}
         return [self._result(r, labels) for r in results]
 
     @staticmethod
@@ -68,16 +69,24 @@ class FastEngine:
         )
 
 
-def _engine_bnode_labels(ntriples: str) -> dict[str, str]:
-    """Engine blank-node label -> ours. shacl 0.3.4 numbers blank nodes `_:0_bN`, N counting from 1 in
-    order of first appearance in the N-Triples text; tests/validation/test_engines.py guards this."""
-    labels: dict[str, str] = {}
+def _engine_bnode_labels(ntriples: str, offset: int) -> dict[str, str]:
+    """Engine blank-node label -> ours. shacl 0.3.4 numbers blank nodes `_:0_bN` in order of first
+    appearance, counting on from the shapes graph's own blank nodes (N = offset + position, from 0).
+    Pinned version; tests/validation/test_engines.py guards this."""
+    return {f"_:0_b{offset + position}": label
+            for position, label in enumerate(_blank_nodes_in_order(ntriples))}
+
+
+def _blank_nodes_in_order(ntriples: str) -> list[str]:
+    seen: dict[str, None] = {}
     for line in ntriples.splitlines():
+        if not line or line.startswith("#"):
+            continue
         subject, _, rest = line.split(" ", 2)
-        for term in (subject, rest[:-2]):
-            if term.startswith("_:") and term not in labels:
-                labels[term] = f"_:0_b{len(labels) + 1}"
-    return {engine: ours for ours, engine in labels.items()}
+        for term in (subject, rest.rstrip()[:-1].rstrip()):
+            if term.startswith("_:"):
+                seen.setdefault(term)
+    return list(seen)
 
 
 class PyshaclEngine:
@@ -118,7 +127,7 @@ def _nt(term) -> str:
     if isinstance(term, BNode):
         return f"_:{term}"
     if isinstance(term, Literal):
-        return term.n3()
+        return str(rdflib_term_to_ox(term))  # Oxigraph's N-Triples form, as the fast engine writes it
     return str(term)
 
 
@@ -131,11 +140,11 @@ def render_path(g: Graph, path) -> str:
         return "^" + render_path(g, inverse)
     alternatives = g.value(path, SH.alternativePath)
     if alternatives is not None:
-        return "(" + " | ".join(render_path(g, p) for p in Collection(g, alternatives)) + ")"
+        return "(" + "|".join(render_path(g, p) for p in Collection(g, alternatives)) + ")"
     for predicate, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
         inner = g.value(path, predicate)
         if inner is not None:
             return "(" + render_path(g, inner) + ")" + suffix
     if (path, RDF.first, None) in g:
-        return "(" + " / ".join(render_path(g, p) for p in Collection(g, path)) + ")"
+        return "(" + "/".join(render_path(g, p) for p in Collection(g, path)) + ")"
     return str(path)

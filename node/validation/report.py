@@ -2,7 +2,7 @@
 
 Terms: focus_node and dataset are IRIs, or "_:label" for blank nodes; value is the N-Triples form of
 the offending term (so a literal keeps its datatype); path is the SHACL path in SPARQL syntax
-("<iri>", "^<iri>", "(<a> | <b>)"); constraint is the local name of the constraint component.
+("<iri>", "^<iri>", "(<a>|<b>)"); constraint is the local name of the constraint component.
 """
 
 from __future__ import annotations

@@ -1,0 +1,130 @@
+"""`ehds-node validate` through node.cli.main, and once through the installed console script."""
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.namespace import SH
+
+from node.cli import main
+from tests.validation.support import GOLDEN
+
+VALID = str(GOLDEN / "valid-non-public.ttl")
+BROKEN = str(GOLDEN / "missing-title.ttl")
+
+
+def test_valid_file_exits_0_with_a_summary_line(capsys):
+    assert main(["validate", VALID]) == 0
+    out = capsys.readouterr().out
+    assert out.strip().splitlines()[-1].startswith(f"{VALID}: conforms — 0 violation(s)")
+    assert "\033[" not in out  # no colours when stdout is not a terminal
+
+
+def test_broken_file_exits_1_and_names_dataset_field_and_fix(capsys):
+    assert main(["validate", BROKEN, "--severity", "violation"]) == 1
+    out = capsys.readouterr().out
+    assert "Dataset <https://registry.example.org/dataset>" in out
+    assert "dct:title" in out and 'Add dct:title "' in out
+    assert "does not conform — 1 violation(s)" in out
+
+
+def test_text_heading_shows_the_dataset_title(capsys):
+    assert main(["validate", str(GOLDEN / "bad-date-literal.ttl"), "--severity", "violation"]) == 1
+    out = capsys.readouterr().out
+    assert 'Dataset "Regional cancer registry 2023" <https://registry.example.org/dataset>' in out
+    assert 'value "2024-02-30"^^xsd:date' in out
+
+
+def test_missing_file_and_syntax_error_exit_2_with_line_and_column(tmp_path, capsys):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix dct: <http://purl.org/dc/terms/> .\n<a> dct:title \"unclosed .\n")
+    assert main(["validate", str(tmp_path / "absent.ttl"), str(bad), VALID]) == 2
+    out = capsys.readouterr().out
+    assert "absent.ttl: could not validate:" in out and "no such file" in out
+    assert "bad.ttl: could not validate:" in out and "line 2" in out
+    assert f"{VALID}: conforms" in out  # the other files are still validated
+
+
+def test_unknown_profile_exits_2(capsys):
+    assert main(["validate", VALID, "--profile", "dcat-ap-9"]) == 2
+    assert "known profiles: dcat-ap-3, healthdcat-ap" in capsys.readouterr().err
+
+
+def test_directory_is_read_recursively(tmp_path, capsys):
+    (tmp_path / "sub").mkdir()
+    shutil.copy(VALID, tmp_path / "a.ttl")
+    shutil.copy(BROKEN, tmp_path / "sub" / "b.ttl")
+    (tmp_path / "notes.txt").write_text("not RDF")
+    assert main(["validate", str(tmp_path), "--format", "json"]) == 1
+    files = [f["file"] for f in json.loads(capsys.readouterr().out)["files"]]
+    assert files == [str(tmp_path / "a.ttl"), str(tmp_path / "sub" / "b.ttl")]
+
+
+def test_stdin(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(Path(BROKEN).read_bytes())))
+    assert main(["validate", "-"]) == 1
+    assert "<stdin>: does not conform" in capsys.readouterr().out
+
+
+def test_json_is_stable_and_filtered_by_severity(capsys):
+    assert main(["validate", BROKEN, "--format", "json", "--severity", "violation"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert document["format_version"] == 1 and document["conforms"] is False
+    (entry,) = document["files"]
+    assert entry["counts"]["violation"] == 1 and entry["counts"]["warning"] > 0
+    assert [r["severity"] for r in entry["results"]] == ["violation"]
+    result = entry["results"][0]
+    assert set(result) == {"severity", "dataset", "focus_node", "path", "value", "constraint", "shape", "rule", "message"}
+    assert result["constraint"] == "MinCountConstraintComponent"
+
+
+def test_turtle_is_a_shacl_validation_report(capsys):
+    assert main(["validate", BROKEN, "--format", "turtle"]) == 1
+    graph = Graph().parse(data=capsys.readouterr().out, format="turtle")
+    (report,) = graph.subjects(None, SH.ValidationReport)
+    assert not graph.value(report, SH.conforms).toPython()
+    assert any(graph.objects(None, SH.focusNode))
+
+
+def test_junit_marks_the_failing_dataset(capsys):
+    assert main(["validate", BROKEN, VALID, "--format", "junit"]) == 1
+    root = ET.fromstring(capsys.readouterr().out)
+    suites = root.findall("testsuite")
+    assert [s.get("failures") for s in suites] == ["1", "0"]
+    assert suites[0].find("testcase/failure") is not None
+
+
+def test_fail_on_warning(capsys):
+    assert main(["validate", VALID, "--fail-on", "warning"]) == 1
+    assert main(["validate", VALID, "--fail-on", "violation"]) == 0
+
+
+def test_extra_shapes_file_adds_rules_and_a_bad_one_exits_2(tmp_path, capsys):
+    extra = tmp_path / "extra.ttl"
+    extra.write_text("""@prefix sh: <http://www.w3.org/ns/shacl#> .
+<urn:local#VersionShape> a sh:NodeShape ; sh:targetClass <http://www.w3.org/ns/dcat#Dataset> ;
+  sh:property [ sh:path <http://www.w3.org/ns/dcat#version> ; sh:minCount 1 ; sh:message "Local rule: give a version." ] .
+""")
+    assert main(["validate", VALID, "--shapes", str(extra), "--severity", "violation"]) == 1
+    assert "Local rule: give a version." in capsys.readouterr().out
+    assert main(["validate", VALID, "--shapes", str(tmp_path / "missing.ttl")]) == 2
+    assert "shapes file not found" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_hidden_engine_option(engine, capsys):
+    assert main(["validate", BROKEN, "--engine", engine, "--format", "json"]) == 1
+
+
+def test_console_script_end_to_end():
+    script = Path(sys.executable).with_name("ehds-node")
+    done = subprocess.run([str(script), "validate", BROKEN, "--severity", "violation"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "does not conform" in done.stdout and "Traceback" not in done.stderr
