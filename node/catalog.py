@@ -140,11 +140,13 @@ def _hydra_triples(naming: Naming, page: CatalogPage) -> list[ox.Triple]:
 
 
 def dataset_triples(store, naming: Naming, record_id: str) -> list[ox.Triple]:
+    """A record's published triples: local (`snds`) or harvested (`<source>.<hash>`)."""
     check_record_id(record_id)
-    triples = store.graph_triples(naming.local_graph(record_id))
-    if not triples:
-        raise NotFound(f"no dataset '{record_id}' in this catalogue")
-    return list(publishable(triples))
+    for graph in naming.graph_for_record_id(record_id):
+        triples = store.graph_triples(graph)
+        if triples:
+            return list(publishable(triples))
+    raise NotFound(f"no dataset '{record_id}' in this catalogue")
 
 
 def record_dataset_iri(naming: Naming, record_id: str, triples: list[ox.Triple]) -> str:

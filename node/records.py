@@ -51,6 +51,23 @@ class Naming:
     def local_graph(self, record_id: str) -> str:
         return f"{self.base_url}graph/local/{record_id}"
 
+    def harvested_graph(self, source: str, digest: str) -> str:
+        return f"{self.base_url}graph/source/{source}/{digest}"
+
+    def graph_for_record_id(self, record_id: str) -> list[str]:
+        """Candidate graphs of a record id: `<id>` is local, `<source>.<hash>` is harvested."""
+        graphs = [self.local_graph(record_id)]
+        source, dot, digest = record_id.partition(".")
+        if dot and re.fullmatch(r"[0-9a-f]{24}", digest):
+            graphs.append(self.harvested_graph(source, digest))
+        return graphs
+
+    def record_id_for_graph(self, graph: str) -> str:
+        local, harvested = self.base_url + "graph/local/", self.base_url + "graph/source/"
+        if graph.startswith(local):
+            return graph[len(local):]
+        return graph[len(harvested):].replace("/", ".", 1)
+
     def record_id_for(self, dataset_iri: str) -> str | None:
         prefix = self.base_url + "datasets/"
         if dataset_iri.startswith(prefix):

@@ -1,7 +1,7 @@
 """Where harvested records live and what the node says about them.
 
 Graph `<base>graph/source/<source>/<h>` (h = hash of the dataset IRI) holds the partner's triples,
-the dcat:CatalogRecord `<base>sources/<source>/records/<h>` (first seen, last modified, the page
+the dcat:CatalogRecord `<base>datasets/<source>.<h>#record` (first seen, last modified, the page
 it came from, the content hash) and the links from the source's sub-catalogue and the node's
 catalogue. The sub-catalogue `<base>sources/<source>` is described in `<base>graph/sources/<source>`.
 """
@@ -33,7 +33,7 @@ def source_graph_prefix(naming: Naming, source: str) -> str:
 
 
 def record_graph(naming: Naming, source: str, dataset_iri: str) -> str:
-    return source_graph_prefix(naming, source) + iri_hash(dataset_iri)
+    return naming.harvested_graph(source, iri_hash(dataset_iri))
 
 
 def source_catalog(naming: Naming, source: str) -> str:
@@ -56,7 +56,7 @@ def harvested_record_triples(naming: Naming, source: str, record, *, digest: str
                              modified: str) -> list[ox.Triple]:
     """The partner's triples plus the node's catalogue record, links and index terms."""
     h = iri_hash(record.dataset_iri)
-    record_node = _n(f"{source_catalog(naming, source)}/records/{h}")
+    record_node = _n(naming.record(f"{source}.{h}"))  # dereferences at /datasets/<source>.<h>
     dataset = _n(record.dataset_iri)
     sub_catalog = _n(source_catalog(naming, source))
     triples = list(record.triples)

@@ -179,7 +179,7 @@ def _existing_hashes(ctx, source: str) -> dict[str, str]:
 
 def _issued(ctx, graph: str) -> str | None:
     for quad in ctx.store.quads(None, _ISSUED, None, ox.NamedNode(graph)):
-        if "/records/" in quad.subject.value:
+        if quad.subject.value.endswith("#record"):
             return quad.object.value
     return None
 

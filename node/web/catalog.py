@@ -63,6 +63,19 @@ def dataset(name: str):
     return _rdf_response(triples, media_type)
 
 
+@blueprint.get("/sources/<name>")
+def source_catalog(name: str):
+    """A harvested source's sub-catalogue (its datasets are listed in /catalog)."""
+    from node.harvest.provenance import source_description_graph
+
+    ctx = node_context()
+    triples = ctx.store.graph_triples(source_description_graph(ctx.naming, name))
+    if not triples:
+        raise NotFound(f"no harvested source '{name}'")
+    media_type = _media_type(None)
+    return _rdf_response(triples, rdfio.RDF_MEDIA_TYPES[0] if media_type == HTML else media_type)
+
+
 def _split_suffix(ctx, name: str) -> tuple[str, str | None]:
     """`snds.ttl` → ('snds', 'ttl') unless a record is really called 'snds.ttl'."""
     if "." in name:

@@ -29,7 +29,7 @@ def catalog_page(ctx, page: CatalogPage):
     items = []
     for entry in page.entries:
         ds = ox.NamedNode(entry.dataset)
-        record_id = ctx.naming.record_id_for(entry.dataset) or entry.graph.rsplit("/", 1)[-1]
+        record_id = ctx.naming.record_id_for_graph(entry.graph)
         items.append({"title": d.text(ds, DCTERMS.title) or entry.dataset,
                       "description": d.text(ds, DCTERMS.description)[:300], "href": f"datasets/{record_id}",
                       "modified": entry.modified})

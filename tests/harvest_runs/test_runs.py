@@ -184,3 +184,21 @@ def test_private_hosts_are_refused_without_permission(central):
     report = harvest(central, src)
     assert report.status == "failed" and ("private" in report.error or "loopback" in report.error)
 
+
+
+def test_harvested_records_and_sources_dereference(partner, central):
+    from node.web.app import create_app
+
+    harvest(central, source(partner.serve("/a.ttl", catalogue_turtle([1, 2]))))
+    client = create_app(context=central).test_client()
+    listing = client.get("/catalog", headers={"Accept": "text/html"}).get_data(as_text=True)
+    links = sorted(set(part.split('"')[0] for part in listing.split('href="datasets/partner.')[1:]))
+    assert len(links) == 2
+    page = client.get(f"/datasets/partner.{links[0]}", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "Dataset " in page.get_data(as_text=True)
+    record = client.get(f"/datasets/partner.{links[0]}.nt").get_data(as_text=True)
+    assert f"<http://central.test/datasets/partner.{links[0]}#record>" in record
+    sub_catalog = client.get("/sources/partner", headers={"Accept": "text/turtle"})
+    assert sub_catalog.status_code == 200 and b"Harvested from partner" in sub_catalog.data
+    assert client.get("/sources/nobody").status_code == 404
+    assert client.get("/datasets/partner.0123456789abcdef01234567").status_code == 404
