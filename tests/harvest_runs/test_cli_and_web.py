@@ -6,14 +6,6 @@ import pytest
 
 from node.cli import main
 from tests.harvesters.catalogues import catalogue_turtle, serve_paged
-from tests.harvesters.partner_server import PartnerServer
-
-
-@pytest.fixture
-def partner():
-    server = PartnerServer()
-    yield server
-    server.close()
 
 
 @pytest.fixture

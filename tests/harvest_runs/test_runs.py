@@ -11,14 +11,7 @@ from node.harvest import staging as staging_module
 from node.harvest.provenance import CONTENT_HASH, source_graph_prefix
 from tests.harvesters.catalogues import catalogue_turtle, dataset_iri, serve_paged
 from tests.harvesters.conftest import make_fetcher
-from tests.harvesters.partner_server import PartnerServer, Reply
-
-
-@pytest.fixture
-def partner():
-    server = PartnerServer()
-    yield server
-    server.close()
+from tests.harvesters.partner_server import Reply
 
 
 @pytest.fixture
