@@ -16,7 +16,7 @@ from node.catalog_index import FACETS, CatalogIndex, Entry, Selection
 from node.datasets import publishable
 from node.errors import NotFound, ParseError
 from node.records import Naming, check_record_id
-from vocab.namespaces import DCAT, HYDRA, RDF, XSD
+from vocab.namespaces import DCAT, DCTERMS, HYDRA, RDF, XSD
 
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _INTEGER = ox.NamedNode(str(XSD.integer))
@@ -126,6 +126,7 @@ def _hydra_triples(naming: Naming, page: CatalogPage) -> list[ox.Triple]:
         ox.Triple(view, _h("totalItems"), total),
         ox.Triple(view, _h("itemsPerPage"), ox.Literal(str(page.request.per_page), datatype=_INTEGER)),
     ]
+    triples += _search_template(catalog)
     links = {"first": 1, "last": page.last_page}
     if page.request.page > 1:
         links["previous"] = page.request.page - 1
@@ -136,6 +137,27 @@ def _hydra_triples(naming: Naming, page: CatalogPage) -> list[ox.Triple]:
         target = ox.NamedNode(page.url(naming, number))
         triples.append(ox.Triple(view, _h(relation), target))
         triples.append(ox.Triple(view, _h(legacy[relation]), target))
+    return triples
+
+
+def _search_template(catalog: ox.NamedNode) -> list[ox.Triple]:
+    """hydra:search: how to ask for an incremental pull (`modified_since` stands for dct:modified)."""
+    search = ox.NamedNode(catalog.value + "#search")
+    triples = [
+        ox.Triple(catalog, _h("search"), search),
+        ox.Triple(search, _RDF_TYPE, _h("IriTemplate")),
+        ox.Triple(search, _h("template"), ox.Literal(catalog.value + "{?modified_since,q,page,per_page}")),
+        ox.Triple(search, _h("variableRepresentation"), _h("BasicRepresentation")),
+    ]
+    for variable, meaning in (("modified_since", str(DCTERMS.modified)), ("q", str(HYDRA.freetextQuery))):
+        mapping = ox.NamedNode(f"{search.value}-{variable}")
+        triples += [
+            ox.Triple(search, _h("mapping"), mapping),
+            ox.Triple(mapping, _RDF_TYPE, _h("IriTemplateMapping")),
+            ox.Triple(mapping, _h("variable"), ox.Literal(variable)),
+            ox.Triple(mapping, _h("property"), ox.NamedNode(meaning)),
+            ox.Triple(mapping, _h("required"), ox.Literal("false", datatype=ox.NamedNode(str(XSD.boolean)))),
+        ]
     return triples
 
 

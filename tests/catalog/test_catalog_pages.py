@@ -129,3 +129,27 @@ def test_unknown_dataset_is_404_with_message(client):
     response = client.get("/datasets/no-such-thing")
     assert response.status_code == 404
     assert "no-such-thing" in response.json["message"]
+
+
+def test_page_offers_an_incremental_search_template_harvesters_detect(client):
+    from harvesters.dcat import modified_since_template
+    from node import rdfio
+
+    body = client.get("/catalog", headers={"Accept": "text/turtle"}).data
+    template = modified_since_template(rdfio.parse_triples(body, "text/turtle"))
+    assert template == (BASE_URL + "catalog{?modified_since,q,page,per_page}", "modified_since")
+
+
+def test_modified_since_returns_only_later_records(client, node):
+    from node.records import publish
+
+    snds = client.get("/datasets/snds.nt").data.decode().replace("/datasets/snds", "/datasets/snds-copy")
+    from node import rdfio
+
+    triples = rdfio.parse_triples(snds.encode(), "application/n-triples")
+    triples = [t for t in triples if "#record" not in str(t.subject) and "/catalog>" not in str(t.subject)]
+    publish(node.store, node.naming, "snds-copy", triples, node.validate, now="2030-01-01T00:00:00Z")
+    graph = fetch_graph(client, "/catalog?modified_since=2029-12-31T23:00:00%2B00:00")
+    datasets = {str(d) for d in graph.objects(URIRef(BASE_URL + "catalog"), DCAT.dataset)}
+    assert datasets == {BASE_URL + "datasets/snds-copy"}
+    assert client.get("/catalog?modified_since=yesterday").status_code == 400
