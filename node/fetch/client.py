@@ -15,9 +15,7 @@ Partners are untrusted. A Fetcher, built for one source, guarantees:
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-import socket
 import time
 import zlib
 from dataclasses import dataclass, replace
@@ -25,13 +23,10 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.poolmanager import PoolManager
 
 from node.config import SourceConfig
 from node.errors import FetchRefused, HarvestError
+from node.fetch.guard import AddressRefused, GuardedAdapter
 from node.rdfio import syntax_for_suffix
 
 log = logging.getLogger("ehds.fetch")
@@ -76,98 +71,6 @@ class HostNotAllowed(FetchRefused):
 
 # --- the address guard, inside the transport ------------------------------------------------
 
-class AddressRefused(Exception):
-    """Raised inside urllib3; deliberately not an OSError so it is neither retried nor wrapped."""
-
-
-def refused_address_reason(address: str) -> str | None:
-    """Why this IP may not be contacted without allow_private_network, or None if it is public."""
-    ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    for reason in ("loopback", "link_local", "multicast", "unspecified", "reserved", "private"):
-        if getattr(ip, f"is_{reason}"):
-            return reason.replace("_", "-")
-    return None if ip.is_global else "not globally routable"
-
-
-class _GuardedConnectionMixin:
-    """Resolve once, check every address, connect to the checked one (no second lookup)."""
-
-    allow_private_network = False
-
-    def _new_conn(self):
-        try:
-            infos = socket.getaddrinfo(self._dns_host, self.port, type=socket.SOCK_STREAM)
-        except socket.gaierror:
-            return super()._new_conn()  # let urllib3 report the resolution failure its usual way
-        addresses = [info[4][0] for info in infos]
-        if not self.allow_private_network:
-            for address in addresses:
-                reason = refused_address_reason(address)
-                if reason:
-                    raise AddressRefused(f"host '{self.host}' resolves to {address} ({reason})")
-        original_host = self._dns_host
-        self._dns_host = addresses[0]
-        try:
-            return super()._new_conn()
-        finally:
-            self._dns_host = original_host
-
-
-class _GuardedHTTPConnection(_GuardedConnectionMixin, HTTPConnection):
-    pass
-
-
-class _GuardedHTTPSConnection(_GuardedConnectionMixin, HTTPSConnection):
-    pass
-
-
-def _pool_class(base, connection_class):
-    class GuardedPool(base):
-        ConnectionCls = connection_class
-        allow_private_network = False
-
-        def _new_conn(self):
-            connection = super()._new_conn()
-            connection.allow_private_network = self.allow_private_network
-            return connection
-
-    return GuardedPool
-
-
-_GuardedHTTPPool = _pool_class(HTTPConnectionPool, _GuardedHTTPConnection)
-_GuardedHTTPSPool = _pool_class(HTTPSConnectionPool, _GuardedHTTPSConnection)
-
-
-class _GuardedPoolManager(PoolManager):
-    def __init__(self, allow_private_network: bool, **kwargs):
-        super().__init__(**kwargs)
-        self.allow_private_network = allow_private_network
-        self.pool_classes_by_scheme = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
-
-    def _new_pool(self, scheme, host, port, request_context=None):
-        pool = super()._new_pool(scheme, host, port, request_context)
-        pool.allow_private_network = self.allow_private_network
-        return pool
-
-
-class GuardedAdapter(HTTPAdapter):
-    """A requests transport whose every new connection passes the address guard."""
-
-    def __init__(self, allow_private_network: bool):
-        self.allow_private_network = allow_private_network
-        super().__init__(max_retries=0)
-
-    def init_poolmanager(self, connections, maxsize, block=False, **pool_kwargs):
-        self.poolmanager = _GuardedPoolManager(
-            self.allow_private_network, num_pools=connections, maxsize=maxsize, block=block, **pool_kwargs)
-
-    def proxy_manager_for(self, proxy, **proxy_kwargs):
-        raise AddressRefused("proxies are not supported for partner fetches")
-
-
-# --- the fetcher ------------------------------------------------------------------------------
 
 class Fetcher:
     """HTTP for one source. Not thread-safe; one per harvest run (it counts the run's bytes)."""
