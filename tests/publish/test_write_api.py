@@ -67,13 +67,16 @@ def test_unknown_content_type_is_415(client):
     assert "text/turtle" in response.json["message"]
 
 
-def test_two_datasets_or_another_iri_is_422(client):
+def test_two_datasets_another_iri_or_no_dataset_is_422(client):
     two = turtle(renamed("snds", "pair") + renamed("oscour", "other"))
     response = put(client, "pair", two)
     assert response.status_code == 422 and "exactly one" in response.json["message"]
     foreign = turtle(renamed("snds", "elsewhere"))
     response = put(client, "here", foreign)
     assert response.status_code == 422 and "datasets/here" in response.json["message"]
+    not_a_dataset = b'<> a <http://xmlns.com/foaf/0.1/Document> ; <http://purl.org/dc/terms/title> "x" .'
+    response = put(client, "here", not_a_dataset)
+    assert response.status_code == 422 and "found 0" in response.json["message"]
     assert client.get("/datasets/pair").status_code == 404 and client.get("/datasets/here").status_code == 404
 
 
@@ -151,3 +154,14 @@ def test_modified_since_returns_only_later_records(client, clock):
     assert datasets_since("2030-01-02T09:00:00Z") == {"early", "late"}
     assert datasets_since("2030-01-04") == set()
     assert len(datasets_since("2000-01-01")) == 8  # the six bundled records too
+
+
+def test_any_rdf_syntax_is_accepted_but_remote_contexts_are_not_fetched(client):
+    from node import rdfio
+
+    body = rdfio.serialize(renamed("hydro", "hydro-jsonld"), "application/ld+json")
+    response = put(client, "hydro-jsonld", body, {"Content-Type": "application/ld+json", **AUTH})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    remote = b'{"@context": "https://example.org/context.jsonld", "@id": "", "@type": "Dataset"}'
+    response = put(client, "remote", remote, {"Content-Type": "application/ld+json", **AUTH})
+    assert response.status_code == 400 and "remote contexts" in response.json["message"], response.json
