@@ -7,7 +7,9 @@ runs as a single transaction: a record is never half-written.
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -15,19 +17,15 @@ import pyoxigraph as ox
 
 from node.errors import QueryError, StoreError
 from node.store.base import GraphChange, QueryResult
+from node.store.query_exec import GRAPH_FORMATS, QueryJob, execute
+from node.store.query_runner import QueryRunner
 
-_RESULT_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-_GRAPH_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-}
+_NO_TIMEOUT = 365 * 24 * 3600.0
+
+
+def _worker_count() -> int:
+    """Queries are CPU-bound: one worker per core, at least 2 so one slow query never blocks all."""
+    return max(2, min(8, os.cpu_count() or 2))
 
 
 class OxigraphStore:
@@ -44,6 +42,7 @@ class OxigraphStore:
         except OSError as err:
             raise StoreError(_open_error_message(self.path, err)) from None
         self._write_lock = threading.Lock()
+        self._runner: QueryRunner | None = None
         self.generation = 0
 
     # -- writes -------------------------------------------------------------------------------
@@ -80,7 +79,7 @@ class OxigraphStore:
         """Bulk load (not transactional): for operators' Graph Store uploads and benchmarks."""
         with self._write_lock:
             if isinstance(data, bytes):
-                fmt = _GRAPH_FORMATS.get(media_type, ox.RdfFormat.N_TRIPLES)
+                fmt = GRAPH_FORMATS.get(media_type, ox.RdfFormat.N_TRIPLES)
                 target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
                 self._store.bulk_load(data, format=fmt, to_graph=target)
             else:
@@ -113,42 +112,36 @@ class OxigraphStore:
 
     def query(self, sparql: str, media_type: str, *, union_default_graph: bool = True,
               default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = (),
-              timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
-        kwargs = {"use_default_graph_as_union": union_default_graph and not default_graphs}
-        if default_graphs:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        if named_graphs:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        try:
-            result = self._store.query(sparql, **kwargs)
-        except SyntaxError as err:
-            raise QueryError(f"SPARQL syntax error: {err}") from None
-        except OSError as err:
-            raise StoreError(f"store read failed: {err}") from None
-        return _serialize_result(result, media_type)
+              timeout: float | None = None, max_rows: int | None = None,
+              count_rows: bool = False, prefixes: tuple[tuple[str, str], ...] = ()) -> QueryResult:
+        """The public endpoint's queries. On disk they run in killable worker processes
+        (node.store.query_runner); an in-memory store answers in this thread, stopping at the
+        deadline only between result chunks."""
+        job = QueryJob(sparql, media_type, union_default_graph, tuple(default_graphs), tuple(named_graphs),
+                       max_rows, count_rows, tuple(prefixes))
+        if self.path is None:
+            deadline = time.monotonic() + timeout if timeout else None
+            return execute(self._store, job, deadline)
+        return self._query_runner().run(job, timeout or _NO_TIMEOUT)
+
+    def _query_runner(self) -> QueryRunner:
+        with self._write_lock:
+            if self._runner is None:
+                self._runner = QueryRunner(self._store, self.path, lambda: self.generation, _worker_count())
+            return self._runner
 
     def triple_count(self) -> int:
         return len(self._store)
 
     def close(self) -> None:
+        if self._runner is not None:
+            self._runner.close()
+            self._runner = None
         try:
             self._store.flush()
         except (OSError, AttributeError):
             pass
         self._store = None
-
-
-def _serialize_result(result, media_type: str) -> QueryResult:
-    if isinstance(result, ox.QueryTriples):
-        fmt = _GRAPH_FORMATS.get(media_type)
-        if fmt is None:
-            raise QueryError(f"a graph result cannot be written as {media_type}")
-        return QueryResult(ox.serialize(result, format=fmt), media_type, "graph")
-    fmt = _RESULT_FORMATS.get(media_type)
-    if fmt is None:
-        raise QueryError(f"a SELECT/ASK result cannot be written as {media_type}")
-    kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
-    return QueryResult(result.serialize(format=fmt), media_type, kind)
 
 
 def _check_iri(name: str) -> str:

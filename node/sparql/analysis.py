@@ -1,0 +1,114 @@
+"""What a SPARQL request is, before it runs: its form, its SERVICE endpoints, its top-level LIMIT.
+
+`analyze` reads the token stream of node.sparql.tokens. It trusts Oxigraph for everything
+else: a query this module misreads still goes through Oxigraph's parser, on a read-only store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from node.sparql.tokens import Token, max_depth, tokenize
+
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
+
+
+@dataclass(frozen=True)
+class Service:
+    endpoint: str | None  # None: a variable or an IRI we cannot resolve (refused)
+    written: str          # as written in the query, for messages
+
+
+@dataclass(frozen=True)
+class Analysis:
+    form: str | None                       # SELECT, CONSTRUCT, … or an update keyword; None if unknown
+    depth: int
+    services: tuple[Service, ...] = ()
+    limit: Token | None = None             # the integer of a top-level LIMIT
+    values_at: int | None = None           # where a trailing top-level VALUES clause starts
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_update(self) -> bool:
+        return self.form in UPDATE_KEYWORDS
+
+
+def analyze(text: str) -> Analysis:
+    tokens = tokenize(text)
+    prefixes, base, position = _prologue(tokens)
+    form = tokens[position].text.upper() if position < len(tokens) and tokens[position].kind == "word" else None
+    return Analysis(
+        form=form,
+        depth=max_depth(tokens),
+        services=tuple(_services(tokens, prefixes, base)),
+        limit=_top_level_limit(tokens),
+        values_at=_trailing_values(tokens),
+        prefixes=prefixes,
+    )
+
+
+def _prologue(tokens: list[Token]) -> tuple[dict[str, str], str | None, int]:
+    """PREFIX and BASE declarations; returns them and the index of the first token after."""
+    prefixes: dict[str, str] = {}
+    base = None
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.is_word("BASE") and i + 1 < len(tokens) and tokens[i + 1].kind == "iri":
+            base = _resolve(tokens[i + 1].text[1:-1], base)
+            i += 2
+        elif token.is_word("PREFIX") and i + 2 < len(tokens) and tokens[i + 1].kind == "pname" \
+                and tokens[i + 2].kind == "iri":
+            prefixes[tokens[i + 1].text.rstrip(":")] = _resolve(tokens[i + 2].text[1:-1], base)
+            i += 3
+        else:
+            break
+    return prefixes, base, i
+
+
+def _services(tokens: list[Token], prefixes: dict[str, str], base: str | None):
+    for i, token in enumerate(tokens):
+        if not token.is_word("SERVICE"):
+            continue
+        target = tokens[i + 1] if i + 1 < len(tokens) else None
+        if target is not None and target.is_word("SILENT"):
+            target = tokens[i + 2] if i + 2 < len(tokens) else None
+        if target is None:
+            continue  # a syntax error: Oxigraph reports it
+        yield Service(_endpoint(target, prefixes, base), target.text)
+
+
+def _endpoint(token: Token, prefixes: dict[str, str], base: str | None) -> str | None:
+    if token.kind == "iri":
+        return _resolve(token.text[1:-1], base)
+    if token.kind == "pname":
+        prefix, _, local = token.text.partition(":")
+        if prefixes.get(prefix) and "\\" not in local:
+            return prefixes[prefix] + local
+    return None
+
+
+def _resolve(iri: str, base: str | None) -> str | None:
+    if "://" in iri or iri.startswith("urn:"):
+        return iri
+    return urljoin(base, iri) if base else None
+
+
+def _top_level_limit(tokens: list[Token]) -> Token | None:
+    for i, token in enumerate(tokens[:-1]):
+        if token.depth == 0 and token.is_word("LIMIT") and tokens[i + 1].kind == "number":
+            return tokens[i + 1]
+    return None
+
+
+def _trailing_values(tokens: list[Token]) -> int | None:
+    """A VALUES at depth 0 after the WHERE clause is the query's trailing ValuesClause."""
+    seen_where = False
+    for token in tokens:
+        if token.depth == 0 and token.text == "{":
+            seen_where = True
+        elif seen_where and token.depth == 0 and token.is_word("VALUES"):
+            return token.start
+    return None

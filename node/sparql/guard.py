@@ -1,0 +1,78 @@
+"""The public endpoint's rules, checked before a query reaches the store.
+
+- size: longer than `sparql_max_query_bytes` → 413;
+- nesting: deeper than MAX_DEPTH brackets → 400 (Oxigraph's recursive parser overflows its
+  stack on a few thousand levels and takes the process down);
+- updates → 403 (the store is read-only for this endpoint anyway);
+- SERVICE only towards endpoints on `sparql_service_allowlist`, written as full IRIs → 403;
+- a top-level LIMIT above the row cap is lowered, a missing one added, to cap + 1: the engine then
+  stops early, and a cap + 1th row tells the runner the answer was too large.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from node.errors import PayloadTooLarge, QueryError, QueryRefused
+from node.sparql.analysis import QUERY_FORMS, Analysis, analyze
+
+MAX_DEPTH = 64
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    text: str          # what the store runs (LIMIT possibly added or lowered)
+    form: str          # SELECT | CONSTRUCT | DESCRIBE | ASK
+    analysis: Analysis
+
+
+def check_query(text: str, *, max_bytes: int, max_rows: int | None,
+                service_allowlist: tuple[str, ...] = ()) -> CheckedQuery:
+    size = len(text.encode("utf-8"))
+    if size > max_bytes:
+        raise PayloadTooLarge(f"the query is {size} bytes; this endpoint accepts at most {max_bytes}")
+    analysis = analyze(text)
+    if analysis.depth > MAX_DEPTH:
+        raise QueryError(f"the query nests brackets {analysis.depth} levels deep; at most {MAX_DEPTH} are accepted")
+    if analysis.is_update:
+        raise QueryRefused("this endpoint is read-only: SPARQL Update is not accepted "
+                           "(operators load data through the Graph Store Protocol at /store)")
+    if analysis.form not in QUERY_FORMS:
+        raise QueryError("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK after the prologue")
+    _check_services(analysis, service_allowlist)
+    rewritten = cap_rows(text, analysis, max_rows) if analysis.form == "SELECT" and max_rows else text
+    return CheckedQuery(rewritten, analysis.form, analysis)
+
+
+def _check_services(analysis: Analysis, allowlist: tuple[str, ...]) -> None:
+    allowed = {_normalise(url) for url in allowlist}
+    for service in analysis.services:
+        if service.endpoint is None:
+            raise QueryRefused(f"SERVICE {service.written}: only a full endpoint IRI on this node's allow-list "
+                               "can be queried (no variables, relative IRIs or unknown prefixes)")
+        if _normalise(service.endpoint) not in allowed:
+            listed = ", ".join(sorted(allowlist)) or "none configured"
+            raise QueryRefused(f"SERVICE <{service.endpoint}> is not on this node's allow-list of partner "
+                               f"endpoints ({listed})")
+
+
+def _normalise(url: str) -> str:
+    return url.strip().rstrip("/").lower()
+
+
+def cap_rows(text: str, analysis: Analysis, max_rows: int) -> str:
+    """Ask the engine for at most max_rows + 1 solutions."""
+    wanted = max_rows + 1
+    limit = analysis.limit
+    if limit is not None:
+        try:
+            value = int(limit.text)
+        except ValueError:
+            return text  # not an integer: Oxigraph reports the syntax error
+        if value <= max_rows:
+            return text
+        return f"{text[:limit.start]}{wanted}{text[limit.end:]}"
+    if analysis.values_at is not None:
+        at = analysis.values_at
+        return f"{text[:at]}LIMIT {wanted}\n{text[at:]}"
+    return f"{text}\nLIMIT {wanted}"

@@ -1,0 +1,138 @@
+"""Run one public SPARQL query on an Oxigraph store and serialise its answer natively.
+
+Used in the query worker processes (node.store.query_runner) and, for in-memory stores, in the
+calling thread. Solutions are written by Oxigraph's own serialisers into a writer that checks the
+deadline on every chunk; graph results stream through a Python generator that counts triples.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from node.errors import QueryError, QueryRefused, QueryTimeout, StoreError
+from node.store.base import QueryResult
+
+RESULT_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+}
+# The smallest a solution can be in each format (a row with no bindings): below
+# (max_rows + 1) × this many bytes, an answer cannot hold more than max_rows rows.
+_MIN_ROW_BYTES = {"application/sparql-results+json": 3, "application/sparql-results+xml": 17,
+                  "text/csv": 2, "text/tab-separated-values": 1}
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """Everything a worker needs to answer one query (picklable)."""
+
+    text: str
+    media_type: str
+    union_default_graph: bool = True
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    max_rows: int | None = None       # refuse answers with more rows/triples than this
+    count_rows: bool = False          # the query may return max_rows + 1 solutions (see node.sparql.guard)
+    prefixes: tuple[tuple[str, str], ...] = ()  # for readable Turtle/RDF-XML/JSON-LD output
+
+
+def execute(store: ox.Store, job: QueryJob, deadline: float | None = None) -> QueryResult:
+    result = _evaluate(store, job)
+    if isinstance(result, ox.QueryTriples):
+        return _graph_result(result, job, deadline)
+    fmt = RESULT_FORMATS.get(job.media_type)
+    if fmt is None:
+        raise QueryError(f"a SELECT/ASK result cannot be written as {job.media_type}")
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult(result.serialize(format=fmt), job.media_type, "boolean")
+    writer = _DeadlineWriter(deadline)
+    _guarded(lambda: result.serialize(writer, format=fmt))
+    body = writer.getvalue()
+    if job.count_rows and job.max_rows is not None and _row_count_over(body, job):
+        raise _too_many(job.max_rows, "rows")
+    return QueryResult(body, job.media_type, "solutions")
+
+
+def _evaluate(store: ox.Store, job: QueryJob):
+    kwargs: dict = {"use_default_graph_as_union": job.union_default_graph and not job.default_graphs}
+    if job.default_graphs:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+    if job.named_graphs:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    return _guarded(lambda: store.query(job.text, **kwargs))
+
+
+def _guarded(action):
+    """Oxigraph's errors as NodeErrors: syntax → 400, evaluation → 400, I/O → 503."""
+    try:
+        return action()
+    except SyntaxError as err:
+        raise QueryError(f"SPARQL syntax error: {err}") from None
+    except (ValueError, TypeError) as err:
+        raise QueryError(f"the query cannot be evaluated: {err}") from None
+    except ConnectionError as err:
+        raise QueryError(f"a SERVICE call failed: {err}") from None
+    except (OSError, RuntimeError) as err:
+        raise StoreError(f"store read failed: {err}") from None
+
+
+def _graph_result(triples: ox.QueryTriples, job: QueryJob, deadline: float | None) -> QueryResult:
+    fmt = GRAPH_FORMATS.get(job.media_type)
+    if fmt is None:
+        raise QueryError(f"a CONSTRUCT/DESCRIBE result cannot be written as {job.media_type}")
+    limit = job.max_rows
+
+    def capped():
+        for count, triple in enumerate(triples, 1):
+            if limit is not None and count > limit:
+                raise _too_many(limit, "triples")
+            if deadline is not None and count % 1024 == 0 and time.monotonic() > deadline:
+                raise QueryTimeout("the query ran longer than the time limit")
+            yield triple
+
+    prefixes = dict(job.prefixes) if fmt != ox.RdfFormat.N_TRIPLES else None
+    body = _guarded(lambda: ox.serialize(capped(), format=fmt, prefixes=prefixes) if prefixes
+                    else ox.serialize(capped(), format=fmt))
+    return QueryResult(body, job.media_type, "graph")
+
+
+def _row_count_over(body: bytes, job: QueryJob) -> bool:
+    limit = job.max_rows
+    if len(body) < (limit + 1) * _MIN_ROW_BYTES[job.media_type]:
+        return False
+    if job.media_type == "text/csv":
+        rows = sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8")))) - 1
+    else:
+        rows = sum(1 for _ in ox.parse_query_results(body, RESULT_FORMATS[job.media_type]))
+    return rows > limit
+
+
+def _too_many(limit: int, what: str) -> QueryRefused:
+    return QueryRefused(f"the answer has more than {limit} {what}, the most this endpoint returns at once; "
+                        f"add LIMIT {limit} (or less) and page with OFFSET")
+
+
+class _DeadlineWriter(io.BytesIO):
+    """Oxigraph writes its serialisation in chunks: past the deadline, the next chunk stops it."""
+
+    def __init__(self, deadline: float | None):
+        super().__init__()
+        self.deadline = deadline
+
+    def write(self, data) -> int:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise QueryTimeout("the query ran longer than the time limit")
+        return super().write(data)

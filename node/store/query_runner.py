@@ -1,0 +1,205 @@
+"""Public queries run in worker processes, so a query can be stopped.
+
+pyoxigraph has no timeout or cancellation, and a thread cannot be killed: a query that plans
+or aggregates for minutes before its first row would hold a server thread (and a core) until
+done, and a few thousand nested brackets crash the process. So each public query goes to a
+worker process; past the deadline the worker is killed and a fresh one takes its place later.
+
+Workers read a RocksDB checkpoint of the store (`Store.backup`: hard links, ~0.1 s), never the
+live store, whose concurrent writes make a read-only open undefined. A new checkpoint is taken
+when a query arrives after a write (the store's `generation` changed), so a query always sees
+every write that finished before it; checkpoints no worker uses any more are deleted.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Callable
+
+from node import errors
+from node.errors import QueryError, QueryTimeout, StoreError
+from node.store.base import QueryResult
+from node.store.query_exec import QueryJob
+
+# A fresh interpreter, not multiprocessing: never fork a threaded server holding RocksDB, and
+# never re-import the caller's __main__ (spawn does), which may be any script embedding the node.
+_WORKER_COMMAND = (sys.executable, "-m", "node.store.query_worker")
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: object
+    conn: object
+    snapshot: Path | None = None
+
+
+@dataclass
+class _Snapshots:
+    root: Path
+    current: Path | None = None
+    generation: int = -1
+    serial: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class QueryRunner:
+    """A pool of at most `size` query worker processes over checkpoints of `store`."""
+
+    def __init__(self, store, store_path: Path, generation: Callable[[], int], size: int):
+        self._store = store
+        self._generation = generation
+        self._size = max(1, size)
+        self._snapshots = _Snapshots(store_path.with_name(store_path.name + ".snapshots"))
+        shutil.rmtree(self._snapshots.root, ignore_errors=True)  # leftovers of a crashed run
+        self._idle: list[_Worker] = []
+        self._busy: set[_Worker] = set()
+        self._starting = 0
+        self._cond = threading.Condition()
+        self._closed = False
+
+    def run(self, job: QueryJob, timeout: float) -> QueryResult:
+        deadline = time.monotonic() + timeout
+        worker = self._acquire(deadline)
+        try:
+            snapshot = self._snapshot_for(worker)
+            worker.conn.send((str(snapshot), job))
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                self._discard(worker)
+                worker = None
+                raise QueryTimeout(f"the query ran longer than {timeout:g} s, this endpoint's limit; "
+                                   "narrow it (a more selective pattern, LIMIT) and try again")
+            reply = worker.conn.recv()
+        except (EOFError, OSError):
+            self._discard(worker)
+            worker = None
+            raise QueryError("the query engine failed on this query (it stopped while evaluating it); "
+                             "simplify the query") from None
+        finally:
+            if worker is not None:
+                self._release(worker)
+        return _answer(reply)
+
+    # -- workers ------------------------------------------------------------------------------
+
+    def _acquire(self, deadline: float) -> _Worker:
+        with self._cond:
+            while True:
+                if self._closed:
+                    raise StoreError("the node is shutting down")
+                if self._idle:
+                    worker = self._idle.pop()
+                    self._busy.add(worker)
+                    return worker
+                if len(self._busy) + self._starting < self._size:
+                    self._starting += 1
+                    break
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise QueryTimeout(f"all {self._size} query workers stayed busy until the time limit; "
+                                       "retry in a moment")
+                self._cond.wait(remaining)
+        return self._start_worker()
+
+    def _start_worker(self) -> _Worker:
+        try:
+            ours, theirs = socket.socketpair()
+            with theirs:
+                process = subprocess.Popen([*_WORKER_COMMAND, str(theirs.fileno())], pass_fds=(theirs.fileno(),),
+                                           stdin=subprocess.DEVNULL, start_new_session=True)
+            worker = _Worker(process, Connection(os.dup(ours.detach())))
+        except OSError as err:
+            raise StoreError(f"cannot start a query worker process: {err}") from None
+        finally:
+            with self._cond:
+                self._starting -= 1
+        with self._cond:
+            self._busy.add(worker)
+        return worker
+
+    def _release(self, worker: _Worker) -> None:
+        with self._cond:
+            self._busy.discard(worker)
+            if self._closed:
+                _stop(worker)
+            else:
+                self._idle.append(worker)
+            self._cond.notify()
+        self._collect_snapshots()
+
+    def _discard(self, worker: _Worker) -> None:
+        _stop(worker)
+        with self._cond:
+            self._busy.discard(worker)
+            self._cond.notify()
+        self._collect_snapshots()
+
+    # -- snapshots ------------------------------------------------------------------------------
+
+    def _snapshot_for(self, worker: _Worker) -> Path:
+        """The checkpoint for this query, marked as the worker's before any cleanup can see it."""
+        snaps = self._snapshots
+        with snaps.lock:
+            generation = self._generation()
+            if snaps.current is None or snaps.generation != generation:
+                snaps.serial += 1
+                path = snaps.root / f"{generation}-{snaps.serial}"
+                snaps.root.mkdir(parents=True, exist_ok=True)
+                try:
+                    self._store.backup(str(path))
+                except (OSError, RuntimeError) as err:
+                    raise StoreError(f"cannot take a read snapshot of the store: {err}") from None
+                snaps.current, snaps.generation = path, generation
+            worker.snapshot = snaps.current
+            return snaps.current
+
+    def _collect_snapshots(self) -> None:
+        snaps = self._snapshots
+        with snaps.lock, self._cond:
+            in_use = {w.snapshot for w in (*self._idle, *self._busy)} | {snaps.current}
+            if not snaps.root.is_dir():
+                return
+            for path in snaps.root.iterdir():
+                if path not in in_use:
+                    shutil.rmtree(path, ignore_errors=True)
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            workers, self._idle = self._idle, []
+        for worker in workers:
+            _stop(worker)
+        shutil.rmtree(self._snapshots.root, ignore_errors=True)
+
+
+def _stop(worker: _Worker) -> None:
+    try:
+        worker.conn.close()
+    except OSError:
+        pass
+    if worker.process.poll() is None:
+        worker.process.kill()
+    try:
+        worker.process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+_ERRORS = {cls.__name__: cls for cls in (errors.QueryError, errors.QueryRefused, errors.QueryTimeout,
+                                         errors.StoreError, errors.NotAcceptable)}
+
+
+def _answer(reply) -> QueryResult:
+    status, *rest = reply
+    if status == "ok":
+        return QueryResult(*rest)
+    name, message = rest
+    raise _ERRORS.get(name, QueryError)(message)

@@ -1,0 +1,94 @@
+"""The public SPARQL 1.1 endpoint: /sparql (query, service description, HTML editor) and VoID.
+
+The query string goes to Oxigraph untouched except for a row cap (node.sparql.guard); results
+are serialised by Oxigraph. CORS is open: any site's browser code may query the catalogue.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+
+from node import rdfio
+from node.sparql.guard import check_query
+from node.web import sparql_protocol as protocol
+from node.web.app import node_context
+from node.web.graph_store import graph_store
+from node.web.service_description import description_triples, void_triples
+from vocab.namespaces import PREFIXES
+
+blueprint = Blueprint("sparql", __name__)
+blueprint.add_url_rule("/store", "graph_store", graph_store, methods=["GET", "PUT", "POST", "DELETE"])
+HTML = "text/html"
+_DESCRIPTION_TYPES = (*rdfio.RDF_MEDIA_TYPES, HTML)
+
+
+@blueprint.after_request
+def allow_cross_origin(response: Response) -> Response:
+    if request.endpoint == "sparql.graph_store":
+        return response  # admin only: no cross-site browser access
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "Content-Type, Content-Length"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, HEAD, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+@blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def sparql():
+    if request.method == "OPTIONS":
+        return Response(status=204)
+    ctx = node_context()
+    settings = ctx.settings
+    protocol_request = protocol.read_request(request, settings.sparql_max_query_bytes)
+    if protocol_request.query is None:
+        return _bare_get(ctx)
+    checked = check_query(protocol_request.query, max_bytes=settings.sparql_max_query_bytes,
+                          max_rows=settings.sparql_max_rows, service_allowlist=settings.sparql_service_allowlist)
+    media_type = protocol.result_media_type(checked.form, request.headers.get("Accept"), protocol_request.format)
+    result = ctx.store.query(
+        checked.text, media_type,
+        union_default_graph=settings.sparql_union_default_graph,
+        default_graphs=protocol_request.default_graphs, named_graphs=protocol_request.named_graphs,
+        timeout=settings.sparql_timeout, max_rows=settings.sparql_max_rows,
+        count_rows=checked.text != protocol_request.query,
+        prefixes=_output_prefixes(checked),
+    )
+    response = Response(result.body, mimetype=result.media_type)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _output_prefixes(checked) -> tuple[tuple[str, str], ...]:
+    """Graph answers use the query's prefixes (and ours) so Turtle and RDF/XML stay readable."""
+    if checked.form not in ("CONSTRUCT", "DESCRIBE"):
+        return ()
+    return tuple({**PREFIXES, **checked.analysis.prefixes}.items())
+
+
+def _bare_get(ctx) -> Response:
+    """No query: the HTML editor for browsers, the service description for everyone else."""
+    media_type = rdfio.negotiate_or_406(request.headers.get("Accept"), _DESCRIPTION_TYPES)
+    if media_type == HTML:
+        return Response(render_template("sparql.html", title="SPARQL", base=ctx.naming.base_url, alternates=[],
+                                        examples=_examples()), mimetype=HTML)
+    response = Response(rdfio.serialize(description_triples(ctx), media_type), mimetype=media_type)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@blueprint.get("/.well-known/void")
+def void():
+    ctx = node_context()
+    media_type = rdfio.negotiate_or_406(request.headers.get("Accept"), rdfio.RDF_MEDIA_TYPES)
+    response = Response(rdfio.serialize(void_triples(ctx), media_type), mimetype=media_type)
+    response.headers["Vary"] = "Accept"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _examples() -> list[dict[str, str]]:
+    from node.sparql.examples import EXAMPLES
+
+    return [{"title": title, "query": query} for title, query in EXAMPLES]

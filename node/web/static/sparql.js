@@ -1,0 +1,88 @@
+// The SPARQL query page: examples, run the query with fetch, show SELECT/ASK answers as a table.
+// No framework and no external CDN: the node works offline and behind strict firewalls.
+(function () {
+  "use strict";
+  const form = document.getElementById("sparql-form");
+  const query = document.getElementById("query");
+  const format = document.getElementById("format");
+  const status = document.getElementById("status");
+  const results = document.getElementById("results");
+  const examples = JSON.parse(document.getElementById("example-queries").textContent);
+  const endpoint = window.location.href.split(/[?#]/)[0];
+
+  document.getElementById("examples").addEventListener("change", (event) => {
+    query.value = examples[Number(event.target.value)];
+  });
+
+  form.addEventListener("submit", async (event) => {
+    if (format.value) return; // a download: let the browser send the form itself
+    event.preventDefault();
+    status.className = "muted";
+    status.textContent = "Running…";
+    const started = performance.now();
+    try {
+      const response = await fetch(endpoint, {
+        method: "POST",
+        headers: {"Content-Type": "application/x-www-form-urlencoded",
+                  "Accept": "application/sparql-results+json, text/turtle;q=0.9"},
+        body: new URLSearchParams({query: query.value}),
+      });
+      const text = await response.text();
+      const seconds = ((performance.now() - started) / 1000).toFixed(2);
+      if (!response.ok) return showError(text);
+      if ((response.headers.get("Content-Type") || "").includes("json")) {
+        showResults(JSON.parse(text), seconds);
+      } else {
+        showText(text, seconds);
+      }
+    } catch (err) {
+      showError(String(err));
+    }
+  });
+
+  function showError(text) {
+    let message = text;
+    try { message = JSON.parse(text).message || text; } catch (_) { /* plain text */ }
+    status.className = "error";
+    status.textContent = message;
+    results.hidden = true;
+  }
+
+  function showText(text, seconds) {
+    status.textContent = `Graph answer in ${seconds} s`;
+    results.replaceChildren(Object.assign(document.createElement("pre"), {textContent: text}));
+    results.hidden = false;
+  }
+
+  function showResults(data, seconds) {
+    if ("boolean" in data) {
+      status.textContent = `ASK answer in ${seconds} s`;
+      results.replaceChildren(Object.assign(document.createElement("p"), {textContent: String(data.boolean)}));
+      results.hidden = false;
+      return;
+    }
+    const vars = data.head.vars;
+    const rows = data.results.bindings;
+    status.textContent = `${rows.length} row${rows.length === 1 ? "" : "s"} in ${seconds} s`;
+    const table = document.createElement("table");
+    const head = table.createTHead().insertRow();
+    vars.forEach((name) => { head.appendChild(document.createElement("th")).textContent = "?" + name; });
+    const body = table.createTBody();
+    rows.forEach((row) => {
+      const tr = body.insertRow();
+      vars.forEach((name) => tr.insertCell().appendChild(cell(row[name])));
+    });
+    results.replaceChildren(table);
+    results.hidden = false;
+  }
+
+  function cell(term) {
+    if (!term) return document.createTextNode("");
+    if (term.type === "uri") {
+      return Object.assign(document.createElement("a"), {href: term.value, textContent: term.value});
+    }
+    let text = term.type === "bnode" ? "_:" + term.value : term.value;
+    if (term["xml:lang"]) text += " @" + term["xml:lang"];
+    return document.createTextNode(text);
+  }
+})();
