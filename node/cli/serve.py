@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 
 from node.cli import common_node_options, settings_from_args
 
@@ -37,6 +38,7 @@ def run(args) -> int:
     start_scheduler(app, context)
     log.info("ehds-node serving %s on http://%s:%d/ (data: %s)", settings.base_url, settings.host, settings.port,
              settings.data_dir)
+    signal.signal(signal.SIGTERM, _stop)  # service managers stop with SIGTERM: close the store cleanly
     try:
         waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="ehds-node",
                        _quiet=True)
@@ -44,6 +46,11 @@ def run(args) -> int:
         server_file.unlink(missing_ok=True)
         context.close()
     return 0
+
+
+def _stop(signum, frame):
+    log.info("ehds-node stopping (signal %d)", signum)
+    raise SystemExit(0)
 
 
 def _local_host(host: str) -> str:
