@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 BASE = "https://catalogue.example.org/"
 NS = {
+    "dpv": "https://w3id.org/dpv#", "dqv": "http://www.w3.org/ns/dqv#", "geo": "http://data.europa.eu/930/",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "dcat": "http://www.w3.org/ns/dcat#",
     "dct": "http://purl.org/dc/terms/", "dcatap": "http://data.europa.eu/r5r/", "foaf": "http://xmlns.com/foaf/0.1/",
     "cv": "http://data.europa.eu/m8g/", "vcard": "http://www.w3.org/2006/vcard/ns#",
@@ -87,6 +88,7 @@ def _dataset(dataset: ox.NamedNode, n: int, defect: str | None) -> list[ox.Tripl
         ox.Triple(distribution, iri("dcatap:applicableLegislation"), ox.NamedNode("http://data.europa.eu/eli/reg/2025/327/oj")),
         ox.Triple(distribution, iri("dct:format"), ox.NamedNode(EU + "file-type/CSV")),
     ]
+    out += _recommended(dataset, distribution, n)
     if defect != "no-title":
         out.append(t("dct:title", ox.Literal(f"Dataset {n}", language="en")))
     if defect != "no-hdab":
@@ -94,3 +96,31 @@ def _dataset(dataset: ox.NamedNode, n: int, defect: str | None) -> list[ox.Tripl
     if defect != "contact":
         out.append(ox.Triple(contact, iri("vcard:hasEmail"), ox.NamedNode(f"mailto:team{n}@example.org")))
     return out
+
+
+def _recommended(dataset: ox.NamedNode, distribution: ox.NamedNode, n: int) -> list[ox.Triple]:
+    """The recommended properties a well-kept record gives, so that warnings stay the exception."""
+    period, purpose = ox.BlankNode(f"period{n}"), ox.BlankNode(f"purpose{n}")
+    page = ox.NamedNode(f"{dataset.value}/page")
+    t = lambda p, o: ox.Triple(dataset, iri(p), o)  # noqa: E731
+    integer = lambda v: ox.Literal(str(v), datatype=iri("xsd:nonNegativeInteger"))  # noqa: E731
+    return [
+        t("dct:language", ox.NamedNode(EU + "language/FRA")), t("dct:spatial", ox.NamedNode(EU + "country/FRA")),
+        t("dct:accrualPeriodicity", ox.NamedNode(EU + "frequency/ANNUAL")), t("dct:temporal", period),
+        ox.Triple(period, iri("rdf:type"), iri("dct:PeriodOfTime")),
+        ox.Triple(period, iri("dcat:startDate"), ox.Literal("2015-01-01", datatype=iri("xsd:date"))),
+        ox.Triple(period, iri("dcat:endDate"), ox.Literal("2023-12-31", datatype=iri("xsd:date"))),
+        t("dcat:landingPage", page), t("foaf:page", page), ox.Triple(page, iri("rdf:type"), iri("foaf:Document")),
+        t("hd:healthTheme", ox.NamedNode("https://hdeu-dcat.data.health.europa.eu/resource/authority/health-theme/CANCER_DISEASE")),
+        t("hd:hasCodingSystem", ox.NamedNode("https://hdeu-dcat.data.health.europa.eu/resource/authority/coding-system/ICD-10")),
+        t("hd:hasCodeValues", ox.Literal("C50")), t("dpv:hasPurpose", purpose),
+        ox.Triple(purpose, iri("rdf:type"), iri("dpv:Purpose")),
+        t("hd:minTypicalAge", integer(18)), t("hd:maxTypicalAge", integer(99)),
+        t("hd:numberOfRecords", integer(1000 + n)), t("hd:numberOfUniqueIndividuals", integer(500 + n)),
+        t("hd:populationCoverage", ox.Literal("Adults treated in French hospitals.", language="en")),
+        t("dcat:temporalResolution", ox.Literal("P1Y", datatype=iri("xsd:duration"))),
+        t("geo:custodian", ox.NamedNode(BASE + "agent/publisher")),
+        ox.Triple(distribution, iri("dct:description"), ox.Literal("Access on request.", language="en")),
+        ox.Triple(distribution, iri("dct:license"), ox.NamedNode(EU + "licence/CC_BY_4_0")),
+        ox.Triple(distribution, iri("dcatap:availability"), ox.NamedNode(EU + "planned-availability/STABLE")),
+    ]

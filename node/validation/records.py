@@ -36,26 +36,39 @@ class TripleIndex:
         self.lines = lines
         self.by_subject: dict[str, list[int]] = defaultdict(list)
         self.types: dict[str, set[str]] = defaultdict(set)
+        self.type_line_index: dict[str, list[int]] = defaultdict(list)
         self.links: dict[str, list[str]] = defaultdict(list)  # subject -> object nodes
         for index, line in enumerate(lines):
             subject, predicate, obj = split_line(line)
             self.by_subject[subject].append(index)
             if predicate == RDF_TYPE:
                 self.types[subject].add(obj)
+                self.type_line_index[subject].append(index)
             elif is_node(obj):
                 self.links[subject].append(obj)
 
     def type_lines(self, node: str) -> list[int]:
-        return [i for i in self.by_subject.get(node, ()) if split_line(self.lines[i])[1] == RDF_TYPE]
+        return self.type_line_index.get(node, [])
 
     def datasets(self) -> list[str]:
         return [s for s, types in self.types.items() if DATASET in types]
+
+
+HUB_LINKS = 20  # a root linking to more roots than this (a catalogue) gets no type stubs for them
 
 
 @dataclass
 class Chunk:
     text: str  # N-Triples: the records, the stubs and the background entries they need
     owned: frozenset[str]  # subjects whose results this chunk reports
+    stubs: frozenset[str]  # other roots present only as rdf:type + their link to one of ours
+    untyped: frozenset[str]  # roots a hub links to, present here without their type
+
+    def keeps(self, focus: str, value: str | None) -> bool:
+        """Whether a result belongs to this chunk (each is reported by exactly the chunks that own it)."""
+        if focus in self.owned:
+            return value not in self.untyped  # checked where that root is, with its type
+        return focus in self.stubs and value in self.owned  # a stub's link to one of ours
 
 
 class RecordSplitter:
@@ -75,31 +88,37 @@ class RecordSplitter:
                     incoming[obj].append(i)
         return incoming
 
-    def record(self, root: str) -> tuple[set[int], set[str], set[str]]:
-        """(line indices, owned subjects, IRIs to look up in the background) of one record."""
-        lines, owned, used = set(), {root}, set()
+    def record(self, root: str) -> "Record":
+        """Lines, owned subjects, stubs and background lookups of one root's record."""
+        record = Record(set(), {root}, set(), set(), set())
+        hub = sum(1 for obj in self.index.links.get(root, ()) if obj in self.root_set) > HUB_LINKS
         queue = deque([root])
         while queue:
             node = queue.popleft()
-            lines.update(self.index.by_subject.get(node, ()))
+            record.lines.update(self.index.by_subject.get(node, ()))
             for obj in self.index.links.get(node, ()):
-                used.add(obj)
-                if obj in self.root_set:
-                    lines.update(self.index.type_lines(obj))
-                elif obj not in owned and obj in self.index.by_subject:
-                    owned.add(obj)
+                record.used.add(obj)
+                if obj in self.root_set and obj != root:
+                    if hub and node == root:
+                        record.untyped.add(obj)  # its own chunk checks this link, with the hub as stub
+                    else:
+                        record.lines.update(self.index.type_lines(obj))
+                elif obj not in record.owned and obj in self.index.by_subject:
+                    record.owned.add(obj)
                     queue.append(obj)
         for i in self.incoming.get(root, ()):
-            lines.add(i)
-            lines.update(self.index.type_lines(split_line(self.index.lines[i])[0]))
-        return lines, owned, used
+            subject = split_line(self.index.lines[i])[0]
+            record.lines.add(i)
+            record.lines.update(self.index.type_lines(subject))
+            record.stubs.add(subject)
+        return record
 
     def chunks(self, records_per_chunk: int) -> Iterator[Chunk]:
         reached: set[str] = set()
-        batch: list[tuple[set[int], set[str], set[str]]] = []
+        batch: list[Record] = []
         for root in self._roots_then_orphans(reached):
             part = self.record(root)
-            reached.update(part[1])
+            reached.update(part.owned)
             batch.append(part)
             if len(batch) >= records_per_chunk:
                 yield self._chunk(batch)
@@ -113,19 +132,30 @@ class RecordSplitter:
             if subject not in reached:
                 yield subject
 
-    def _chunk(self, batch) -> Chunk:
-        lines: set[int] = set()
-        owned: set[str] = set()
-        used: set[str] = set()
-        for part_lines, part_owned, part_used in batch:
-            lines |= part_lines
-            owned |= part_owned
-            used |= part_used
-        text = [self.index.lines[i] for i in sorted(lines)]
+    def _chunk(self, batch: list["Record"]) -> Chunk:
+        merged = Record(set(), set(), set(), set(), set())
+        for part in batch:
+            for mine, theirs in zip(merged.parts(), part.parts()):
+                mine |= theirs
+        text = [self.index.lines[i] for i in sorted(merged.lines)]
         if self.background is not None:
-            for iri in used:
+            for iri in merged.used:
                 text.extend(self.background.lines[i] for i in self.background.by_subject.get(iri, ()))
-        return Chunk("\n".join(text) + "\n", frozenset(owned))
+        stubs = merged.stubs - merged.owned
+        return Chunk("\n".join(text) + "\n", frozenset(merged.owned), frozenset(stubs),
+                     frozenset(merged.untyped - merged.owned - stubs))
+
+
+@dataclass
+class Record:
+    lines: set[int]
+    owned: set[str]
+    used: set[str]  # object nodes, looked up in the background vocabularies
+    stubs: set[str]
+    untyped: set[str]
+
+    def parts(self) -> tuple[set, ...]:
+        return self.lines, self.owned, self.used, self.stubs, self.untyped
 
 
 def owning_dataset(node: str, index: TripleIndex, parents: dict[str, list[str]]) -> str | None:

@@ -69,7 +69,7 @@ class Validator:
             return [r for part in parts for r in part]
 
     def _run_chunk(self, chunk: Chunk) -> list[RawResult]:
-        return [r for r in self.engine.run(chunk.text) if r.focus_node in chunk.owned]
+        return [r for r in self.engine.run(chunk.text) if chunk.keeps(r.focus_node, r.value)]
 
     def _result(self, raw: RawResult, index: TripleIndex, parents) -> ValidationResult:
         name, message = self.rules.get(raw.shape, (None, None))
