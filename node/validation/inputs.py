@@ -42,6 +42,8 @@ def read(argument: str) -> Document:
         return Document("<stdin>", _capped(sys.stdin.buffer.read(MAX_INPUT_BYTES + 1), "<stdin>"))
     if _is_url(argument):
         return _fetch(argument)
+    if "://" in argument:
+        raise ParseError(f"{argument}: only http and https URLs are fetched")
     if argument.endswith("/"):
         raise ParseError(f"{argument}: no RDF files found (looked for {', '.join(RDF_SUFFIXES)})")
     path = Path(argument)
@@ -81,7 +83,10 @@ def _fetch(url: str) -> Document:
         with Fetcher(source) as fetcher:
             result = fetcher.get(url, accept=accept)
     except NodeError as err:
-        raise ParseError(f"{url}: could not fetch: {err.message}") from None
+        reason = err.message.removeprefix(f"{url}: ")
+        if "allow_private_network" in reason:  # the harvester's hint does not apply to a command line
+            reason = reason.split(";")[0] + "; private and loopback addresses are not fetched: download the file"
+        raise ParseError(f"{url}: could not fetch: {reason}") from None
     media_type = result.media_type
     if media_type in (None, "text/plain", "application/octet-stream") and syntax_for_suffix(url.rsplit(".", 1)[-1]):
         media_type = None  # let the suffix or the content decide

@@ -46,7 +46,7 @@ def _prefixed(match: re.Match) -> str:
 
 def summary_line(outcome: FileOutcome) -> str:
     if outcome.error:
-        return f"{outcome.name}: could not validate: {outcome.error}"
+        return f"{outcome.name}: could not validate: {outcome.error.removeprefix(outcome.name + ': ')}"
     report = outcome.report
     datasets = len(report.datasets)
     with_violations = len({r.dataset for r in report.violations if r.dataset})

@@ -128,3 +128,11 @@ def test_console_script_end_to_end():
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr
     assert "does not conform" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_urls_to_private_addresses_and_other_schemes_are_refused(capsys):
+    assert main(["validate", "http://127.0.0.1:9/record.ttl", "ftp://example.org/record.ttl"]) == 2
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:9/record.ttl: could not validate: could not fetch:" in out
+    assert "loopback" in out and "download the file" in out
+    assert "ftp://example.org/record.ttl: could not validate: only http and https URLs are fetched" in out
