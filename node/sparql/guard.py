@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from node.errors import PayloadTooLarge, QueryError, QueryRefused
@@ -30,7 +31,7 @@ def check_query(text: str, *, max_bytes: int, max_rows: int | None,
                 service_allowlist: tuple[str, ...] = ()) -> CheckedQuery:
     size = len(text.encode("utf-8"))
     if size > max_bytes:
-        raise PayloadTooLarge(f"the query is {size} bytes; this endpoint accepts at most {max_bytes}")
+        raise PayloadTooLarge(f"the query is {size} bytes; this endpoint accepts queries of at most {max_bytes} bytes")
     analysis = analyze(text)
     if analysis.depth > MAX_DEPTH:
         raise QueryError(f"the query nests brackets {analysis.depth} levels deep; at most {MAX_DEPTH} are accepted")
@@ -76,3 +77,19 @@ def cap_rows(text: str, analysis: Analysis, max_rows: int) -> str:
         at = analysis.values_at
         return f"{text[:at]}LIMIT {wanted}\n{text[at:]}"
     return f"{text}\nLIMIT {wanted}"
+
+
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def explain_syntax_error(message: str, original: str) -> str:
+    """Oxigraph's message, made to fit the query as the client wrote it: a position past its end
+    (where the row cap's LIMIT was added) becomes "at the end", and the list of expected
+    characters is shortened."""
+    match = _POSITION.search(message)
+    if match:
+        line, column = int(match.group(1)), int(match.group(2))
+        lines = original.split("\n")
+        if line > len(lines) or (line == len(lines) and column > len(lines[-1]) + 1):
+            message = message[:match.start()] + "error at the end of the query" + message[match.end():]
+    return message if len(message) <= 300 else message[:300] + "…"

@@ -7,8 +7,8 @@ deadline on every chunk; graph results stream through a Python generator that co
 
 from __future__ import annotations
 
-import csv
 import io
+import itertools
 import time
 from dataclasses import dataclass
 
@@ -61,7 +61,7 @@ def execute(store: ox.Store, job: QueryJob, deadline: float | None = None) -> Qu
     writer = _DeadlineWriter(deadline)
     _guarded(lambda: result.serialize(writer, format=fmt))
     body = writer.getvalue()
-    if job.count_rows and job.max_rows is not None and _row_count_over(body, job):
+    if job.count_rows and job.max_rows is not None and _row_count_over(store, body, job):
         raise _too_many(job.max_rows, "rows")
     return QueryResult(body, job.media_type, "solutions")
 
@@ -109,15 +109,13 @@ def _graph_result(triples: ox.QueryTriples, job: QueryJob, deadline: float | Non
     return QueryResult(body, job.media_type, "graph")
 
 
-def _row_count_over(body: bytes, job: QueryJob) -> bool:
+def _row_count_over(store: ox.Store, body: bytes, job: QueryJob) -> bool:
+    """Whether the answer holds more than max_rows solutions. Small answers cannot; for large
+    ones, evaluating again and counting (no serialisation) costs less than parsing the answer."""
     limit = job.max_rows
     if len(body) < (limit + 1) * _MIN_ROW_BYTES[job.media_type]:
         return False
-    if job.media_type == "text/csv":
-        rows = sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8")))) - 1
-    else:
-        rows = sum(1 for _ in ox.parse_query_results(body, RESULT_FORMATS[job.media_type]))
-    return rows > limit
+    return sum(1 for _ in itertools.islice(_evaluate(store, job), limit + 1)) > limit
 
 
 def _too_many(limit: int, what: str) -> QueryRefused:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 
 from node import rdfio
-from node.sparql.guard import check_query
+from node.errors import QueryError
+from node.sparql.guard import check_query, explain_syntax_error
 from node.web import sparql_protocol as protocol
 from node.web.app import node_context
 from node.web.graph_store import graph_store
@@ -47,7 +48,18 @@ def sparql():
     checked = check_query(protocol_request.query, max_bytes=settings.sparql_max_query_bytes,
                           max_rows=settings.sparql_max_rows, service_allowlist=settings.sparql_service_allowlist)
     media_type = protocol.result_media_type(checked.form, request.headers.get("Accept"), protocol_request.format)
-    result = ctx.store.query(
+    try:
+        result = _run(ctx, checked, protocol_request, media_type)
+    except QueryError as err:
+        raise QueryError(explain_syntax_error(err.message, protocol_request.query)) from None
+    response = Response(result.body, mimetype=result.media_type)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _run(ctx, checked, protocol_request, media_type: str):
+    settings = ctx.settings
+    return ctx.store.query(
         checked.text, media_type,
         union_default_graph=settings.sparql_union_default_graph,
         default_graphs=protocol_request.default_graphs, named_graphs=protocol_request.named_graphs,
@@ -55,9 +67,6 @@ def sparql():
         count_rows=checked.text != protocol_request.query,
         prefixes=_output_prefixes(checked),
     )
-    response = Response(result.body, mimetype=result.media_type)
-    response.headers["Vary"] = "Accept"
-    return response
 
 
 def _output_prefixes(checked) -> tuple[tuple[str, str], ...]:

@@ -12,7 +12,8 @@ from urllib.parse import parse_qs
 from flask import Request
 
 from node import rdfio
-from node.errors import NotAcceptable, ParseError, QueryError, QueryRefused, UnsupportedMediaType
+from node.errors import (NotAcceptable, ParseError, PayloadTooLarge, QueryError, QueryRefused,
+                         UnsupportedMediaType)
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -21,13 +22,15 @@ RESULT_TYPES = ("application/sparql-results+json", "application/sparql-results+x
                 "text/csv", "text/tab-separated-values")
 BOOLEAN_TYPES = RESULT_TYPES[:2]
 GRAPH_TYPES = rdfio.RDF_MEDIA_TYPES  # Turtle first: the default for CONSTRUCT and DESCRIBE
-# `format=` values and the looser types some clients send in Accept
-FORMAT_NAMES = {
-    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-    "csv": "text/csv", "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle", "ttl": "text/turtle", "json-ld": "application/ld+json", "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml", "rdf-xml": "application/rdf+xml", "ntriples": "application/n-triples",
-    "nt": "application/n-triples",
+# `format=` (or `output=`) values, as clients such as SPARQLWrapper send them; "json" and "xml"
+# mean the results formats for SELECT/ASK and JSON-LD / RDF/XML for CONSTRUCT/DESCRIBE.
+RESULT_FORMAT_NAMES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+                       "csv": "text/csv", "tsv": "text/tab-separated-values"}
+GRAPH_FORMAT_NAMES = {
+    "turtle": "text/turtle", "ttl": "text/turtle", "n3": "text/turtle", "json-ld": "application/ld+json",
+    "jsonld": "application/ld+json", "json": "application/ld+json", "xml": "application/rdf+xml",
+    "rdf+xml": "application/rdf+xml", "rdfxml": "application/rdf+xml", "rdf-xml": "application/rdf+xml",
+    "ntriples": "application/n-triples", "nt": "application/n-triples", "n-triples": "application/n-triples",
 }
 _RESULT_ALIASES = {"application/json": "application/sparql-results+json",
                    "application/xml": "application/sparql-results+xml", "text/xml": "application/sparql-results+xml",
@@ -52,7 +55,7 @@ def read_request(request: Request, max_bytes: int) -> ProtocolRequest:
     queries = params.get("query", [])
     if len(queries) > 1:
         raise QueryError(f"send exactly one query; this request has {len(queries)} 'query' parameters")
-    formats = params.get("format", [])
+    formats = params.get("format", []) or params.get("output", [])
     return ProtocolRequest(queries[0] if queries else None, tuple(params.get("default-graph-uri", [])),
                            tuple(params.get("named-graph-uri", [])), formats[0] if formats else None)
 
@@ -60,10 +63,8 @@ def read_request(request: Request, max_bytes: int) -> ProtocolRequest:
 def _post_params(request: Request, max_bytes: int) -> dict[str, list[str]]:
     content_type = (request.mimetype or "").lower()
     if request.content_length is not None and request.content_length > max_bytes + 64 * 1024:
-        from node.errors import PayloadTooLarge
-
-        raise PayloadTooLarge(f"the request body is {request.content_length} bytes; queries are limited to "
-                              f"{max_bytes} bytes")
+        raise PayloadTooLarge(f"the request body is {request.content_length} bytes; this endpoint accepts "
+                              f"queries of at most {max_bytes} bytes")
     if content_type == SPARQL_UPDATE:
         raise QueryRefused("this endpoint is read-only: SPARQL Update is not accepted")
     if content_type == FORM:
@@ -100,12 +101,18 @@ def _merge(first: dict[str, list[str]], second: dict[str, list[str]]) -> dict[st
 
 def result_media_type(form: str, accept: str | None, format_param: str | None) -> str:
     """The answer's media type: `format=` wins, then Accept (q-values), then the form's default."""
-    offered = GRAPH_TYPES if form in ("CONSTRUCT", "DESCRIBE") else BOOLEAN_TYPES if form == "ASK" else RESULT_TYPES
+    graph = form in ("CONSTRUCT", "DESCRIBE")
+    offered = GRAPH_TYPES if graph else BOOLEAN_TYPES if form == "ASK" else RESULT_TYPES
     if format_param:
-        chosen = FORMAT_NAMES.get(format_param.lower(), format_param.lower())
-        if chosen not in offered:
+        names = GRAPH_FORMAT_NAMES if graph else RESULT_FORMAT_NAMES
+        other = RESULT_FORMAT_NAMES if graph else GRAPH_FORMAT_NAMES
+        key = format_param.strip().lower()
+        chosen = names.get(key, key)
+        if chosen in offered:
+            return chosen
+        if key in other or chosen in (*RESULT_TYPES, *GRAPH_TYPES):
             raise NotAcceptable(f"format '{format_param}' is not available for {form}; use one of {', '.join(offered)}")
-        return chosen
+        # an unknown name is a client's hint we cannot read: Accept decides
     accept = _with_result_aliases(accept) if offered is not GRAPH_TYPES else accept
     chosen = rdfio.negotiate(accept, offered)
     if chosen is None:
