@@ -35,9 +35,10 @@ class Analysis:
         return self.form in UPDATE_KEYWORDS
 
 
-def analyze(text: str) -> Analysis:
+def analyze(text: str, base_iri: str | None = None) -> Analysis:
+    """`base_iri`: the base the store resolves relative IRIs against when the query has no BASE."""
     tokens = tokenize(text)
-    prefixes, base, position = _prologue(tokens)
+    prefixes, base, position = _prologue(tokens, base_iri)
     form = tokens[position].text.upper() if position < len(tokens) and tokens[position].kind == "word" else None
     return Analysis(
         form=form,
@@ -49,10 +50,9 @@ def analyze(text: str) -> Analysis:
     )
 
 
-def _prologue(tokens: list[Token]) -> tuple[dict[str, str], str | None, int]:
+def _prologue(tokens: list[Token], base: str | None) -> tuple[dict[str, str], str | None, int]:
     """PREFIX and BASE declarations; returns them and the index of the first token after."""
     prefixes: dict[str, str] = {}
-    base = None
     i = 0
     while i < len(tokens):
         token = tokens[i]

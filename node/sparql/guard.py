@@ -28,11 +28,11 @@ class CheckedQuery:
 
 
 def check_query(text: str, *, max_bytes: int, max_rows: int | None,
-                service_allowlist: tuple[str, ...] = ()) -> CheckedQuery:
+                service_allowlist: tuple[str, ...] = (), base_iri: str | None = None) -> CheckedQuery:
     size = len(text.encode("utf-8"))
     if size > max_bytes:
         raise PayloadTooLarge(f"the query is {size} bytes; this endpoint accepts queries of at most {max_bytes} bytes")
-    analysis = analyze(text)
+    analysis = analyze(text, base_iri)
     if analysis.depth > MAX_DEPTH:
         raise QueryError(f"the query nests brackets {analysis.depth} levels deep; at most {MAX_DEPTH} are accepted")
     if analysis.is_update:

@@ -113,12 +113,13 @@ class OxigraphStore:
     def query(self, sparql: str, media_type: str, *, union_default_graph: bool = True,
               default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = (),
               timeout: float | None = None, max_rows: int | None = None,
-              count_rows: bool = False, prefixes: tuple[tuple[str, str], ...] = ()) -> QueryResult:
+              count_rows: bool = False, prefixes: tuple[tuple[str, str], ...] = (),
+              base_iri: str | None = None) -> QueryResult:
         """The public endpoint's queries. On disk they run in killable worker processes
         (node.store.query_runner); an in-memory store answers in this thread, stopping at the
         deadline only between result chunks."""
         job = QueryJob(sparql, media_type, union_default_graph, tuple(default_graphs), tuple(named_graphs),
-                       max_rows, count_rows, tuple(prefixes))
+                       max_rows, count_rows, tuple(prefixes), base_iri)
         if self.path is None:
             deadline = time.monotonic() + timeout if timeout else None
             return execute(self._store, job, deadline)

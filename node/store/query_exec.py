@@ -47,6 +47,7 @@ class QueryJob:
     max_rows: int | None = None       # refuse answers with more rows/triples than this
     count_rows: bool = False          # the query may return max_rows + 1 solutions (see node.sparql.guard)
     prefixes: tuple[tuple[str, str], ...] = ()  # for readable Turtle/RDF-XML/JSON-LD output
+    base_iri: str | None = None       # for relative IRIs in the query (the endpoint's own URL)
 
 
 def execute(store: ox.Store, job: QueryJob, deadline: float | None = None) -> QueryResult:
@@ -67,7 +68,8 @@ def execute(store: ox.Store, job: QueryJob, deadline: float | None = None) -> Qu
 
 
 def _evaluate(store: ox.Store, job: QueryJob):
-    kwargs: dict = {"use_default_graph_as_union": job.union_default_graph and not job.default_graphs}
+    kwargs: dict = {"use_default_graph_as_union": job.union_default_graph and not job.default_graphs,
+                    "base_iri": job.base_iri}
     if job.default_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
     if job.named_graphs:

@@ -46,7 +46,8 @@ def sparql():
     if protocol_request.query is None:
         return _bare_get(ctx)
     checked = check_query(protocol_request.query, max_bytes=settings.sparql_max_query_bytes,
-                          max_rows=settings.sparql_max_rows, service_allowlist=settings.sparql_service_allowlist)
+                          max_rows=settings.sparql_max_rows, service_allowlist=settings.sparql_service_allowlist,
+                          base_iri=_endpoint(ctx))
     media_type = protocol.result_media_type(checked.form, request.headers.get("Accept"), protocol_request.format)
     try:
         result = _run(ctx, checked, protocol_request, media_type)
@@ -65,8 +66,13 @@ def _run(ctx, checked, protocol_request, media_type: str):
         default_graphs=protocol_request.default_graphs, named_graphs=protocol_request.named_graphs,
         timeout=settings.sparql_timeout, max_rows=settings.sparql_max_rows,
         count_rows=checked.text != protocol_request.query,
-        prefixes=_output_prefixes(checked),
+        prefixes=_output_prefixes(checked), base_iri=_endpoint(ctx),
     )
+
+
+def _endpoint(ctx) -> str:
+    """The service-defined base IRI of the protocol ("MAY be the service endpoint")."""
+    return ctx.naming.base_url + "sparql"
 
 
 def _output_prefixes(checked) -> tuple[tuple[str, str], ...]:
