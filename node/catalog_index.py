@@ -11,6 +11,7 @@ Pages need the records in a stable order: the ordered list of entries is rebuilt
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 import unicodedata
@@ -22,7 +23,7 @@ import pyoxigraph as ox
 
 from vocab.namespaces import ADMS, DCAT, DCTERMS, EHDS, HEALTHDCATAP, SKOS, XSD
 
-SORT_KEY = ox.NamedNode(str(EHDS.sortKey))
+ENTRY = ox.NamedNode(str(EHDS.catalogEntry))    # "sort key<TAB>modified<TAB>dataset IRI": one scan builds the order
 MODIFIED = ox.NamedNode(str(EHDS.modified))
 TOKEN = ox.NamedNode(str(EHDS.token))
 INDEXED_DATASET = ox.NamedNode(str(EHDS.dataset))
@@ -57,7 +58,7 @@ def index_triples(record: ox.NamedNode, dataset, dataset_triples: Iterable[ox.Tr
             words |= tokens(t.object.value)
     out = [ox.Triple(record, IDENTIFIER, ox.Literal(i)) for i in sorted(identifiers(dataset, dataset_triples))]
     out += [
-        ox.Triple(record, SORT_KEY, ox.Literal(sort_key)),
+        ox.Triple(record, ENTRY, ox.Literal(f"{sort_key}\t{modified}\t{dataset.value}")),
         ox.Triple(record, MODIFIED, ox.Literal(modified, datatype=_DATETIME)),
         ox.Triple(record, INDEXED_DATASET, dataset),
     ]
@@ -109,26 +110,34 @@ class CatalogIndex:
         self._facet_cache: dict[tuple, list[tuple[str, int]]] = {}
 
     def entries(self) -> list[Entry]:
+        """All records in catalogue order: read once, then kept up to date from the graphs each write
+        touched (a full read again only when the store cannot say which)."""
         with self._lock:
-            if self._generation != self.store.generation:
-                generation = self.store.generation
-                self._entries = self._scan()
+            generation = self.store.generation
+            if self._generation != generation:
+                changed = self.store.changed_graphs(self._generation)
+                if changed is None or len(changed) > max(1000, len(self._entries) // 10):
+                    self._entries = self._read(self.store.quads(None, ENTRY, None, None))
+                else:
+                    self._entries = self._merge(changed)
                 self._generation = generation
             return self._entries
 
-    def _scan(self) -> list[Entry]:
-        modified, datasets = {}, {}
-        for q in self.store.quads(None, MODIFIED, None, None):
-            modified[q.graph_name.value] = q.object.value
-        for q in self.store.quads(None, INDEXED_DATASET, None, None):
-            datasets[q.graph_name.value] = q.object.value
-        entries = [
-            Entry(q.object.value, q.graph_name.value, datasets.get(q.graph_name.value, ""),
-                  modified.get(q.graph_name.value, ""))
-            for q in self.store.quads(None, SORT_KEY, None, None)
-        ]
+    @staticmethod
+    def _read(quads) -> list[Entry]:
+        entries = []
+        for quad in quads:
+            sort_key, modified, dataset = quad.object.value.split("\t")
+            entries.append(Entry(sort_key, quad.graph_name.value, dataset, modified))
         entries.sort(key=lambda e: (e.sort_key, e.graph))
         return entries
+
+    def _merge(self, changed: frozenset[str]) -> list[Entry]:
+        kept = [e for e in self._entries if e.graph not in changed]
+        for graph in changed:
+            for entry in self._read(self.store.quads(None, ENTRY, None, ox.NamedNode(graph))):
+                bisect.insort(kept, entry, key=lambda e: (e.sort_key, e.graph))
+        return kept
 
     def select(self, selection: Selection) -> list[Entry]:
         entries = self.entries()

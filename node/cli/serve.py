@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 
 from node.cli import common_node_options, settings_from_args
 
@@ -36,6 +37,7 @@ def run(args) -> int:
     app = create_app(context=context)
     server_file = write_server_file(settings.data_dir, f"http://{_local_host(settings.host)}:{settings.port}/")
     start_scheduler(app, context)
+    threading.Thread(target=context.index.entries, name="index-warm-up", daemon=True).start()
     log.info("ehds-node serving %s on http://%s:%d/ (data: %s)", settings.base_url, settings.host, settings.port,
              settings.data_dir)
     signal.signal(signal.SIGTERM, _stop)  # service managers stop with SIGTERM: close the store cleanly

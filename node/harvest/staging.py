@@ -68,7 +68,7 @@ def apply_journal(store, journal: Path) -> None:
     for start in range(0, len(plan["replace"]), DELETE_BATCH):
         store.apply(GraphChange(g, None) for g in plan["replace"][start:start + DELETE_BATCH])
     if staged.exists() and staged.stat().st_size:
-        store.load_quads(ox.parse(path=str(staged), format=ox.RdfFormat.N_QUADS))
+        store.load_quads(ox.parse(path=str(staged), format=ox.RdfFormat.N_QUADS), touched=plan["replace"])
     for start in range(0, len(plan["delete"]), DELETE_BATCH):
         store.apply(GraphChange(g, None) for g in plan["delete"][start:start + DELETE_BATCH])
     extra = [GraphChange(name, tuple(q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)))

@@ -44,10 +44,12 @@ class OxigraphStore:
         self._write_lock = threading.Lock()
         self._runner: QueryRunner | None = None
         self.generation = 0
+        self._touched: list[tuple[int, frozenset[str] | None]] = []  # (generation, graphs; None = unknown)
 
     # -- writes -------------------------------------------------------------------------------
 
     def apply(self, changes: Iterable[GraphChange]) -> None:
+        changes = list(changes)
         statements = []
         for change in changes:
             graph = f"<{_check_iri(change.name)}>"
@@ -62,7 +64,7 @@ class OxigraphStore:
                 self._store.update(" ;\n".join(statements))
             except OSError as err:
                 raise StoreError(f"store write failed: {err}") from None
-            self.generation += 1
+            self._written(frozenset(c.name for c in changes))
 
     def update(self, sparql_update: str) -> None:
         with self._write_lock:
@@ -72,11 +74,12 @@ class OxigraphStore:
                 raise QueryError(f"SPARQL Update syntax error: {err}") from None
             except OSError as err:
                 raise StoreError(f"store write failed: {err}") from None
-            self.generation += 1
+            self._written(None)
 
     def load_quads(self, data: bytes | Iterable[ox.Quad], *, graph: str | None = None,
-                   media_type: str = "application/n-triples") -> None:
-        """Bulk load (not transactional): for operators' Graph Store uploads and benchmarks."""
+                   media_type: str = "application/n-triples", touched: Iterable[str] | None = None) -> None:
+        """Bulk load (not transactional): harvest applies, operators' Graph Store uploads, benchmarks.
+        `touched` names the graphs written, when the caller knows them (keeps caches incremental)."""
         with self._write_lock:
             if isinstance(data, bytes):
                 fmt = GRAPH_FORMATS.get(media_type, ox.RdfFormat.N_TRIPLES)
@@ -84,7 +87,24 @@ class OxigraphStore:
                 self._store.bulk_load(data, format=fmt, to_graph=target)
             else:
                 self._store.bulk_extend(data)
-            self.generation += 1
+            self._written(frozenset(touched) if touched is not None else None)
+
+    def _written(self, graphs: frozenset[str] | None) -> None:
+        self.generation += 1
+        self._touched.append((self.generation, graphs))
+        del self._touched[:-1000]
+
+    def changed_graphs(self, since_generation: int) -> frozenset[str] | None:
+        """Graphs written after `since_generation`, or None when that is not known (go read it all)."""
+        if since_generation < 0 or not self._touched or self._touched[0][0] > since_generation + 1:
+            return None
+        changed: set[str] = set()
+        for generation, graphs in self._touched:
+            if generation > since_generation:
+                if graphs is None:
+                    return None
+                changed |= graphs
+        return frozenset(changed)
 
     # -- reads --------------------------------------------------------------------------------
 

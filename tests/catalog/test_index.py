@@ -1,0 +1,39 @@
+"""The catalogue order kept up to date from each write equals a fresh read of the store."""
+
+from node.catalog_index import CatalogIndex, Selection
+from node.records import delete, publish
+from node.store.base import GraphChange
+
+
+def snds_copy(node, record_id):
+    from node import rdfio
+    from node.catalog import dataset_triples
+
+    text = rdfio.serialize(dataset_triples(node.store, node.naming, "snds"), "application/n-triples").decode()
+    triples = rdfio.parse_triples(text.replace("/datasets/snds", f"/datasets/{record_id}").encode(),
+                                  "application/n-triples")
+    return [t for t in triples if "#record" not in t.subject.value and not t.subject.value.endswith("/catalog")]
+
+
+def test_incremental_order_matches_a_fresh_read(node):
+    index = node.index
+    assert len(index.entries()) == 6
+    publish(node.store, node.naming, "copy-a", snds_copy(node, "copy-a"), node.validate, now="2031-01-01T00:00:00Z")
+    publish(node.store, node.naming, "copy-b", snds_copy(node, "copy-b"), node.validate, now="2030-01-01T00:00:00Z")
+    delete(node.store, node.naming, "oscour")
+    publish(node.store, node.naming, "copy-a", snds_copy(node, "copy-a"), node.validate, now="2032-01-01T00:00:00Z")
+    incremental = index.entries()
+    assert incremental == CatalogIndex(node.store).entries()
+    ids = [e.graph.rsplit("/", 1)[1] for e in incremental]
+    assert ids[-2:] == ["copy-b", "copy-a"] and "oscour" not in ids  # order of first publication
+    assert [e.modified for e in incremental if e.graph.endswith("copy-a")] == ["2032-01-01T00:00:00Z"]
+    assert index.select(Selection(modified_since="2031-06-01T00:00:00Z"))[0].graph.endswith("copy-a")
+
+
+def test_unknown_writes_fall_back_to_a_full_read(node):
+    index = node.index
+    index.entries()
+    node.store.update("DROP GRAPH <http://localhost:8080/graph/local/hydro>")  # the store cannot say what changed
+    assert len(index.entries()) == 5
+    node.store.apply([GraphChange("http://localhost:8080/graph/local/snds", None)])
+    assert len(index.entries()) == 4 == len(CatalogIndex(node.store).entries())
