@@ -13,7 +13,8 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from node.catalog_index import FACETS, CatalogIndex, Entry, Selection
-from node.datasets import publishable
+from node.datasets import published_ntriples
+from node.rdfio import ntriples_to_triples
 from node.errors import NotFound, ParseError
 from node.records import Naming, check_record_id
 from vocab.namespaces import DCAT, DCTERMS, HYDRA, RDF, XSD
@@ -103,14 +104,18 @@ def select_page(index: CatalogIndex, request: PageRequest) -> CatalogPage:
     return CatalogPage(request, selected[start:start + request.per_page], total, last_page)
 
 
-def page_triples(store, naming: Naming, page: CatalogPage) -> list[ox.Triple]:
-    triples = list(publishable(store.graph_triples(naming.catalog_graph)))
+def page_ntriples(store, naming: Naming, page: CatalogPage) -> bytes:
+    """The page as N-Triples: catalogue description, sub-catalogues, each record's published form, Hydra."""
+    parts = [published_ntriples(store, naming.catalog_graph)]
     for link in store.quads(ox.NamedNode(naming.catalog), _DCAT_CATALOG, None, None):
-        triples.extend(store.graph_triples(link.graph_name.value))  # harvested sources' sub-catalogues
-    for entry in page.entries:
-        triples.extend(publishable(store.graph_triples(entry.graph)))
-    triples.extend(_hydra_triples(naming, page))
-    return triples
+        parts.append(published_ntriples(store, link.graph_name.value))  # harvested sources' sub-catalogues
+    parts += [published_ntriples(store, entry.graph) for entry in page.entries]
+    parts.append(ox.serialize(_hydra_triples(naming, page), format=ox.RdfFormat.N_TRIPLES))
+    return b"".join(parts)
+
+
+def page_triples(store, naming: Naming, page: CatalogPage) -> list[ox.Triple]:
+    return ntriples_to_triples(page_ntriples(store, naming, page))
 
 
 def _hydra_triples(naming: Naming, page: CatalogPage) -> list[ox.Triple]:
@@ -161,14 +166,17 @@ def _search_template(catalog: ox.NamedNode) -> list[ox.Triple]:
     return triples
 
 
-def dataset_triples(store, naming: Naming, record_id: str) -> list[ox.Triple]:
-    """A record's published triples: local (`snds`) or harvested (`<source>.<hash>`)."""
+def dataset_ntriples(store, naming: Naming, record_id: str) -> bytes:
+    """A record as published, in N-Triples: local (`snds`) or harvested (`<source>.<hash>`)."""
     check_record_id(record_id)
     for graph in naming.graph_for_record_id(record_id):
-        triples = store.graph_triples(graph)
-        if triples:
-            return list(publishable(triples))
+        if store.has_graph(graph):
+            return published_ntriples(store, graph)
     raise NotFound(f"no dataset '{record_id}' in this catalogue")
+
+
+def dataset_triples(store, naming: Naming, record_id: str) -> list[ox.Triple]:
+    return ntriples_to_triples(dataset_ntriples(store, naming, record_id))
 
 
 def record_dataset_iri(naming: Naming, record_id: str, triples: list[ox.Triple]) -> str:

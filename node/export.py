@@ -1,5 +1,6 @@
-"""Export the whole catalogue as one RDF document, streaming: one record graph at a time goes
-through Oxigraph's writer, so memory stays flat however large the catalogue is."""
+"""Export the whole catalogue as one RDF document, streaming: one record at a time goes through
+Oxigraph's writer (N-Triples: the stored published forms are written as they are), so memory stays
+flat however large the catalogue is."""
 
 from __future__ import annotations
 
@@ -7,21 +8,26 @@ from typing import BinaryIO, Iterator
 
 import pyoxigraph as ox
 
-from node.datasets import publishable
-from node.rdfio import RdfSyntax
+from node.datasets import published_ntriples
+from node.rdfio import RdfSyntax, ntriples_to_triples
 from vocab.namespaces import PREFIXES
 
 
-def catalogue_triples(ctx, counter: list[int]) -> Iterator[ox.Triple]:
-    yield from publishable(ctx.store.graph_triples(ctx.naming.catalog_graph))
+def catalogue_ntriples(ctx, counter: list[int]) -> Iterator[bytes]:
+    yield published_ntriples(ctx.store, ctx.naming.catalog_graph)
     for entry in ctx.index.entries():
         counter[0] += 1
-        yield from publishable(ctx.store.graph_triples(entry.graph))
+        yield published_ntriples(ctx.store, entry.graph)
 
 
 def export_catalogue(ctx, output: BinaryIO, syntax: RdfSyntax) -> int:
     """Write the catalogue to `output`; returns the number of datasets written."""
     counter = [0]
-    kwargs = {} if syntax.ox_format == ox.RdfFormat.N_TRIPLES else {"prefixes": PREFIXES}
-    ox.serialize(catalogue_triples(ctx, counter), output, format=syntax.ox_format, **kwargs)
+    chunks = catalogue_ntriples(ctx, counter)
+    if syntax.ox_format == ox.RdfFormat.N_TRIPLES:
+        for chunk in chunks:
+            output.write(chunk)
+        return counter[0]
+    triples = (triple for chunk in chunks for triple in ntriples_to_triples(chunk))
+    ox.serialize(triples, output, format=syntax.ox_format, prefixes=PREFIXES)
     return counter[0]

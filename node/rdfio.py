@@ -197,6 +197,18 @@ def serialize(triples: Iterable[ox.Triple], media_type: str) -> bytes:
     return ox.serialize(triples, format=syntax.ox_format)
 
 
+def ntriples_to_triples(data: bytes) -> list[ox.Triple]:
+    """Our own N-Triples (already checked when it was stored) back into triples."""
+    return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def from_ntriples(data: bytes, media_type: str) -> bytes:
+    """Re-serialise an N-Triples document in the asked syntax (no work at all for N-Triples)."""
+    if syntax_for_media_type(media_type).ox_format == ox.RdfFormat.N_TRIPLES:
+        return data
+    return serialize(ntriples_to_triples(data), media_type)
+
+
 def parse_accept(accept: str | None) -> list[tuple[str, float]]:
     """`Accept` header → [(media range, q)], best first; stable for equal q (header order)."""
     if not accept or not accept.strip():

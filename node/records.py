@@ -16,7 +16,7 @@ from typing import Callable
 import pyoxigraph as ox
 
 from node.catalog_index import index_triples
-from node.datasets import dataset_subjects, split_records
+from node.datasets import dataset_subjects, split_records, with_published_form
 from node.errors import InvalidRecord, NotFound, ValidationFailed
 from node.store.base import GraphChange
 from vocab.namespaces import DCAT, DCTERMS, FOAF, RDF, XSD
@@ -111,7 +111,9 @@ def publish(store, naming: Naming, record_id: str, triples: list[ox.Triple], val
     graph = naming.local_graph(record_id)
     issued = _previous_issued(store, graph)
     now = now or now_iso()
-    record_triples = triples + _record_triples(naming, record_id, dataset_iri, issued or now, now, triples)
+    record_triples = with_published_form(ox.NamedNode(naming.record(record_id)),
+                                         triples + _record_triples(naming, record_id, dataset_iri, issued or now, now,
+                                                                   triples))
     store.apply([GraphChange(graph, tuple(record_triples))])
     return PublishResult(record_id, dataset_iri, issued is None, report)
 

@@ -13,6 +13,7 @@ import hashlib
 import pyoxigraph as ox
 
 from node.catalog_index import index_triples
+from node.datasets import with_published_form
 from node.records import Naming, catalog_record_triples
 from vocab.namespaces import DCAT, DCTERMS, EHDS, PROV, RDF
 
@@ -67,7 +68,7 @@ def harvested_record_triples(naming: Naming, source: str, record, *, digest: str
         ox.Triple(record_node, CONTENT_HASH, ox.Literal(digest)),
     ]
     triples += index_triples(record_node, dataset, record.triples, f"{issued}|{source}|{h}", modified)
-    return triples
+    return with_published_form(record_node, triples)
 
 
 def source_description(naming: Naming, source, publisher) -> list[ox.Triple]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, request
 
 from node import rdfio
-from node.catalog import dataset_triples, page_triples, parse_page_request, select_page
+from node.catalog import dataset_ntriples, page_ntriples, parse_page_request, select_page
 from node.errors import NotFound
 from node.web import html
 from node.web.app import node_context
@@ -29,7 +29,11 @@ def _media_type(suffix: str | None) -> str:
 
 
 def _rdf_response(triples, media_type: str) -> Response:
-    response = Response(rdfio.serialize(triples, media_type), mimetype=media_type)
+    return _rdf_bytes_response(rdfio.serialize(triples, media_type), media_type)
+
+
+def _rdf_bytes_response(body: bytes, media_type: str) -> Response:
+    response = Response(body, mimetype=media_type)
     response.headers["Vary"] = "Accept"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
@@ -49,7 +53,7 @@ def catalog(suffix: str | None = None):
     page = select_page(ctx.index, page_request)
     if media_type == HTML:
         return html.catalog_page(ctx, page)
-    return _rdf_response(page_triples(ctx.store, ctx.naming, page), media_type)
+    return _rdf_bytes_response(rdfio.from_ntriples(page_ntriples(ctx.store, ctx.naming, page), media_type), media_type)
 
 
 @blueprint.get("/datasets/<name>")
@@ -57,10 +61,10 @@ def dataset(name: str):
     ctx = node_context()
     record_id, suffix = _split_suffix(ctx, name)
     media_type = _media_type(suffix)
-    triples = dataset_triples(ctx.store, ctx.naming, record_id)
+    ntriples = dataset_ntriples(ctx.store, ctx.naming, record_id)
     if media_type == HTML:
-        return html.dataset_page(ctx, record_id, triples)
-    return _rdf_response(triples, media_type)
+        return html.dataset_page(ctx, record_id, rdfio.ntriples_to_triples(ntriples))
+    return _rdf_bytes_response(rdfio.from_ntriples(ntriples, media_type), media_type)
 
 
 @blueprint.get("/sources/<name>")
