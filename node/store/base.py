@@ -52,11 +52,20 @@ class Store(Protocol):
 
     def query(self, sparql: str, media_type: str, *, union_default_graph: bool = True,
               default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = (),
-              timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
-        """The public endpoint: run a query and serialise its result natively."""
+              timeout: float | None = None, max_rows: int | None = None, count_rows: bool = False,
+              prefixes: tuple[tuple[str, str], ...] = (), base_iri: str | None = None) -> QueryResult:
+        """The public endpoint: run a query and serialise its result natively, within the timeout and
+        row cap (QueryTimeout / QueryRefused beyond them)."""
 
     def update(self, sparql_update: str) -> None:
         """Run a SPARQL Update (admin only; never from the public endpoint)."""
+
+    def load_quads(self, data, *, graph: str | None = None, media_type: str = "application/n-triples",
+                   touched=None) -> None:
+        """Bulk load (not transactional); `touched` names the graphs written when known."""
+
+    def changed_graphs(self, since_generation: int) -> frozenset[str] | None:
+        """Graphs written since a generation, or None when unknown (caches then re-read everything)."""
 
     def triple_count(self) -> int: ...
 
