@@ -14,7 +14,6 @@ import sys
 from node import __version__
 from node.errors import NodeError
 
-COMMAND_MODULES = ("serve", "records", "validate", "score", "harvest")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,22 +23,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"ehds-node {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        module = _command_module(name)
-        if module is not None:
-            module.register(subparsers)
+    from node.cli import harvest, records, score, serve, validate
+
+    for command in (serve, validate, score, records, harvest):
+        command.register(subparsers)
     return parser
-
-
-def _command_module(name: str):
-    import importlib
-
-    try:
-        return importlib.import_module(f"node.cli.{name}")
-    except ModuleNotFoundError as err:
-        if err.name == f"node.cli.{name}":
-            return None  # command not built yet in this checkout
-        raise
 
 
 def main(argv: list[str] | None = None) -> int:

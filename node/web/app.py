@@ -14,7 +14,6 @@ from node.context import NodeContext, open_node
 from node.errors import NodeError, ValidationFailed
 
 log = logging.getLogger("ehds.http")
-BLUEPRINT_MODULES = ("catalog", "api", "sparql", "harvest")
 
 
 def create_app(settings: Settings | None = None, *, context: NodeContext | None = None) -> Flask:
@@ -26,24 +25,13 @@ def create_app(settings: Settings | None = None, *, context: NodeContext | None 
     app.config["NODE"] = context
     app.config["MAX_CONTENT_LENGTH"] = context.settings.max_body_bytes
     app.json.sort_keys = False
-    for name in BLUEPRINT_MODULES:
-        module = _blueprint_module(name)
-        if module is not None:
-            app.register_blueprint(module.blueprint)
+    from node.web import api, catalog, harvest, sparql
+
+    for area in (catalog, api, sparql, harvest):
+        app.register_blueprint(area.blueprint)
     _install_error_handlers(app)
     _install_request_log(app)
     return app
-
-
-def _blueprint_module(name: str):
-    import importlib
-
-    try:
-        return importlib.import_module(f"node.web.{name}")
-    except ModuleNotFoundError as err:
-        if err.name == f"node.web.{name}":
-            return None  # area not built yet in this checkout
-        raise
 
 
 def _install_error_handlers(app: Flask) -> None:
