@@ -8,8 +8,7 @@ import random
 
 import pyoxigraph as ox
 
-from node.catalog_index import index_triples
-from node.records import Naming, catalog_record_triples
+from node.records import Naming, stored_record
 
 BASE = "http://localhost:8080/"
 NS = {
@@ -77,15 +76,11 @@ def dataset_triples(i: int, rng: random.Random) -> tuple[ox.NamedNode, list[ox.T
 
 
 def record_quads(naming: Naming, i: int, rng: random.Random):
-    """The quads the node writes for one record: dataset, catalogue record and index terms."""
+    """The quads the node writes for one record (node.records.stored_record)."""
     record_id = f"gen-{i}"
     dataset, triples = dataset_triples(i, rng)
     issued = f"2026-{1 + i * 12 // 100_001:02d}-01T00:00:00Z"  # spread over a year, stable order
     modified = f"2026-11-{1 + i % 28:02d}T12:00:00Z"
-    record = ox.NamedNode(naming.record(record_id))
-    catalog = ox.NamedNode(naming.catalog)
-    extra = (catalog_record_triples(catalog, record, dataset, issued, modified)
-             + index_triples(record, dataset, triples, f"{issued}|{record_id}", modified))
     graph = ox.NamedNode(naming.local_graph(record_id))
-    for t in triples + extra:
+    for t in stored_record(naming, record_id, dataset.value, triples, issued, modified):
         yield ox.Quad(t.subject, t.predicate, t.object, graph)

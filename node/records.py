@@ -111,9 +111,7 @@ def publish(store, naming: Naming, record_id: str, triples: list[ox.Triple], val
     graph = naming.local_graph(record_id)
     issued = _previous_issued(store, graph)
     now = now or now_iso()
-    record_triples = with_published_form(ox.NamedNode(naming.record(record_id)),
-                                         triples + _record_triples(naming, record_id, dataset_iri, issued or now, now,
-                                                                   triples))
+    record_triples = stored_record(naming, record_id, dataset_iri, triples, issued or now, now)
     store.apply([GraphChange(graph, tuple(record_triples))])
     return PublishResult(record_id, dataset_iri, issued is None, report)
 
@@ -154,15 +152,16 @@ def _previous_issued(store, graph: str) -> str | None:
     return None
 
 
-def _record_triples(naming: Naming, record_id: str, dataset_iri: str, issued: str, modified: str,
-                    dataset_triples: list[ox.Triple]) -> list[ox.Triple]:
-    """Catalogue record, catalogue links and index terms; records sort by first publication."""
+def stored_record(naming: Naming, record_id: str, dataset_iri: str, dataset_triples: list[ox.Triple],
+                  issued: str, modified: str) -> list[ox.Triple]:
+    """Everything a local record's graph holds: the dataset, its catalogue record and the catalogue's
+    links, the index terms (records sort by first publication) and the published form."""
     record = ox.NamedNode(naming.record(record_id))
     dataset = ox.NamedNode(dataset_iri)
     catalog = ox.NamedNode(naming.catalog)
-    sort_key = f"{issued}|{record_id}"
-    return (catalog_record_triples(catalog, record, dataset, issued, modified)
-            + index_triples(record, dataset, dataset_triples, sort_key, modified))
+    triples = (dataset_triples + catalog_record_triples(catalog, record, dataset, issued, modified)
+               + index_triples(record, dataset, dataset_triples, f"{issued}|{record_id}", modified))
+    return with_published_form(record, triples)
 
 
 def catalog_record_triples(catalog: ox.NamedNode, record: ox.NamedNode, dataset, issued: str,
