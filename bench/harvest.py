@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -39,7 +40,7 @@ NEXT = "http://www.w3.org/ns/hydra/core#next"
 SOURCE = "partner"
 # Steps of a run, as (label, file, function) for the profile breakdown; nested steps are indented.
 STEPS = (
-    ("fetch (Fetcher.get)", "node/fetch.py", "get"),
+    ("fetch (Fetcher.get)", "node/fetch", "get"),
     ("parse (parse_rdf)", "harvesters/base.py", "parse_rdf"),
     ("split into records (split_records)", "harvesters/records.py", "split_records"),
     ("duplicate lookups (_wins_over_duplicates)", "node/harvest/run.py", "_wins_over_duplicates"),
@@ -210,9 +211,8 @@ def print_profile(title: str, stats_file: str, *, top: int) -> None:
 
 
 def _cumulative(stats, file: str, function: str) -> float:
-    """Cumulative seconds of one function (summed over same-named functions of that file)."""
-    return sum(row[3] for (path, _, name), row in stats.stats.items()
-               if name == function and path.endswith(file))
+    """Cumulative seconds of one function (summed over same-named functions of files matching `file`)."""
+    return sum(row[3] for (path, _, name), row in stats.stats.items() if name == function and file in path)
 
 
 def print_table(results: list[dict]) -> None:
@@ -238,6 +238,10 @@ def print_table(results: list[dict]) -> None:
     print("targets: harvest/baseline <= 1.5x; re-harvest speed-up >= 5x; peak RSS flat across sizes")
 
 
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg()) + f" on {os.cpu_count()} CPUs"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated dataset counts (issue: 100000)")
@@ -251,6 +255,7 @@ def main() -> None:
     for size in sizes:
         catalogue_dir(size, args.page_size)
     server, base = start_server()
+    print(f"load average at start: {_load()} (timings are wall-clock: a busy machine slows every phase)")
     work = Path(tempfile.mkdtemp(prefix="ehds-bench-harvest-"))
     try:
         results = []
@@ -258,6 +263,7 @@ def main() -> None:
             results.append(bench_size(base, size, work))
             print(json.dumps(results[-1]), flush=True)
         print_table(results)
+        print(f"load average at end: {_load()}")
         if args.profile:
             profile_size(base, sizes[-1], work)
     finally:
