@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 import time
 from dataclasses import dataclass
 
@@ -33,6 +34,7 @@ GRAPH_FORMATS = {
 # (max_rows + 1) × this many bytes, an answer cannot hold more than max_rows rows.
 _MIN_ROW_BYTES = {"application/sparql-results+json": 3, "application/sparql-results+xml": 17,
                   "text/csv": 2, "text/tab-separated-values": 1}
+_STORE_FAILURE = re.compile(r"corrupt|rocksdb|storage|i/o", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,9 @@ def _evaluate(store: ox.Store, job: QueryJob):
 
 
 def _guarded(action):
-    """Oxigraph's errors as NodeErrors: syntax → 400, evaluation → 400, I/O → 503."""
+    """Oxigraph's errors as NodeErrors: syntax → 400, evaluation → 400, I/O → 503.
+    pyoxigraph raises RuntimeError both for queries it cannot evaluate (an unknown custom
+    function) and for a corrupt store: only the latter is the store's fault."""
     try:
         return action()
     except SyntaxError as err:
@@ -87,7 +91,11 @@ def _guarded(action):
         raise QueryError(f"the query cannot be evaluated: {err}") from None
     except ConnectionError as err:
         raise QueryError(f"a SERVICE call failed: {err}") from None
-    except (OSError, RuntimeError) as err:
+    except RuntimeError as err:
+        if _STORE_FAILURE.search(str(err)):
+            raise StoreError(f"store read failed: {err}") from None
+        raise QueryError(f"the query cannot be evaluated: {err}") from None
+    except OSError as err:
         raise StoreError(f"store read failed: {err}") from None
 
 
