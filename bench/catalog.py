@@ -37,7 +37,7 @@ from node.context import BUNDLED_CATALOGUE, open_node, set_catalog_description  
 from node.records import Naming  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
-GENERATOR_VERSION = 2  # bump when the generated records change, to rebuild the cached stores
+GENERATOR_VERSION = 3  # bump when the generated records change, to rebuild the cached stores
 PER_PAGE = 100
 TURTLE = "text/turtle"
 EHDS_NODE = str(Path(sys.executable).with_name("ehds-node"))

@@ -23,7 +23,8 @@ import pyoxigraph as ox
 
 from vocab.namespaces import ADMS, DCAT, DCTERMS, EHDS, HEALTHDCATAP, SKOS, XSD
 
-ENTRY = ox.NamedNode(str(EHDS.catalogEntry))    # "sort key<TAB>modified<TAB>dataset IRI": one scan builds the order
+# "sort key<TAB>modified<TAB>dataset IRI<TAB>graph": the start-up read of the order fetches one term a record
+ENTRY = ox.NamedNode(str(EHDS.catalogEntry))
 MODIFIED = ox.NamedNode(str(EHDS.modified))
 TOKEN = ox.NamedNode(str(EHDS.token))
 INDEXED_DATASET = ox.NamedNode(str(EHDS.dataset))
@@ -50,7 +51,7 @@ def tokens(text: str) -> set[str]:
 
 
 def index_triples(record: ox.NamedNode, dataset, dataset_triples: Iterable[ox.Triple],
-                  sort_key: str, modified: str) -> list[ox.Triple]:
+                  sort_key: str, modified: str, graph: str) -> list[ox.Triple]:
     dataset_triples = list(dataset_triples)
     words: set[str] = set()
     for t in dataset_triples:
@@ -58,7 +59,7 @@ def index_triples(record: ox.NamedNode, dataset, dataset_triples: Iterable[ox.Tr
             words |= tokens(t.object.value)
     out = [ox.Triple(record, IDENTIFIER, ox.Literal(i)) for i in sorted(identifiers(dataset, dataset_triples))]
     out += [
-        ox.Triple(record, ENTRY, ox.Literal(f"{sort_key}\t{modified}\t{dataset.value}")),
+        ox.Triple(record, ENTRY, ox.Literal(f"{sort_key}\t{modified}\t{dataset.value}\t{graph}")),
         ox.Triple(record, MODIFIED, ox.Literal(modified, datatype=_DATETIME)),
         ox.Triple(record, INDEXED_DATASET, dataset),
     ]
@@ -117,25 +118,26 @@ class CatalogIndex:
             if self._generation != generation:
                 changed = self.store.changed_graphs(self._generation)
                 if changed is None or len(changed) > max(1000, len(self._entries) // 10):
-                    self._entries = self._read(self.store.quads(None, ENTRY, None, None))
+                    rows = self.store.select(f"SELECT ?entry WHERE {{ ?record <{ENTRY.value}> ?entry }}")
+                    self._entries = self._read(row["entry"].value for row in rows)
                 else:
                     self._entries = self._merge(changed)
                 self._generation = generation
             return self._entries
 
     @staticmethod
-    def _read(quads) -> list[Entry]:
+    def _read(packed_entries) -> list[Entry]:
         entries = []
-        for quad in quads:
-            sort_key, modified, dataset = quad.object.value.split("\t")
-            entries.append(Entry(sort_key, quad.graph_name.value, dataset, modified))
+        for packed in packed_entries:
+            sort_key, modified, dataset, graph = packed.split("\t")
+            entries.append(Entry(sort_key, graph, dataset, modified))
         entries.sort(key=lambda e: (e.sort_key, e.graph))
         return entries
 
     def _merge(self, changed: frozenset[str]) -> list[Entry]:
         kept = [e for e in self._entries if e.graph not in changed]
         for graph in changed:
-            for entry in self._read(self.store.quads(None, ENTRY, None, ox.NamedNode(graph))):
+            for entry in self._read(q.object.value for q in self.store.quads(None, ENTRY, None, ox.NamedNode(graph))):
                 bisect.insort(kept, entry, key=lambda e: (e.sort_key, e.graph))
         return kept
 

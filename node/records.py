@@ -160,7 +160,8 @@ def stored_record(naming: Naming, record_id: str, dataset_iri: str, dataset_trip
     dataset = ox.NamedNode(dataset_iri)
     catalog = ox.NamedNode(naming.catalog)
     triples = (dataset_triples + catalog_record_triples(catalog, record, dataset, issued, modified)
-               + index_triples(record, dataset, dataset_triples, f"{issued}|{record_id}", modified))
+               + index_triples(record, dataset, dataset_triples, f"{issued}|{record_id}", modified,
+                               naming.local_graph(record_id)))
     return with_published_form(record, triples)
 
 

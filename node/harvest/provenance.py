@@ -67,7 +67,8 @@ def harvested_record_triples(naming: Naming, source: str, record, *, digest: str
         ox.Triple(record_node, DERIVED_FROM, _n(record.source_url)),
         ox.Triple(record_node, CONTENT_HASH, ox.Literal(digest)),
     ]
-    triples += index_triples(record_node, dataset, record.triples, f"{issued}|{source}|{h}", modified)
+    triples += index_triples(record_node, dataset, record.triples, f"{issued}|{source}|{h}", modified,
+                             record_graph(naming, source, record.dataset_iri))
     return with_published_form(record_node, triples)
 
 
