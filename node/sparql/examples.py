@@ -56,6 +56,16 @@ WHERE {
   ?dataset dct:title ?title .
 }
 LIMIT 100"""),
+    ("Catalogue records, without the node's index terms", _PREFIXES + """
+# ehds: terms are this node's own index (search tokens, sort key, the record's published form as
+# one large literal): the FILTER leaves them out of generic ?property ?value queries.
+SELECT ?record ?dataset ?property ?value
+WHERE {
+  ?record a dcat:CatalogRecord ; foaf:primaryTopic ?dataset ; ?property ?value .
+  FILTER (!STRSTARTS(STR(?property), "https://w3id.org/ehds-node/ns#"))
+}
+ORDER BY ?record ?property
+LIMIT 200"""),
     ("Latest modified datasets", _PREFIXES + """
 SELECT ?dataset ?title ?modified
 WHERE {

@@ -48,6 +48,7 @@ class _Snapshots:
     current: Path | None = None
     generation: int = -1
     serial: int = 0
+    stale: bool = False  # a checkpoint may have lost its last user: look for ones to delete
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -140,6 +141,7 @@ class QueryRunner:
         with self._cond:
             self._busy.discard(worker)
             self._cond.notify()
+        self._snapshots.stale = True
         self._collect_snapshots()
 
     # -- snapshots ------------------------------------------------------------------------------
@@ -158,13 +160,19 @@ class QueryRunner:
                 except (OSError, RuntimeError) as err:
                     raise StoreError(f"cannot take a read snapshot of the store: {err}") from None
                 snaps.current, snaps.generation = path, generation
-            worker.snapshot = snaps.current
+            if worker.snapshot != snaps.current:
+                worker.snapshot, snaps.stale = snaps.current, True
             return snaps.current
 
     def _collect_snapshots(self) -> None:
+        """Delete checkpoints no worker uses. Only after a worker moved to a newer checkpoint or was
+        dropped (nothing else frees one): the directory scan is not paid on every query."""
         snaps = self._snapshots
         with snaps.lock, self._cond:
+            if not snaps.stale:
+                return
             in_use = {w.snapshot for w in (*self._idle, *self._busy)} | {snaps.current}
+            snaps.stale = False
             if not snaps.root.is_dir():
                 return
             for path in snaps.root.iterdir():
