@@ -5,6 +5,9 @@ everything reachable from it that is not another root. A chunk holds the records
 what their rules need from outside: the rdf:type of every other root they link to or that links to
 them (with that link), and the background vocabulary entries of the IRIs they use. Results are kept
 only for the nodes a chunk owns, so each result is reported once, as on the whole graph.
+
+The index splits each line once; chunks are built by one breadth-first walk per root into sets shared
+by the whole chunk (the union is what a chunk needs, so records need no sets of their own).
 """
 
 from __future__ import annotations
@@ -13,10 +16,21 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import Iterator
 
+import pyoxigraph as ox
+from rdflib import Graph
+
+from node.rdfio import from_rdflib
+
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 DCAT = "http://www.w3.org/ns/dcat#"
 DATASET = f"<{DCAT}Dataset>"
 ROOT_CLASSES = frozenset(f"<{DCAT}{name}>" for name in ("Dataset", "DatasetSeries", "DataService", "Catalog", "CatalogRecord"))
+
+
+def ntriples_lines(data) -> list[str]:
+    triples = from_rdflib(data) if isinstance(data, Graph) else data
+    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    return text.splitlines()
 
 
 def split_line(line: str) -> tuple[str, str, str]:
@@ -25,33 +39,44 @@ def split_line(line: str) -> tuple[str, str, str]:
     return subject, predicate, rest[:-2]
 
 
-def is_node(term: str) -> bool:
-    return term.startswith("<") or term.startswith("_:")
-
-
 class TripleIndex:
     """N-Triples lines indexed by subject, with the types and links the record split needs."""
 
     def __init__(self, lines: list[str]):
         self.lines = lines
-        self.by_subject: dict[str, list[int]] = defaultdict(list)
-        self.types: dict[str, set[str]] = defaultdict(set)
-        self.type_line_index: dict[str, list[int]] = defaultdict(list)
-        self.links: dict[str, list[str]] = defaultdict(list)  # subject -> object nodes
+        by_subject: dict[str, list[int]] = defaultdict(list)
+        types: dict[str, set[str]] = defaultdict(set)
+        type_lines: dict[str, list[int]] = defaultdict(list)
+        links: dict[str, list[str]] = defaultdict(list)  # subject -> object nodes, in line order
+        link_lines: dict[str, list[int]] = defaultdict(list)  # the line of each of those links
         for index, line in enumerate(lines):
-            subject, predicate, obj = split_line(line)
-            self.by_subject[subject].append(index)
+            subject, predicate, rest = line.split(" ", 2)
+            by_subject[subject].append(index)
             if predicate == RDF_TYPE:
-                self.types[subject].add(obj)
-                self.type_line_index[subject].append(index)
-            elif is_node(obj):
-                self.links[subject].append(obj)
+                types[subject].add(rest[:-2])
+                type_lines[subject].append(index)
+            elif rest[0] in "<_":  # an IRI or a blank node: a link ("_:" never starts a literal)
+                links[subject].append(rest[:-2])
+                link_lines[subject].append(index)
+        self.by_subject, self.types, self.type_line_index = by_subject, types, type_lines
+        self.links, self.link_lines = links, link_lines
+        self._parents: dict[str, list[str]] | None = None
 
     def type_lines(self, node: str) -> list[int]:
         return self.type_line_index.get(node, [])
 
     def datasets(self) -> list[str]:
         return [s for s, types in self.types.items() if DATASET in types]
+
+    def parents(self) -> dict[str, list[str]]:
+        """Object node -> the subjects linking to it (built on first use: most results need none)."""
+        if self._parents is None:
+            parents: dict[str, list[str]] = defaultdict(list)
+            for subject, objects in self.links.items():
+                for obj in objects:
+                    parents[obj].append(subject)
+            self._parents = parents
+        return self._parents
 
 
 HUB_LINKS = 20  # a root linking to more roots than this (a catalogue) gets no type stubs for them
@@ -71,6 +96,18 @@ class Chunk:
         return focus in self.stubs and value in self.owned  # a stub's link to one of ours
 
 
+class _ChunkParts:
+    """What the records of one chunk add up to: lines, owned nodes, stubs, untyped roots, used IRIs."""
+
+    def __init__(self):
+        self.lines: set[int] = set()
+        self.owned: set[str] = set()
+        self.used: set[str] = set()  # object nodes, looked up in the background vocabularies
+        self.stubs: set[str] = set()
+        self.untyped: set[str] = set()
+        self.records = 0
+
+
 class RecordSplitter:
     def __init__(self, index: TripleIndex, background: TripleIndex | None = None):
         self.index = index
@@ -81,50 +118,54 @@ class RecordSplitter:
 
     def _links_from_roots(self) -> dict[str, list[int]]:
         incoming: dict[str, list[int]] = defaultdict(list)
+        root_set, links, link_lines = self.root_set, self.index.links, self.index.link_lines
         for root in self.roots:
-            for i in self.index.by_subject[root]:
-                _, predicate, obj = split_line(self.index.lines[i])
-                if predicate != RDF_TYPE and obj in self.root_set and obj != root:
-                    incoming[obj].append(i)
+            for obj, line in zip(links.get(root, ()), link_lines.get(root, ())):
+                if obj in root_set and obj != root:
+                    incoming[obj].append(line)
         return incoming
 
-    def record(self, root: str) -> "Record":
-        """Lines, owned subjects, stubs and background lookups of one root's record."""
-        record = Record(set(), {root}, set(), set(), set())
-        hub = sum(1 for obj in self.index.links.get(root, ()) if obj in self.root_set) > HUB_LINKS
+    def add_record(self, root: str, parts: _ChunkParts) -> None:
+        """Add one root's record to a chunk: its lines, owned subjects, stubs and background lookups."""
+        index, root_set = self.index, self.root_set
+        links, by_subject, type_lines = index.links, index.by_subject, index.type_lines
+        hub = sum(1 for obj in links.get(root, ()) if obj in root_set) > HUB_LINKS
+        owned, lines, used = parts.owned, parts.lines, parts.used
+        owned.add(root)
+        parts.records += 1
         queue = deque([root])
         while queue:
             node = queue.popleft()
-            record.lines.update(self.index.by_subject.get(node, ()))
-            for obj in self.index.links.get(node, ()):
-                record.used.add(obj)
-                if obj in self.root_set and obj != root:
+            lines.update(by_subject.get(node, ()))
+            for obj in links.get(node, ()):
+                used.add(obj)
+                if obj in root_set and obj != root:
                     if hub and node == root:
-                        record.untyped.add(obj)  # its own chunk checks this link, with the hub as stub
+                        parts.untyped.add(obj)  # its own chunk checks this link, with the hub as stub
                     else:
-                        record.lines.update(self.index.type_lines(obj))
-                elif obj not in record.owned and obj in self.index.by_subject:
-                    record.owned.add(obj)
+                        lines.update(type_lines(obj))
+                elif obj not in owned and obj in by_subject:
+                    owned.add(obj)
                     queue.append(obj)
         for i in self.incoming.get(root, ()):
-            subject = split_line(self.index.lines[i])[0]
-            record.lines.add(i)
-            record.lines.update(self.index.type_lines(subject))
-            record.stubs.add(subject)
-        return record
+            subject = index.lines[i].split(" ", 1)[0]
+            lines.add(i)
+            lines.update(type_lines(subject))
+            parts.stubs.add(subject)
 
     def chunks(self, records_per_chunk: int) -> Iterator[Chunk]:
         reached: set[str] = set()
-        batch: list[Record] = []
+        parts = _ChunkParts()
         for root in self._roots_then_orphans(reached):
-            part = self.record(root)
-            reached.update(part.owned)
-            batch.append(part)
-            if len(batch) >= records_per_chunk:
-                yield self._chunk(batch)
-                batch = []
-        if batch:
-            yield self._chunk(batch)
+            if root in parts.owned and root not in self.root_set:
+                continue  # an orphan this chunk already reached from another orphan
+            self.add_record(root, parts)
+            if parts.records >= records_per_chunk:
+                reached |= parts.owned
+                yield self._chunk(parts)
+                parts = _ChunkParts()
+        if parts.records:
+            yield self._chunk(parts)
 
     def _roots_then_orphans(self, reached: set[str]) -> Iterator[str]:
         yield from self.roots
@@ -132,34 +173,23 @@ class RecordSplitter:
             if subject not in reached:
                 yield subject
 
-    def _chunk(self, batch: list["Record"]) -> Chunk:
-        merged = Record(set(), set(), set(), set(), set())
-        for part in batch:
-            for mine, theirs in zip(merged.parts(), part.parts()):
-                mine |= theirs
-        text = [self.index.lines[i] for i in sorted(merged.lines)]
+    def _chunk(self, parts: _ChunkParts) -> Chunk:
+        lines = self.index.lines
+        text = [lines[i] for i in sorted(parts.lines)]
         if self.background is not None:
-            for iri in merged.used:
-                text.extend(self.background.lines[i] for i in self.background.by_subject.get(iri, ()))
-        stubs = merged.stubs - merged.owned
-        return Chunk("\n".join(text) + "\n", frozenset(merged.owned), frozenset(stubs),
-                     frozenset(merged.untyped - merged.owned - stubs))
+            background = self.background
+            for iri in parts.used:
+                text.extend(background.lines[i] for i in background.by_subject.get(iri, ()))
+        stubs = parts.stubs - parts.owned
+        return Chunk("\n".join(text) + "\n", frozenset(parts.owned), frozenset(stubs),
+                     frozenset(parts.untyped - parts.owned - stubs))
 
 
-@dataclass
-class Record:
-    lines: set[int]
-    owned: set[str]
-    used: set[str]  # object nodes, looked up in the background vocabularies
-    stubs: set[str]
-    untyped: set[str]
-
-    def parts(self) -> tuple[set, ...]:
-        return self.lines, self.owned, self.used, self.stubs, self.untyped
-
-
-def owning_dataset(node: str, index: TripleIndex, parents: dict[str, list[str]]) -> str | None:
+def owning_dataset(node: str, index: TripleIndex) -> str | None:
     """The nearest dcat:Dataset the node belongs to (itself, or up the links pointing to it)."""
+    if DATASET in index.types.get(node, ()):
+        return node
+    parents = index.parents()
     seen, queue = {node}, deque([node])
     while queue:
         current = queue.popleft()
@@ -170,11 +200,3 @@ def owning_dataset(node: str, index: TripleIndex, parents: dict[str, list[str]])
                 seen.add(parent)
                 queue.append(parent)
     return None
-
-
-def parent_links(index: TripleIndex) -> dict[str, list[str]]:
-    parents: dict[str, list[str]] = defaultdict(list)
-    for subject, objects in index.links.items():
-        for obj in objects:
-            parents[obj].append(subject)
-    return parents

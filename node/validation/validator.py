@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -13,14 +13,15 @@ from rdflib.namespace import SH
 
 from node.errors import ConfigError
 from node.profiles import extra_shape_text, get_profile, shape_text
-from node.rdfio import from_rdflib
+from node.validation.batch import validate_records
 from node.validation.engines import ENGINES, FastEngine, PyshaclEngine, RawResult
-from node.validation.records import Chunk, RecordSplitter, TripleIndex, owning_dataset, parent_links
+from node.validation.records import Chunk, RecordSplitter, TripleIndex, ntriples_lines, owning_dataset
 from node.validation.report import ValidationReport, ValidationResult
 from vocab.vocabularies import background_ntriples
 
-RECORDS_PER_CHUNK = 200
+RECORDS_PER_CHUNK = 100  # engine time per record is flat from 25 to 200 records a chunk; smaller bounds memory
 WORKERS = 2
+IN_FLIGHT = 2 * WORKERS  # chunks built ahead of the engine: overlap without holding the catalogue twice
 
 
 @lru_cache(maxsize=1)
@@ -37,7 +38,9 @@ class Validator:
         self.profile = profile
         self.engine_name = engine
         self.engine = FastEngine(shapes_text) if engine == "fast" else PyshaclEngine(shapes_text)
-        self.rules = _rule_texts(shapes_text)
+        shapes = Graph().parse(data=shapes_text, format="nt")
+        self.rules = _rule_texts(shapes)
+        self.backward_predicates = _backward_predicates(shapes)
 
     @classmethod
     def for_profile(cls, name: str = "healthdcat-ap", extra_shapes: Iterable[str] = (), *,
@@ -46,34 +49,67 @@ class Validator:
 
     def validate(self, data) -> ValidationReport:
         """data: an rdflib Graph or an iterable of pyoxigraph Triples (one document or a whole catalogue)."""
-        index = TripleIndex(_ntriples_lines(data))
-        raw = self._run(index)
-        parents = parent_links(index)
-        results = sorted({self._result(r, index, parents) for r in raw}, key=_order)
+        return self.validate_index(TripleIndex(ntriples_lines(data)))
+
+    def validate_index(self, index: TripleIndex) -> ValidationReport:
+        return self.report(self._run(index), index)
+
+    def validate_records(self, records: Iterable[tuple[str, Iterable[ox.Triple]]]) -> dict[str, ValidationReport]:
+        """{key: report} for (key, triples) pairs, e.g. a harvested page keyed by dataset IRI: each report is
+        exactly what validate(triples) gives for that record alone, in a few shared engine runs."""
+        if isinstance(self.engine, PyshaclEngine):
+            return {key: self.validate(triples) for key, triples in records}
+        return validate_records(self, records, self.backward_predicates, RECORDS_PER_CHUNK)
+
+    def background(self) -> TripleIndex:
+        return _background()
+
+    def report(self, raw: Iterable[RawResult], index: TripleIndex) -> ValidationReport:
+        """The report of raw engine results on the graph `index` holds (each result once, in a stable order)."""
+        datasets: dict[str, str | None] = {}  # focus node -> owning dataset, looked up once per node
+        results = []
+        for r in set(raw):  # a shared node's results come from every chunk that holds it
+            if r.focus_node not in datasets:
+                datasets[r.focus_node] = owning_dataset(r.focus_node, index)
+            results.append(self._result(r, datasets[r.focus_node]))
+        results.sort(key=_order)
         return ValidationReport(tuple(results), profile=self.profile, engine=self.engine_name,
                                 datasets=tuple(sorted(d.strip("<>") for d in index.datasets())))
 
-    def _run(self, index: TripleIndex) -> list[RawResult]:
+    def _run(self, index: TripleIndex) -> Iterator[RawResult]:
         if isinstance(self.engine, PyshaclEngine):  # reference: the whole graph at once
             owned = frozenset(index.by_subject)
             text = "\n".join(index.lines + _background().lines) + "\n"
             triples = [q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)]
-            return [r for r in self.engine.run_triples(triples) if r.focus_node in owned]
+            return iter([r for r in self.engine.run_triples(triples) if r.focus_node in owned])
         chunks = RecordSplitter(index, _background()).chunks(RECORDS_PER_CHUNK)
-        first = next(chunks, None)
-        second = next(chunks, None)
+        return (r for _, results in self.run_chunk_results(chunks) for r in results)
+
+    def run_chunk_results(self, chunks: Iterator[Chunk]) -> Iterator[tuple[Chunk, list[RawResult]]]:
+        """Each chunk with its kept results. Chunks are built (Python, holding the GIL) while the engine
+        threads validate the previous ones (Rust, GIL released); at most IN_FLIGHT wait at a time."""
+        chunks = iter(chunks)
+        first, second = next(chunks, None), next(chunks, None)
         if second is None:  # one record or a small file: no thread pool to start
-            return self._run_chunk(first) if first else []
-        with ThreadPoolExecutor(max_workers=WORKERS) as pool:  # the engine releases the GIL
-            parts = pool.map(self._run_chunk, itertools.chain((first, second), chunks))
-            return [r for part in parts for r in part]
+            if first is not None:
+                yield first, self._run_chunk(first)
+            return
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            pending = deque([(first, pool.submit(self._run_chunk, first)), (second, pool.submit(self._run_chunk, second))])
+            for chunk in chunks:
+                pending.append((chunk, pool.submit(self._run_chunk, chunk)))
+                if len(pending) >= IN_FLIGHT:
+                    done, future = pending.popleft()
+                    yield done, future.result()
+            while pending:
+                done, future = pending.popleft()
+                yield done, future.result()
 
     def _run_chunk(self, chunk: Chunk) -> list[RawResult]:
         return [r for r in self.engine.run(chunk.text) if chunk.keeps(r.focus_node, r.value)]
 
-    def _result(self, raw: RawResult, index: TripleIndex, parents) -> ValidationResult:
+    def _result(self, raw: RawResult, dataset: str | None) -> ValidationResult:
         name, message = self.rules.get(raw.shape, (None, None))
-        dataset = owning_dataset(raw.focus_node, index, parents)
         return ValidationResult(
             dataset=_plain(dataset) if dataset else None, focus_node=_plain(raw.focus_node), path=raw.path,
             constraint=raw.constraint, severity=raw.severity, value=raw.value,
@@ -100,9 +136,8 @@ def _merge_turtle(texts: list[str]) -> str:
     return graph.serialize(format="nt")
 
 
-def _rule_texts(shapes_text: str) -> dict[str, tuple[str | None, str | None]]:
+def _rule_texts(graph: Graph) -> dict[str, tuple[str | None, str | None]]:
     """Named shape (N-Triples IRI) -> (sh:name, sh:message), to report our wording whatever the engine."""
-    graph = Graph().parse(data=shapes_text, format="nt")
     rules = {}
     for shape in set(graph.subjects(SH.message, None)) | set(graph.subjects(SH.name, None)):
         if isinstance(shape, URIRef):
@@ -111,10 +146,13 @@ def _rule_texts(shapes_text: str) -> dict[str, tuple[str | None, str | None]]:
     return rules
 
 
-def _ntriples_lines(data) -> list[str]:
-    triples = from_rdflib(data) if isinstance(data, Graph) else data
-    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-    return text.splitlines()
+def _backward_predicates(graph: Graph) -> frozenset[str] | None:
+    """Predicates whose objects a rule looks at from the other end (sh:inversePath, sh:targetObjectsOf),
+    as N-Triples IRIs; None when some are not plain IRIs (a complex path): records then never share a run."""
+    found = set(graph.objects(None, SH.inversePath)) | set(graph.objects(None, SH.targetObjectsOf))
+    if any(not isinstance(p, URIRef) for p in found) or any(True for _ in graph.subjects(SH.sparql, None)):
+        return None
+    return frozenset(f"<{p}>" for p in found)
 
 
 def _plain(term: str) -> str:
