@@ -43,6 +43,9 @@ QUERIES = {
     "100 titles by modified": P + """SELECT ?d ?title ?modified WHERE {
         ?r ehds:dataset ?d ; ehds:modified ?modified . ?d dct:title ?title FILTER(lang(?title) = "en") }
         ORDER BY DESC(?modified) LIMIT 100""",
+    "100 titles by modified, sorted in a subquery": P + """SELECT ?d ?title ?modified WHERE {
+        { SELECT ?r ?modified WHERE { ?r ehds:modified ?modified } ORDER BY DESC(?modified) LIMIT 100 }
+        ?r ehds:dataset ?d . ?d dct:title ?title FILTER(lang(?title) = "en") } ORDER BY DESC(?modified)""",
     "keyword search (index)": P + """SELECT DISTINCT ?d ?title WHERE {
         ?r ehds:token "urgences" ; ehds:dataset ?d . ?d dct:title ?title FILTER(lang(?title) = "fr") } LIMIT 100""",
     "CONSTRUCT one dataset": P + """CONSTRUCT { ?d ?p ?o } WHERE {
