@@ -68,6 +68,8 @@ def _install_request_log(app: Flask) -> None:
 
     @app.after_request
     def log_request(response: Response):
+        if not log.isEnabledFor(logging.INFO):
+            return response
         elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         log.info(json.dumps({
             "event": "request", "method": request.method, "path": request.path,
