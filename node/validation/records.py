@@ -48,7 +48,6 @@ class TripleIndex:
         types: dict[str, set[str]] = defaultdict(set)
         type_lines: dict[str, list[int]] = defaultdict(list)
         links: dict[str, list[str]] = defaultdict(list)  # subject -> object nodes, in line order
-        link_lines: dict[str, list[int]] = defaultdict(list)  # the line of each of those links
         for index, line in enumerate(lines):
             subject, predicate, rest = line.split(" ", 2)
             by_subject[subject].append(index)
@@ -57,9 +56,7 @@ class TripleIndex:
                 type_lines[subject].append(index)
             elif rest[0] in "<_":  # an IRI or a blank node: a link ("_:" never starts a literal)
                 links[subject].append(rest[:-2])
-                link_lines[subject].append(index)
-        self.by_subject, self.types, self.type_line_index = by_subject, types, type_lines
-        self.links, self.link_lines = links, link_lines
+        self.by_subject, self.types, self.type_line_index, self.links = by_subject, types, type_lines, links
         self._parents: dict[str, list[str]] | None = None
 
     def type_lines(self, node: str) -> list[int]:
@@ -118,11 +115,13 @@ class RecordSplitter:
 
     def _links_from_roots(self) -> dict[str, list[int]]:
         incoming: dict[str, list[int]] = defaultdict(list)
-        root_set, links, link_lines = self.root_set, self.index.links, self.index.link_lines
+        root_set, links, lines = self.root_set, self.index.links, self.index.lines
         for root in self.roots:
-            for obj, line in zip(links.get(root, ()), link_lines.get(root, ())):
-                if obj in root_set and obj != root:
-                    incoming[obj].append(line)
+            if any(obj in root_set for obj in links.get(root, ())):  # few roots link to roots: split only theirs
+                for i in self.index.by_subject[root]:
+                    _, predicate, obj = split_line(lines[i])
+                    if predicate != RDF_TYPE and obj in root_set and obj != root:
+                        incoming[obj].append(i)
         return incoming
 
     def add_record(self, root: str, parts: _ChunkParts) -> None:

@@ -70,7 +70,8 @@ class Validator:
         results = []
         for r in set(raw):  # a shared node's results come from every chunk that holds it
             if r.focus_node not in datasets:
-                datasets[r.focus_node] = owning_dataset(r.focus_node, index)
+                dataset = owning_dataset(r.focus_node, index)
+                datasets[r.focus_node] = _plain(dataset) if dataset else None
             results.append(self._result(r, datasets[r.focus_node]))
         results.sort(key=_order)
         return ValidationReport(tuple(results), profile=self.profile, engine=self.engine_name,
@@ -111,9 +112,9 @@ class Validator:
     def _result(self, raw: RawResult, dataset: str | None) -> ValidationResult:
         name, message = self.rules.get(raw.shape, (None, None))
         return ValidationResult(
-            dataset=_plain(dataset) if dataset else None, focus_node=_plain(raw.focus_node), path=raw.path,
+            dataset=dataset, focus_node=_plain(raw.focus_node), path=raw.path,
             constraint=raw.constraint, severity=raw.severity, value=raw.value,
-            shape=_plain(raw.shape) if raw.shape and not raw.shape.startswith("_:") else None,
+            shape=_shape_iri(raw.shape) if raw.shape else None,
             message=message or raw.message, name=name,
         )
 
@@ -153,6 +154,11 @@ def _backward_predicates(graph: Graph) -> frozenset[str] | None:
     if any(not isinstance(p, URIRef) for p in found) or any(True for _ in graph.subjects(SH.sparql, None)):
         return None
     return frozenset(f"<{p}>" for p in found)
+
+
+@lru_cache(maxsize=4096)  # a few hundred shapes, reported again and again
+def _shape_iri(shape: str) -> str | None:
+    return None if shape.startswith("_:") else _plain(shape)
 
 
 def _plain(term: str) -> str:
