@@ -27,6 +27,7 @@ class HarvestReport:
     rejected: list[dict] = field(default_factory=list)
     rejected_count: int = 0
     duplicates: list[dict] = field(default_factory=list)
+    duplicates_count: int = 0
     problems: list[str] = field(default_factory=list)
     warnings: int = 0
     deletions_refused: int = 0
@@ -36,6 +37,11 @@ class HarvestReport:
         self.rejected_count += 1
         if len(self.rejected) < MAX_LISTED:
             self.rejected.append({"dataset": dataset, "reasons": reasons[:20]})
+
+    def duplicate(self, entry: dict) -> None:
+        self.duplicates_count += 1
+        if len(self.duplicates) < MAX_LISTED:
+            self.duplicates.append(entry)
 
     def problem(self, text: str) -> None:
         if len(self.problems) < MAX_LISTED:
@@ -47,7 +53,7 @@ class HarvestReport:
     def summary(self) -> str:
         text = (f"{self.source}: {self.status} ({self.mode}) — pages {self.pages}, fetched {self.fetched}, "
                 f"unchanged {self.unchanged}, written {self.written}, rejected {self.rejected_count}, "
-                f"deleted {self.deleted}, duplicates {len(self.duplicates)}")
+                f"deleted {self.deleted}, duplicates {self.duplicates_count}")
         if self.deletions_refused:
             text += f", deletions refused {self.deletions_refused} (over the safety limit; use --force)"
         if self.error:

@@ -91,28 +91,37 @@ def _take_page(ctx, run: RunState, page) -> None:
     for problem in page.problems:
         report.problem(problem)
     written_before = report.written
-    for record in page.records:
-        _take_record(ctx, run, record)
+    changed = [found for found in (_changed_record(ctx, run, record) for record in page.records) if found]
+    if changed:
+        reports = _validator(run.source.profile).validate_records((r.dataset_iri, r.triples) for r, _, _ in changed)
+        for record, graph, digest in changed:
+            _stage_record(ctx, run, record, graph, digest, reports[record.dataset_iri])
     log.info(json.dumps({"event": "harvest-page", "source": run.source.name, "url": page.url,
                          "records": len(page.records), "written": report.written - written_before,
                          "not_modified": page.not_modified}))
 
 
-def _take_record(ctx, run: RunState, record) -> None:
+def _changed_record(ctx, run: RunState, record) -> tuple | None:
+    """(record, graph, content hash) when the record is new or changed; None when there is nothing to do."""
     report, source = run.report, run.source
     report.fetched += 1
     graph = prov.record_graph(ctx.naming, source.name, record.dataset_iri)
     if graph in run.seen:
         report.problem(f"{record.source_url}: dataset <{record.dataset_iri}> appears twice in this source")
-        return
+        return None
     if not _wins_over_duplicates(ctx, run, record, graph):
-        return
+        return None
     run.seen.add(graph)
     digest = prov.content_hash(record.triples)
     if run.existing.get(graph) == digest:
         report.unchanged += 1
-        return
-    validation = _validator(source.profile).validate(list(record.triples))
+        return None
+    return record, graph, digest
+
+
+def _stage_record(ctx, run: RunState, record, graph: str, digest: str, validation) -> None:
+    """Apply the source's policy to the record's validation report, then stage it for writing."""
+    report, source = run.report, run.source
     if not validation.conforms:
         reasons = [_reason(r) for r in validation.violations]
         if source.policy == "reject":
@@ -137,8 +146,8 @@ def _wins_over_duplicates(ctx, run: RunState, record, graph: str) -> bool:
     for other in sorted(others):
         holder = _holder(ctx, other)
         ours_wins = holder != "local" and run.source.precedence < _precedence(ctx, holder)
-        run.report.duplicates.append({"dataset": record.dataset_iri, "other": holder,
-                                      "kept": run.source.name if ours_wins else holder})
+        run.report.duplicate({"dataset": record.dataset_iri, "other": holder,
+                              "kept": run.source.name if ours_wins else holder})
         if not ours_wins:
             return False
         run.displaced.add(other)
