@@ -3,15 +3,22 @@ against pyshacl run once on the whole graph, the baseline measured in the same r
 
     .venv/bin/python bench/validation.py                 # 1,000 and 10,000 datasets
     .venv/bin/python bench/validation.py --sizes 1000,10000,100000 --baseline-max 10000
+    .venv/bin/python bench/validation.py --sizes 10000 --baseline-max 0 --page 500   # harvest pages
 
-Prints per size: time, ms per dataset, ratio to the baseline and whether both give identical results
-(same focus node, path, component, severity, value). Also the time of one single-record validation.
+Each size runs in its own process, so its peak memory is its own. Prints per size: wall time, CPU time
+(both cores: on a loaded machine wall time says little), ms per dataset, ratio to the baseline, whether
+both give identical results (same focus node, path, component, severity, value), peak RSS with and
+without the generated input. Also one single-record validation, and with --page: a harvested page of
+records validated one by one (as harvest did) against Validator.validate_records, with equal reports.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,43 +30,82 @@ from node.validation import Validator  # noqa: E402
 
 
 def timed(function):
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     value = function()
-    return value, time.perf_counter() - started
+    return value, time.perf_counter() - started, time.process_time() - cpu
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def single_record_ms(validator: Validator, repeats: int = 50) -> float:
     record = generate_catalogue(1, broken_share=0.0)
     validator.validate(record)
-    _, seconds = timed(lambda: [validator.validate(record) for _ in range(repeats)])
+    _, seconds, _ = timed(lambda: [validator.validate(record) for _ in range(repeats)])
     return 1000 * seconds / repeats
+
+
+def one_size(size: int, broken: float, baseline_max: int) -> dict:
+    """Run in a child process: the measurements of one catalogue size."""
+    fast = Validator.for_profile("healthdcat-ap")
+    triples = generate_catalogue(size, broken_share=broken)
+    input_mb = peak_mb()
+    ours, seconds, cpu = timed(lambda: fast.validate(triples))
+    row = {"size": size, "triples": len(triples), "seconds": seconds, "cpu": cpu, "violations": len(ours.violations),
+           "results": len(ours.results), "input_mb": input_mb, "peak_mb": peak_mb()}
+    if size <= baseline_max:
+        reference = Validator.for_profile("healthdcat-ap", engine="pyshacl")
+        theirs, row["baseline"], _ = timed(lambda: reference.validate(triples))
+        row["identical"] = {r.key() for r in ours.results} == {r.key() for r in theirs.results}
+    return row
+
+
+def harvest_page(records: int) -> str:
+    """A page of separate records sharing publisher and HDAB IRIs: one by one vs validate_records."""
+    from bench.catalogue import BASE, _dataset
+    import pyoxigraph as ox
+
+    agent = [ox.Triple(ox.NamedNode(BASE + "agent/publisher"), ox.NamedNode("http://xmlns.com/foaf/0.1/name"),
+                       ox.Literal("HDH", language="en"))]
+    page = [(f"{BASE}dataset/{n}", _dataset(ox.NamedNode(f"{BASE}dataset/{n}"), n, None) + agent) for n in range(records)]
+    validator = Validator.for_profile("healthdcat-ap")
+    alone, one_by_one, _ = timed(lambda: {key: validator.validate(triples) for key, triples in page})
+    batch, batched, _ = timed(lambda: validator.validate_records(page))
+    return (f"harvest page of {records} records: one by one {one_by_one:.2f} s ({1000 * one_by_one / records:.2f} ms/record), "
+            f"validate_records {batched:.2f} s ({1000 * batched / records:.2f} ms/record), "
+            f"{one_by_one / batched:.1f}x, identical reports: {batch == alone}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated numbers of datasets")
     parser.add_argument("--baseline-max", type=int, default=10000,
-                        help="run pyshacl only up to this size (it takes ~4 min at 100,000)")
+                        help="run pyshacl only up to this size (it takes minutes at 10,000)")
     parser.add_argument("--broken", type=float, default=0.03, help="share of records with one defect")
+    parser.add_argument("--page", type=int, default=0, help="also time a harvested page of this many records")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child process: one size, JSON out
     args = parser.parse_args()
-    fast = Validator.for_profile("healthdcat-ap")
-    reference = Validator.for_profile("healthdcat-ap", engine="pyshacl")
-    print(f"single record: {single_record_ms(fast):.1f} ms (fast engine, shapes compiled once)")
-    print(f"{'datasets':>9} {'triples':>9} {'fast s':>8} {'ms/ds':>6} {'pyshacl s':>10} {'ratio':>6} "
-          f"{'violations':>10} {'identical':>9}")
+    if args.one:
+        print(json.dumps(one_size(args.one, args.broken, args.baseline_max)))
+        return
+    print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}, {os.cpu_count()} cores")
+    print(f"single record: {single_record_ms(Validator.for_profile('healthdcat-ap')):.1f} ms (fast engine, shapes compiled once)")
+    if args.page:
+        print(harvest_page(args.page), flush=True)
+    print(f"{'datasets':>9} {'triples':>9} {'wall s':>7} {'cpu s':>7} {'ms/ds':>6} {'pyshacl s':>10} {'ratio':>6} "
+          f"{'violations':>10} {'identical':>9} {'input MB':>8} {'peak MB':>8}", flush=True)
     for size in (int(s) for s in args.sizes.split(",")):
-        triples = generate_catalogue(size, broken_share=args.broken)
-        ours, seconds = timed(lambda: fast.validate(triples))
-        line = f"{size:>9} {len(triples):>9} {seconds:>8.2f} {1000 * seconds / size:>6.2f}"
-        if size <= args.baseline_max:
-            theirs, baseline = timed(lambda: reference.validate(triples))
-            same = {r.key() for r in ours.results} == {r.key() for r in theirs.results}
-            line += f" {baseline:>10.2f} {baseline / seconds:>5.1f}x {len(ours.violations):>10} {str(same):>9}"
+        child = subprocess.run([sys.executable, __file__, "--one", str(size), "--broken", str(args.broken),
+                                "--baseline-max", str(args.baseline_max)], capture_output=True, text=True, check=True)
+        row = json.loads(child.stdout.strip().splitlines()[-1])
+        line = f"{size:>9} {row['triples']:>9} {row['seconds']:>7.2f} {row['cpu']:>7.2f} {1000 * row['seconds'] / size:>6.2f}"
+        if "baseline" in row:
+            line += f" {row['baseline']:>10.2f} {row['baseline'] / row['seconds']:>5.1f}x"
         else:
-            line += f" {'-':>10} {'-':>6} {len(ours.violations):>10} {'-':>9}"
+            line += f" {'-':>10} {'-':>6}"
+        line += f" {row['violations']:>10} {str(row.get('identical', '-')):>9} {row['input_mb']:>8.0f} {row['peak_mb']:>8.0f}"
         print(line, flush=True)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory of the run: {peak:.0f} MB")
 
 
 if __name__ == "__main__":

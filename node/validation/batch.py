@@ -90,9 +90,11 @@ def _prepare(number: int, key: str, triples: Iterable[ox.Triple], backward: froz
             signatures[subject] = _PRIVATE if any(" _:" in line for line in own) else hash(tuple(sorted(own)))
     for term in _mentioned(index):
         signatures.setdefault(term, 0)  # mentioned, not described: shared only with others that do the same
-    for line in lines:
-        if backward and line.split(" ", 2)[1] in backward:
-            signatures[line.split(" ", 2)[2][:-2]] = _PRIVATE
+    for line in lines if backward else ():
+        if any(predicate in line for predicate in backward):  # cheap test first: such links are rare
+            _, predicate, rest = line.split(" ", 2)
+            if predicate in backward:
+                signatures[rest[:-2]] = _PRIVATE
     return _Record(number, key, index, text, signatures)
 
 
