@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from dataclasses import dataclass
+from itertools import islice
 from typing import Iterator
 
 import pyoxigraph as ox
@@ -27,10 +28,16 @@ DATASET = f"<{DCAT}Dataset>"
 ROOT_CLASSES = frozenset(f"<{DCAT}{name}>" for name in ("Dataset", "DatasetSeries", "DataService", "Catalog", "CatalogRecord"))
 
 
+SERIALIZE_BATCH = 200_000  # triples serialised at a time: the whole text never exists next to its lines
+
+
 def ntriples_lines(data) -> list[str]:
-    triples = from_rdflib(data) if isinstance(data, Graph) else data
-    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-    return text.splitlines()
+    """The data as Oxigraph-written N-Triples lines (Rust serialisation, in bounded batches)."""
+    triples = iter(from_rdflib(data) if isinstance(data, Graph) else data)
+    lines: list[str] = []
+    while batch := list(islice(triples, SERIALIZE_BATCH)):
+        lines += ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines()
+    return lines
 
 
 def split_line(line: str) -> tuple[str, str, str]:

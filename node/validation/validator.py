@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from collections import deque
+from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Iterable, Iterator
@@ -49,7 +51,8 @@ class Validator:
 
     def validate(self, data) -> ValidationReport:
         """data: an rdflib Graph or an iterable of pyoxigraph Triples (one document or a whole catalogue)."""
-        return self.validate_index(TripleIndex(ntriples_lines(data)))
+        with _without_cyclic_gc():
+            return self.validate_index(TripleIndex(ntriples_lines(data)))
 
     def validate_index(self, index: TripleIndex) -> ValidationReport:
         return self.report(self._run(index), index)
@@ -117,6 +120,20 @@ class Validator:
             shape=_shape_iri(raw.shape) if raw.shape else None,
             message=message or raw.message, name=name,
         )
+
+
+@contextmanager
+def _without_cyclic_gc():
+    """No cyclic collection while a validation builds its index: it makes millions of acyclic lists and
+    strings, and full collections rescanning them cost 25-40% of a large run. Everything it builds is
+    freed by reference counting; collection resumes (if it was on) as soon as it returns."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @lru_cache(maxsize=16)
