@@ -50,6 +50,9 @@ class Store(Protocol):
     def select(self, sparql: str, *, timeout: float | None = None) -> list[dict[str, object]]:
         """An internal SELECT: rows of variable → Oxigraph term."""
 
+    def iter_select(self, sparql: str) -> Iterator[dict[str, object]]:
+        """The same, streamed row by row."""
+
     def query(self, sparql: str, media_type: str, *, union_default_graph: bool = True,
               default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = (),
               timeout: float | None = None, max_rows: int | None = None, count_rows: bool = False,

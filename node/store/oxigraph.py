@@ -123,12 +123,17 @@ class OxigraphStore:
         return self._store.quads_for_pattern(subject, predicate, obj, graph)
 
     def select(self, sparql: str, *, timeout: float | None = None) -> list[dict[str, object]]:
+        return list(self.iter_select(sparql))
+
+    def iter_select(self, sparql: str) -> Iterator[dict[str, object]]:
+        """An internal SELECT, streamed row by row (for scans whose results must not all be in memory)."""
         try:
             solutions = self._store.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as err:
             raise QueryError(f"internal query is invalid: {err}") from None
         names = [v.value for v in solutions.variables]
-        return [{name: row[name] for name in names} for row in solutions]
+        for row in solutions:
+            yield {name: row[name] for name in names}
 
     def query(self, sparql: str, media_type: str, *, union_default_graph: bool = True,
               default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = (),
