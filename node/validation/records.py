@@ -113,9 +113,12 @@ class _ChunkParts:
 
 
 class RecordSplitter:
-    def __init__(self, index: TripleIndex, background: TripleIndex | None = None):
+    def __init__(self, index: TripleIndex, background: TripleIndex | None = None, count_limit: int = 1000,
+                 uncapped: frozenset[str] = frozenset()):
         self.index = index
         self.background = background
+        self.count_limit = count_limit  # more than any count a shape compares with (sh:minCount, sh:maxCount…)
+        self.uncapped = uncapped  # predicates whose values a shape counts by conformance (sh:qualifiedValueShape)
         self.roots = [s for s, types in index.types.items() if types & ROOT_CLASSES]
         self.root_set = frozenset(self.roots)
         self.incoming = self._links_from_roots()
@@ -142,7 +145,7 @@ class RecordSplitter:
         queue = deque([root])
         while queue:
             node = queue.popleft()
-            lines.update(by_subject.get(node, ()))
+            lines.update(self._hub_lines(root) if hub and node == root else by_subject.get(node, ()))
             for obj in links.get(node, ()):
                 used.add(obj)
                 if obj in root_set and obj != root:
@@ -158,6 +161,24 @@ class RecordSplitter:
             lines.add(i)
             lines.update(type_lines(subject))
             parts.stubs.add(subject)
+
+    def _hub_lines(self, hub: str) -> list[int]:
+        """A hub's lines, with at most `count_limit` links per predicate to the roots it leaves untyped.
+
+        Each of those links is checked in the chunk of the root it points to (the hub a stub there), so
+        here they only count: towards sh:minCount / sh:maxCount, whose limits are below count_limit in
+        the shapes. Keeping all of them (100,000 in a large catalogue) makes the engine report 100,000
+        results on them in one run, which costs it time growing with the square of that number."""
+        kept: list[int] = []
+        counts: dict[str, int] = defaultdict(int)
+        for i in self.index.by_subject[hub]:
+            _, predicate, obj = split_line(self.index.lines[i])
+            if predicate != RDF_TYPE and obj in self.root_set and obj != hub and predicate not in self.uncapped:
+                counts[predicate] += 1
+                if counts[predicate] > self.count_limit:
+                    continue
+            kept.append(i)
+        return kept
 
     def chunks(self, records_per_chunk: int) -> Iterator[Chunk]:
         reached: set[str] = set()

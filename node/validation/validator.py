@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 from collections import deque
 from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
@@ -43,6 +44,8 @@ class Validator:
         shapes = Graph().parse(data=shapes_text, format="nt")
         self.rules = _rule_texts(shapes)
         self.backward_predicates = _backward_predicates(shapes)
+        self.count_limit = _count_limit(shapes)
+        self.qualified_predicates = _qualified_predicates(shapes)
 
     @classmethod
     def for_profile(cls, name: str = "healthdcat-ap", extra_shapes: Iterable[str] = (), *,
@@ -86,7 +89,7 @@ class Validator:
             text = "\n".join(index.lines + _background().lines) + "\n"
             triples = [q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)]
             return iter([r for r in self.engine.run_triples(triples) if r.focus_node in owned])
-        chunks = RecordSplitter(index, _background()).chunks(RECORDS_PER_CHUNK)
+        chunks = RecordSplitter(index, _background(), self.count_limit, self.qualified_predicates).chunks(RECORDS_PER_CHUNK)
         return (r for _, results in self.run_chunk_results(chunks) for r in results)
 
     def run_chunk_results(self, chunks: Iterator[Chunk]) -> Iterator[tuple[Chunk, list[RawResult]]]:
@@ -162,6 +165,23 @@ def _rule_texts(graph: Graph) -> dict[str, tuple[str | None, str | None]]:
             name, message = graph.value(shape, SH.name), graph.value(shape, SH.message)
             rules[f"<{shape}>"] = (str(name) if name else None, str(message) if message else None)
     return rules
+
+
+def _count_limit(graph: Graph) -> int:
+    """One more than the largest count any shape compares with: keeping that many values of a property
+    gives every count constraint the outcome it has on all of them."""
+    qualified_paths = (path for shape in graph.subjects(SH.qualifiedValueShape, None) for path in graph.objects(shape, SH.path))
+    if any(not isinstance(path, URIRef) for path in qualified_paths):
+        return sys.maxsize  # a complex path counted by conformance: keep every value
+    limits = [int(o) for p in (SH.minCount, SH.maxCount, SH.qualifiedMinCount, SH.qualifiedMaxCount)
+              for o in graph.objects(None, p) if str(o).isdigit()]
+    return max(limits, default=0) + 1
+
+
+def _qualified_predicates(graph: Graph) -> frozenset[str]:
+    """Paths of shapes counting values that conform to another shape: their values are never left out."""
+    shapes = set(graph.subjects(SH.qualifiedValueShape, None))
+    return frozenset(f"<{path}>" for shape in shapes for path in graph.objects(shape, SH.path) if isinstance(path, URIRef))
 
 
 def _backward_predicates(graph: Graph) -> frozenset[str] | None:
