@@ -45,8 +45,9 @@ MAX_TOKENS = 2000
 
 def tokens(text: str) -> set[str]:
     """Lower-case, accent-free words of two letters or more ("Épidémies" → "epidemies")."""
-    folded = unicodedata.normalize("NFKD", text.lower())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = text.lower()
+    if not folded.isascii():
+        folded = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
     return {w for w in _WORD.findall(folded) if len(w) >= 2}
 
 

@@ -85,9 +85,13 @@ def run_harvest(ctx, source: SourceConfig, *, fetcher=None, full: bool = False, 
 def _take_page(ctx, run: RunState, page) -> None:
     report = run.report
     report.pages += 1
-    if page.not_modified:
-        for quad in ctx.store.quads(None, prov.DERIVED_FROM, ox.NamedNode(page.url), None):
-            run.seen.add(quad.graph_name.value)
+    if page.not_modified:  # the partner says the page is as last time: its records are unchanged
+        prefix = prov.source_graph_prefix(ctx.naming, run.source.name)
+        kept = {q.graph_name.value for q in ctx.store.quads(None, prov.DERIVED_FROM, ox.NamedNode(page.url), None)
+                if q.graph_name.value.startswith(prefix)}
+        report.fetched += len(kept - run.seen)
+        report.unchanged += len(kept - run.seen)
+        run.seen |= kept
     for problem in page.problems:
         report.problem(problem)
     written_before = report.written
@@ -109,13 +113,14 @@ def _changed_record(ctx, run: RunState, record) -> tuple | None:
     if graph in run.seen:
         report.problem(f"{record.source_url}: dataset <{record.dataset_iri}> appears twice in this source")
         return None
+    digest = prov.content_hash(record.triples)
+    if run.existing.get(graph) == digest:  # unchanged: it already won any duplicate check when written
+        run.seen.add(graph)
+        report.unchanged += 1
+        return None
     if not _wins_over_duplicates(ctx, run, record, graph):
         return None
     run.seen.add(graph)
-    digest = prov.content_hash(record.triples)
-    if run.existing.get(graph) == digest:
-        report.unchanged += 1
-        return None
     return record, graph, digest
 
 

@@ -1,7 +1,7 @@
 """Staging and applying a run's changes, crash-safe.
 
-While a run reads the partner, changed records are appended to `<run>.nq` (N-Quads, one named
-graph per record) and nothing in the store changes. When the source was read completely, a journal
+While a run reads the partner, changed records are appended to `<run>.trig` (one TriG graph block
+per record) and nothing in the store changes. When the source was read completely, a journal
 `<run>.apply.json` is written atomically (rename) naming the staged file, the graphs to replace and
 the graphs to delete; then the store is updated and the journal removed. Replacing a graph is
 "drop, then load", which is idempotent: if the process dies mid-apply, the next start finds the
@@ -11,6 +11,7 @@ leaves the store untouched; its staging file is removed by the next run.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -22,23 +23,25 @@ from node.store.base import GraphChange
 
 log = logging.getLogger("ehds.harvest")
 DELETE_BATCH = 500
+LOAD_CHUNK = 200_000  # quads per bulk load: one huge bulk load peaks at GBs of RSS, chunks stay flat
 
 
 class Staging:
     def __init__(self, data_dir: Path, source: str, run_id: str):
         self.folder = Path(data_dir) / "harvest" / source
         self.folder.mkdir(parents=True, exist_ok=True)
-        for stale in self.folder.glob("*.nq"):
+        for stale in self.folder.glob("*.trig"):
             if not (stale.with_suffix(".apply.json")).exists():
                 stale.unlink()  # left by an interrupted run that never reached its journal
-        self.path = self.folder / f"{run_id}.nq"
+        self.path = self.folder / f"{run_id}.trig"
         self._handle = self.path.open("wb")
         self.graphs: list[str] = []
 
     def add(self, graph: str, triples) -> None:
-        name = ox.NamedNode(graph)
-        quads = (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
-        self._handle.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+        """Append one record: its N-Triples, written natively, inside a TriG block naming its graph."""
+        self._handle.write(f"<{graph}> {{\n".encode())
+        self._handle.write(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+        self._handle.write(b"}\n")
         self.graphs.append(graph)
 
     def close(self) -> None:
@@ -68,7 +71,9 @@ def apply_journal(store, journal: Path) -> None:
     for start in range(0, len(plan["replace"]), DELETE_BATCH):
         store.apply(GraphChange(g, None) for g in plan["replace"][start:start + DELETE_BATCH])
     if staged.exists() and staged.stat().st_size:
-        store.load_quads(ox.parse(path=str(staged), format=ox.RdfFormat.N_QUADS), touched=plan["replace"])
+        quads = ox.parse(path=str(staged), format=ox.RdfFormat.TRIG)
+        while chunk := list(itertools.islice(quads, LOAD_CHUNK)):
+            store.load_quads(chunk, touched=plan["replace"])
     for start in range(0, len(plan["delete"]), DELETE_BATCH):
         store.apply(GraphChange(g, None) for g in plan["delete"][start:start + DELETE_BATCH])
     extra = [GraphChange(name, tuple(q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)))

@@ -195,3 +195,18 @@ def test_harvested_records_and_sources_dereference(partner, central):
     assert sub_catalog.status_code == 200 and b"Harvested from partner" in sub_catalog.data
     assert client.get("/sources/nobody").status_code == 404
     assert client.get("/datasets/partner.0123456789abcdef01234567").status_code == 404
+
+
+def test_pages_answered_304_count_their_records_as_unchanged(partner, central):
+    body = catalogue_turtle([1, 2, 3]).encode()
+
+    def conditional(request):
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Reply(b"", status=304, content_type=None, headers={"ETag": '"v1"'})
+        return Reply(body, headers={"ETag": '"v1"'})
+
+    url = partner.handle("/etag.ttl", conditional)
+    harvest(central, source(url))
+    again = harvest(central, source(url), full=True)
+    assert (again.status, again.fetched, again.unchanged, again.written, again.deleted) == ("complete", 3, 3, 0, 0)
+    assert len(harvested(central)) == 3
