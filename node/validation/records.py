@@ -73,12 +73,15 @@ class TripleIndex:
         return [s for s, types in self.types.items() if DATASET in types]
 
     def parents(self) -> dict[str, list[str]]:
-        """Object node -> the subjects linking to it (built on first use: most results need none)."""
+        """Node described here -> the subjects linking to it, in line order (built on first use: most
+        results are on datasets and need none). Vocabulary IRIs, most objects, are left out."""
         if self._parents is None:
+            described = self.by_subject
             parents: dict[str, list[str]] = defaultdict(list)
             for subject, objects in self.links.items():
                 for obj in objects:
-                    parents[obj].append(subject)
+                    if obj in described:
+                        parents[obj].append(subject)
             self._parents = parents
         return self._parents
 
@@ -217,7 +220,15 @@ def owning_dataset(node: str, index: TripleIndex) -> str | None:
     if DATASET in index.types.get(node, ()):
         return node
     parents = index.parents()
-    seen, queue = {node}, deque([node])
+    if node in index.by_subject:
+        first = parents.get(node, ())
+    else:  # a target without triples (sh:targetNode, sh:targetObjectsOf): not in the parents map
+        first = [subject for subject, objects in index.links.items() for obj in objects if obj == node]
+    seen, queue = {node}, deque()
+    for current in first:
+        if current not in seen:
+            seen.add(current)
+            queue.append(current)
     while queue:
         current = queue.popleft()
         if DATASET in index.types.get(current, ()):

@@ -102,3 +102,21 @@ def test_lines_serialised_in_batches_are_the_lines_of_the_whole(monkeypatch):
     whole = records.ntriples_lines(triples)
     monkeypatch.setattr(records, "SERIALIZE_BATCH", 3)
     assert records.ntriples_lines(triples) == whole and len(whole) > 3
+
+
+def test_results_are_grouped_under_the_nearest_dataset():
+    from node.validation.records import TripleIndex, owning_dataset
+
+    dcat = "<http://www.w3.org/ns/dcat#"
+    lines = [f"<urn:catalog> <{dcat[1:]}dataset> <urn:d1> .", f"<urn:d1> <{RDF_TYPE}> {dcat}Dataset> .",
+             f"<urn:d2> <{RDF_TYPE}> {dcat}Dataset> .", "<urn:d2> <urn:p> <urn:agent> .",
+             "<urn:d1> <urn:p> <urn:agent> .", "<urn:d1> <urn:p> _:dist .", "_:dist <urn:q> <urn:undescribed> .",
+             "<urn:agent> <urn:name> \"A\" ."]
+    index = TripleIndex(lines)
+    assert owning_dataset("_:dist", index) == "<urn:d1>"
+    assert owning_dataset("<urn:agent>", index) == "<urn:d2>"  # the first dataset linking to it, in line order
+    assert owning_dataset("<urn:undescribed>", index) == "<urn:d1>"  # a focus node without triples of its own
+    assert owning_dataset("<urn:catalog>", index) is None
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
