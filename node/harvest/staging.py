@@ -23,7 +23,7 @@ from node.store.base import GraphChange
 
 log = logging.getLogger("ehds.harvest")
 DELETE_BATCH = 500
-LOAD_CHUNK = 200_000  # quads per bulk load: one huge bulk load peaks at GBs of RSS, chunks stay flat
+LOAD_CHUNK = 50_000  # quads per bulk load: one huge bulk load peaks at GBs of RSS, chunks stay flat
 
 
 class Staging:
