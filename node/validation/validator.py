@@ -73,8 +73,11 @@ class Validator:
     def report(self, raw: Iterable[RawResult], index: TripleIndex) -> ValidationReport:
         """The report of raw engine results on the graph `index` holds (each result once, in a stable order)."""
         datasets: dict[str, str | None] = {}  # focus node -> owning dataset, looked up once per node
-        results = []
-        for r in set(raw):  # a shared node's results come from every chunk that holds it
+        results, seen = [], set()
+        for r in raw:  # as chunks finish: this work overlaps the engine threads still running
+            if r in seen:
+                continue  # a shared node's results come from every chunk that holds it
+            seen.add(r)
             if r.focus_node not in datasets:
                 dataset = owning_dataset(r.focus_node, index)
                 datasets[r.focus_node] = _plain(dataset) if dataset else None
