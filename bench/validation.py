@@ -4,6 +4,7 @@ against pyshacl run once on the whole graph, the baseline measured in the same r
     .venv/bin/python bench/validation.py                 # 1,000 and 10,000 datasets
     .venv/bin/python bench/validation.py --sizes 1000,10000,100000 --baseline-max 10000
     .venv/bin/python bench/validation.py --sizes 10000 --baseline-max 0 --page 500   # harvest pages
+    .venv/bin/python bench/validation.py --sizes 1000 --baseline-max 0 --phases 10000  # CPU per step
 
 Each size runs in its own process, so its peak memory is its own. Prints per size: wall time, CPU time
 (both cores: on a loaded machine wall time says little), ms per dataset, ratio to the baseline, whether
@@ -61,6 +62,32 @@ def one_size(size: int, broken: float, baseline_max: int) -> dict:
     return row
 
 
+def phases(size: int) -> str:
+    """CPU seconds of each step, run one after the other (the real run overlaps the engine with the rest)."""
+    import gc
+
+    from node.validation.records import RecordSplitter, TripleIndex, ntriples_lines
+    from node.validation.validator import RECORDS_PER_CHUNK
+
+    validator = Validator.for_profile("healthdcat-ap")
+    triples = generate_catalogue(size)
+    gc.disable()  # as in Validator.validate
+    steps, clock = [], time.process_time
+    started = clock()
+    lines = ntriples_lines(triples)
+    steps.append(("N-Triples lines", clock() - started))
+    index = TripleIndex(lines)
+    steps.append(("index", clock() - sum(t for _, t in steps) - started))
+    chunks = list(RecordSplitter(index, validator.background(), validator.count_limit,
+                                 validator.qualified_predicates).chunks(RECORDS_PER_CHUNK))
+    steps.append(("record split", clock() - sum(t for _, t in steps) - started))
+    raw = [r for chunk in chunks for r in validator._run_chunk(chunk)]
+    steps.append(("engine + raw results", clock() - sum(t for _, t in steps) - started))
+    validator.report(raw, index)
+    steps.append(("report", clock() - sum(t for _, t in steps) - started))
+    return f"steps at {size} datasets (CPU s): " + ", ".join(f"{name} {seconds:.2f}" for name, seconds in steps)
+
+
 def harvest_page(records: int) -> str:
     """A page of separate records sharing publisher and HDAB IRIs: one by one vs validate_records."""
     from bench.catalogue import BASE, _dataset
@@ -84,6 +111,7 @@ def main() -> None:
                         help="run pyshacl only up to this size (it takes minutes at 10,000)")
     parser.add_argument("--broken", type=float, default=0.03, help="share of records with one defect")
     parser.add_argument("--page", type=int, default=0, help="also time a harvested page of this many records")
+    parser.add_argument("--phases", type=int, default=0, help="also print the CPU of each step at this size")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child process: one size, JSON out
     args = parser.parse_args()
     if args.one:
@@ -91,8 +119,6 @@ def main() -> None:
         return
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}, {os.cpu_count()} cores")
     print(f"single record: {single_record_ms(Validator.for_profile('healthdcat-ap')):.1f} ms (fast engine, shapes compiled once)")
-    if args.page:
-        print(harvest_page(args.page), flush=True)
     print(f"{'datasets':>9} {'triples':>9} {'wall s':>7} {'cpu s':>7} {'ms/ds':>6} {'pyshacl s':>10} {'ratio':>6} "
           f"{'violations':>10} {'identical':>9} {'input MB':>8} {'peak MB':>8}", flush=True)
     for size in (int(s) for s in args.sizes.split(",")):
@@ -106,6 +132,11 @@ def main() -> None:
             line += f" {'-':>10} {'-':>6}"
         line += f" {row['violations']:>10} {str(row.get('identical', '-')):>9} {row['input_mb']:>8.0f} {row['peak_mb']:>8.0f}"
         print(line, flush=True)
+    # after the sizes: a child's peak RSS starts from its parent's at fork (Linux keeps it across exec)
+    if args.page:
+        print(harvest_page(args.page), flush=True)
+    if args.phases:
+        print(phases(args.phases), flush=True)
 
 
 if __name__ == "__main__":
