@@ -206,4 +206,6 @@ def _plain(term: str) -> str:
 
 
 def _order(r: ValidationResult) -> tuple:
-    return (r.dataset or "~", r.focus_node, r.path or "", r.severity, r.constraint, r.value or "")
+    """A total order: results equal up to the shape (two rules on one field) must not depend on arrival."""
+    return (r.dataset or "~", r.focus_node, r.path or "", r.severity, r.constraint, r.value or "", r.shape or "",
+            r.message, r.name or "")
