@@ -72,16 +72,17 @@ _DCT_IDENTIFIER, _ADMS_IDENTIFIER = str(DCTERMS.identifier), str(ADMS.identifier
 _NOTATION = str(SKOS.notation)
 
 
-def identifiers(dataset, triples: list[ox.Triple]) -> set[str]:
-    """dct:identifier values and adms:identifier notations: how a dataset is recognised across sources."""
-    found, adms_nodes = set(), set()
+def identifiers(dataset, triples: list[ox.Triple]) -> list[str]:
+    """dct:identifier values, then adms:identifier notations, without repeats: how a dataset is
+    recognised across sources."""
+    found, adms_nodes = [], set()
     for t in triples:
         if t.subject == dataset and t.predicate.value == _DCT_IDENTIFIER and isinstance(t.object, ox.Literal):
-            found.add(t.object.value)
+            found.append(t.object.value)
         elif t.subject == dataset and t.predicate.value == _ADMS_IDENTIFIER:
             adms_nodes.add(t.object)
-    found |= {t.object.value for t in triples if t.subject in adms_nodes and t.predicate.value == _NOTATION}
-    return found
+    found += [t.object.value for t in triples if t.subject in adms_nodes and t.predicate.value == _NOTATION]
+    return list(dict.fromkeys(found))
 
 
 @dataclass(frozen=True)

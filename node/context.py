@@ -17,12 +17,12 @@ import pyoxigraph as ox
 from node import rdfio
 from node.catalog_index import CatalogIndex
 from node.config import Settings
-from node.datasets import split_records
+from node.datasets import by_subject_index, reachable, split_records
 from node.errors import InvalidRecord, ValidationFailed
 from node.records import Naming, PublishResult, publish
 from node.store.base import GraphChange
 from node.store.oxigraph import OxigraphStore
-from vocab.namespaces import DCAT, RDF
+from vocab.namespaces import DCAT
 
 log = logging.getLogger("ehds.node")
 BUNDLED_CATALOGUE = "hdh-catalogue.ttl"
@@ -84,11 +84,7 @@ def set_catalog_description(ctx: NodeContext, triples: list[ox.Triple]) -> None:
 
 
 def _reachable_from(triples: list[ox.Triple], start) -> list[ox.Triple]:
-    typed = [ox.Triple(start, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(DCAT.Dataset)))]
-    for subject, record in split_records(typed + [t for t in triples if t.predicate.value not in _CATALOG_LINKS]):
-        if subject == start:
-            return [t for t in record if t not in typed]
-    return []
+    return reachable(start, by_subject_index(t for t in triples if t.predicate.value not in _CATALOG_LINKS))
 
 
 def load_records(ctx: NodeContext, triples: list[ox.Triple], *, source: str) -> list[PublishResult]:

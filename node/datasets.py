@@ -9,12 +9,17 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from vocab.namespaces import DCAT, DCATAP, EHDS, HEALTHDCATAP, RDF, XSD
+from vocab.namespaces import DCAT, DCATAP, EHDS, HEALTHDCATAP, HYDRA, RDF, XSD
 
 RDF_TYPE = ox.NamedNode(str(RDF.type))
 DCAT_DATASET = ox.NamedNode(str(DCAT.Dataset))
-# Nodes a record never crosses into: other datasets and catalogues are records of their own.
-_BOUNDARY_TYPES = {ox.NamedNode(str(t)) for t in (DCAT.Dataset, DCAT.Catalog, DCAT.DatasetSeries, DCAT.CatalogRecord)}
+_DCAT_DATASET_LINK = ox.NamedNode(str(DCAT.dataset))
+_LITERAL = ox.Literal
+DATASET_TYPES = frozenset(ox.NamedNode(str(t)) for t in (DCAT.Dataset, DCAT.DatasetSeries))
+# Nodes a record never crosses into: other datasets, catalogues, records and Hydra paging nodes.
+_BOUNDARY_TYPES = DATASET_TYPES | frozenset(
+    [ox.NamedNode(str(t)) for t in (DCAT.Catalog, DCAT.CatalogRecord)]
+    + [ox.NamedNode(str(HYDRA[t])) for t in ("Collection", "PartialCollectionView", "PagedCollection")])
 _XSD_INTEGER = ox.NamedNode(str(XSD.integer))
 _NON_NEGATIVE = ox.NamedNode(str(XSD.nonNegativeInteger))
 
@@ -72,32 +77,46 @@ def dataset_subjects(triples: Iterable[ox.Triple]) -> list[ox.NamedNode | ox.Bla
 
 
 def split_records(triples: list[ox.Triple]) -> list[tuple[ox.NamedNode | ox.BlankNode, list[ox.Triple]]]:
-    """One (dataset, triples) pair per dcat:Dataset: the dataset and everything reachable from
-    it through object links, without crossing into other datasets, catalogues or records.
-    Shared nodes (a publisher, a licence) are copied into every record that reaches them."""
+    """One (dataset, triples) pair per dataset described in a document (typed dcat:Dataset or
+    dcat:DatasetSeries, or linked by dcat:dataset), in document order: the dataset and everything
+    reachable from it through object links, not crossing into other datasets, catalogues, catalogue
+    records or Hydra nodes. Shared nodes (a publisher, a licence) are copied into every record."""
     by_subject: dict[object, list[ox.Triple]] = defaultdict(list)
-    boundary = set()
+    datasets: dict = {}
+    boundaries: set = set()
     for t in triples:
         by_subject[t.subject].append(t)
         if t.predicate == RDF_TYPE and t.object in _BOUNDARY_TYPES:
-            boundary.add(t.subject)
-    records = []
-    for dataset in dataset_subjects(triples):
-        records.append((dataset, _reachable(dataset, by_subject, boundary)))
-    return records
+            boundaries.add(t.subject)
+            if t.object in DATASET_TYPES:
+                datasets.setdefault(t.subject, None)
+        elif t.predicate == _DCAT_DATASET_LINK:
+            datasets.setdefault(t.object, None)
+    boundaries.update(datasets)
+    return [(dataset, reachable(dataset, by_subject, boundaries)) for dataset in datasets
+            if dataset in by_subject]  # a dataset only linked from a catalogue is not described here
 
 
-def _reachable(start, by_subject, boundary) -> list[ox.Triple]:
+def reachable(start, by_subject: dict, boundaries: set | frozenset = frozenset()) -> list[ox.Triple]:
+    """The triples of `start` and of every node reachable from it, not entering `boundaries`."""
     collected, visited, todo = [], {start}, [start]
     while todo:
-        node = todo.pop()
-        for t in by_subject.get(node, ()):
+        for t in by_subject.get(todo.pop(), ()):
             collected.append(t)
             obj = t.object
-            if obj in by_subject and obj not in visited and obj not in boundary:
+            if type(obj) is _LITERAL:  # most objects: skip the lookups
+                continue
+            if obj in by_subject and obj not in visited and obj not in boundaries:
                 visited.add(obj)
                 todo.append(obj)
     return collected
+
+
+def by_subject_index(triples) -> dict[object, list[ox.Triple]]:
+    index: dict[object, list[ox.Triple]] = defaultdict(list)
+    for t in triples:
+        index[t.subject].append(t)
+    return index
 
 
 def literal_values(triples: Iterable[ox.Triple], subject, predicate: str) -> list[ox.Literal]:
