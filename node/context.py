@@ -97,7 +97,7 @@ def load_records(ctx: NodeContext, triples: list[ox.Triple], *, source: str) -> 
         records.append((record_id, dataset.value, record_triples))
     if not records:
         raise InvalidRecord(f"{source}: no dcat:Dataset found")
-    reports = {record_id: ctx.validate(record_triples) for record_id, _, record_triples in records}
+    reports = ctx.validator.validate_records((record_id, record_triples) for record_id, _, record_triples in records)
     failures = [(record_id, report) for record_id, report in reports.items() if not report.conforms]
     if failures:
         names = ", ".join(record_id for record_id, _ in failures)
