@@ -65,6 +65,13 @@ class Forbidden(NodeError):
     title = "Forbidden"
 
 
+class Conflict(NodeError):
+    """The resource is busy (a harvest of that source is already running)."""
+
+    http_status = 409
+    title = "Conflict"
+
+
 class PayloadTooLarge(NodeError):
     http_status = 413
     title = "Payload too large"

@@ -13,17 +13,12 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, request
 
 from node import rdfio
-from node.errors import ConfigError, NodeError, NotFound
+from node.errors import ConfigError, Conflict, NotFound
 from node.web.api import require_token
 from node.web.app import node_context
 
 blueprint = Blueprint("harvest", __name__)
 SERVER_FILE = "server.json"
-
-
-class HarvestBusy(NodeError):
-    http_status = 409
-    title = "Harvest already running"
 
 
 def running_locks(app) -> dict[str, threading.Lock]:
@@ -36,7 +31,7 @@ def run_locked(app, ctx, source, **options):
 
     lock = running_locks(app).setdefault(source.name, threading.Lock())
     if not lock.acquire(blocking=False):
-        raise HarvestBusy(f"a harvest of '{source.name}' is already running")
+        raise Conflict(f"a harvest of '{source.name}' is already running")
     try:
         return run_harvest(ctx, source, **options)
     finally:
