@@ -42,7 +42,6 @@ def run_load(args) -> int:
 
 
 def run_export(args) -> int:
-    from node import rdfio
     from node.context import open_node
     from node.export import export_catalogue
 
