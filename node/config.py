@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -186,7 +186,3 @@ def _coerce(name: str, type_name: Any, value: Any) -> Any:
         return value
     except (TypeError, ValueError):
         raise ConfigError(f"setting '{name}': cannot read {value!r} as {type_name}") from None
-
-
-def with_overrides(settings: Settings, **overrides: Any) -> Settings:
-    return replace(settings, **{k: v for k, v in overrides.items() if v is not None})

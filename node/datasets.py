@@ -117,12 +117,3 @@ def by_subject_index(triples) -> dict[object, list[ox.Triple]]:
     for t in triples:
         index[t.subject].append(t)
     return index
-
-
-def literal_values(triples: Iterable[ox.Triple], subject, predicate: str) -> list[ox.Literal]:
-    return [t.object for t in triples
-            if t.subject == subject and t.predicate.value == predicate and isinstance(t.object, ox.Literal)]
-
-
-def object_values(triples: Iterable[ox.Triple], subject, predicate: str) -> list:
-    return [t.object for t in triples if t.subject == subject and t.predicate.value == predicate]
