@@ -47,12 +47,11 @@ def source_description_graph(naming: Naming, source: str) -> str:
 
 def content_hash(triples) -> str:
     """A hash of the record's content that ignores triple order, repeats and blank-node labels."""
-    if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
+    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    if b"_:" in text:  # blank nodes (or "_:" inside a literal: canonical form then, same hash)
         dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
         dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
         text = ox.serialize(dataset, format=ox.RdfFormat.N_QUADS)
-    else:
-        text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     lines = sorted(set(text.splitlines()))
     return hashlib.sha256(b"\n".join(lines)).hexdigest()
 

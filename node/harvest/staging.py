@@ -11,11 +11,11 @@ leaves the store untouched; its staging file is removed by the next run.
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import os
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph as ox
 
@@ -70,10 +70,9 @@ def apply_journal(store, journal: Path) -> None:
     staged = journal.parent / plan["staged"]
     for start in range(0, len(plan["replace"]), DELETE_BATCH):
         store.apply(GraphChange(g, None) for g in plan["replace"][start:start + DELETE_BATCH])
-    if staged.exists() and staged.stat().st_size:
-        quads = ox.parse(path=str(staged), format=ox.RdfFormat.TRIG)
-        while chunk := list(itertools.islice(quads, LOAD_CHUNK)):
-            store.load_quads(chunk, touched=plan["replace"])
+    if staged.exists():
+        for block in _graph_blocks(staged, LOAD_CHUNK):  # parsed natively as the store takes them
+            store.load_quads(ox.parse(block, format=ox.RdfFormat.TRIG), touched=plan["replace"])
     for start in range(0, len(plan["delete"]), DELETE_BATCH):
         store.apply(GraphChange(g, None) for g in plan["delete"][start:start + DELETE_BATCH])
     extra = [GraphChange(name, tuple(q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)))
@@ -82,6 +81,20 @@ def apply_journal(store, journal: Path) -> None:
         store.apply(extra)
     staged.unlink(missing_ok=True)
     journal.unlink()
+
+
+def _graph_blocks(staged: Path, quads_per_block: int) -> Iterator[bytes]:
+    """The staged file in pieces of whole graph blocks, about `quads_per_block` quads each. `add` writes
+    one N-Triples statement per line (a literal's newlines are escaped), so a line "}" ends a block."""
+    lines: list[bytes] = []
+    with staged.open("rb") as handle:
+        for line in handle:
+            lines.append(line)
+            if line == b"}\n" and len(lines) >= quads_per_block:
+                yield b"".join(lines)
+                lines = []
+    if lines:
+        yield b"".join(lines)
 
 
 def recover_interrupted_applies(store, data_dir: Path) -> int:
