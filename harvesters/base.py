@@ -11,6 +11,7 @@ mapped, an FDP dataset that is gone) is listed in `HarvestPage.problems` and the
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterator, Protocol
@@ -52,7 +53,9 @@ class HarvestPage:
     not_modified: the partner answered 304 to a conditional GET; `records` is empty and the records
     that came from `url` last time are unchanged. incremental: the page lists only what changed
     since `modified_since` — a run made of such pages says nothing about deletions.
-    next_url, etag, last_modified: what to remember for the next run (see `validators`).
+    next_url, etag, last_modified, digest: what to remember for the next run (see `validators`);
+    digest is the SHA-256 of the page's body: a partner without ETags that sends the same bytes again
+    gets the same treatment as a 304.
     """
 
     url: str
@@ -63,12 +66,29 @@ class HarvestPage:
     next_url: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    digest: str | None = None
 
     @property
     def validators(self) -> dict[str, str]:
         """Store as `validators[page.url]` and pass back to `pages()` next run for conditional GETs."""
-        pairs = (("etag", self.etag), ("last_modified", self.last_modified), ("next", self.next_url))
+        pairs = (("etag", self.etag), ("last_modified", self.last_modified), ("next", self.next_url),
+                 ("digest", self.digest))
         return {k: v for k, v in pairs if v}
+
+
+def body_digest(result: FetchResult) -> str:
+    return hashlib.sha256(result.body).hexdigest()
+
+
+def unchanged_page(url: str, result: FetchResult, conditional: dict | None) -> HarvestPage | None:
+    """A not-modified page when the partner answered 304 or sent the very bytes of last time."""
+    conditional = conditional or {}
+    if not result.not_modified and (not conditional.get("digest") or body_digest(result) != conditional["digest"]):
+        return None
+    return HarvestPage(url, (), (), not_modified=True, next_url=conditional.get("next"),
+                       etag=result.etag or conditional.get("etag"),
+                       last_modified=result.last_modified or conditional.get("last_modified"),
+                       digest=conditional.get("digest"))
 
 
 class Harvester(Protocol):

@@ -21,7 +21,8 @@ from urllib.parse import quote, urljoin
 
 import pyoxigraph as ox
 
-from harvesters.base import SourceHarvester, RDF_ACCEPT, HarvestPage, PageBudget, iso_utc, parse_rdf
+from harvesters.base import (SourceHarvester, RDF_ACCEPT, HarvestPage, PageBudget, body_digest, iso_utc, parse_rdf,
+                              unchanged_page)
 from harvesters.records import split_records
 from node.errors import HarvestError
 from node.fetch import redact_url
@@ -54,10 +55,8 @@ class DcatHarvester(SourceHarvester):
             budget.spend(url)
             conditional = None if incremental else validators.get(url)
             result = self.fetcher.get(url, accept=RDF_ACCEPT, validators=conditional)
-            if result.not_modified:
-                page = HarvestPage(url, (), (), not_modified=True, next_url=(conditional or {}).get("next"),
-                                   etag=result.etag, last_modified=result.last_modified)
-            else:
+            page = unchanged_page(url, result, conditional)
+            if page is None:
                 triples = parse_rdf(result, self.source)
                 offered = modified_since_template(triples) if detect else None
                 detect = False
@@ -74,7 +73,7 @@ class DcatHarvester(SourceHarvester):
         records, problems = split_records(triples, url, source=self.source.name)
         return HarvestPage(url, tuple(records), tuple(problems), incremental=incremental,
                            next_url=next_link(triples, result.final_url), etag=result.etag,
-                           last_modified=result.last_modified)
+                           last_modified=result.last_modified, digest=body_digest(result))
 
     def _next(self, page: HarvestPage, seen: set[str]) -> str | None:
         target = page.next_url

@@ -34,7 +34,10 @@ class RunState:
     report: HarvestReport
     staging: Staging
     existing: dict[str, str]                       # graph → content hash, before this run
+    previous_pages: dict[str, list[str]]           # page URL → graphs it listed in the last complete run
     seen: set[str] = field(default_factory=set)    # graphs the partner still lists
+    parsed: set[str] = field(default_factory=set)  # graphs read from a page this run (not kept as unchanged)
+    pages: dict[str, list[str]] = field(default_factory=dict)  # this run's page → graphs
     displaced: set[str] = field(default_factory=set)  # other sources' copies we win over
     now: str = ""
 
@@ -50,7 +53,8 @@ def run_harvest(ctx, source: SourceConfig, *, fetcher=None, full: bool = False, 
     previous = _read_state(state_file)
     since = None if full or not previous.get("last_success") else _parse_time(previous["last_success"])
     run = RunState(source, report, Staging(ctx.settings.data_dir, source.name, report.run_id),
-                   _existing_hashes(ctx, source.name), now=started)
+                   _existing_hashes(ctx, source.name), _page_graphs(ctx, source.name, previous.get("pages", {})),
+                   now=started)
     validators: dict[str, dict] = {}
     incremental = False
     fetcher = fetcher or Fetcher(source)
@@ -75,7 +79,8 @@ def run_harvest(ctx, source: SourceConfig, *, fetcher=None, full: bool = False, 
     run.staging.commit(ctx.store, deletions, [_description_change(ctx, source)])
     report.deleted = len(deletions)
     report.status, report.finished = "complete", now_iso()
-    _write_state(state_file, {"last_success": started, "validators": validators})
+    _write_state(state_file, {"last_success": started, "validators": validators,
+                              "pages": _page_ids(ctx, source.name, run.pages)})
     save_report(ctx.settings.data_dir, report)
     log.info(json.dumps({"event": "harvest-run", **{k: v for k, v in report.to_dict().items()
                                                      if k not in ("rejected", "problems", "duplicates")}}))
@@ -85,13 +90,13 @@ def run_harvest(ctx, source: SourceConfig, *, fetcher=None, full: bool = False, 
 def _take_page(ctx, run: RunState, page) -> None:
     report = run.report
     report.pages += 1
+    listed = run.pages.setdefault(page.url, [])
     if page.not_modified:  # the partner says the page is as last time: its records are unchanged
-        prefix = prov.source_graph_prefix(ctx.naming, run.source.name)
-        kept = {q.graph_name.value for q in ctx.store.quads(None, prov.DERIVED_FROM, ox.NamedNode(page.url), None)
-                if q.graph_name.value.startswith(prefix)}
-        report.fetched += len(kept - run.seen)
-        report.unchanged += len(kept - run.seen)
-        run.seen |= kept
+        kept = [g for g in _listed_last_time(ctx, run, page.url) if g in run.existing and g not in run.seen]
+        report.fetched += len(kept)
+        report.unchanged += len(kept)
+        run.seen.update(kept)
+        listed += kept
     for problem in page.problems:
         report.problem(problem)
     written_before = report.written
@@ -100,6 +105,8 @@ def _take_page(ctx, run: RunState, page) -> None:
         reports = _validator(run.source.profile).validate_records((r.dataset_iri, r.triples) for r, _, _ in changed)
         for record, graph, digest in changed:
             _stage_record(ctx, run, record, graph, digest, reports[record.dataset_iri])
+    listed += (g for g in (prov.record_graph(ctx.naming, run.source.name, r.dataset_iri) for r in page.records)
+               if g in run.seen)
     log.info(json.dumps({"event": "harvest-page", "source": run.source.name, "url": page.url,
                          "records": len(page.records), "written": report.written - written_before,
                          "not_modified": page.not_modified}))
@@ -108,16 +115,22 @@ def _take_page(ctx, run: RunState, page) -> None:
 def _changed_record(ctx, run: RunState, record) -> tuple | None:
     """(record, graph, content hash) when the record is new or changed; None when there is nothing to do."""
     report, source = run.report, run.source
-    report.fetched += 1
     graph = prov.record_graph(ctx.naming, source.name, record.dataset_iri)
-    if graph in run.seen:
+    if graph in run.parsed:
+        report.fetched += 1
         report.problem(f"{record.source_url}: dataset <{record.dataset_iri}> appears twice in this source")
         return None
+    run.parsed.add(graph)
+    kept = graph in run.seen  # an unchanged page listed it last time; now it is (also) here
+    if not kept:
+        report.fetched += 1
     digest = prov.content_hash(record.triples)
     if run.existing.get(graph) == digest:  # unchanged: it already won any duplicate check when written
         run.seen.add(graph)
-        report.unchanged += 1
+        report.unchanged += 0 if kept else 1
         return None
+    if kept:
+        report.unchanged -= 1  # counted as unchanged with its old page; it changed
     if not _wins_over_duplicates(ctx, run, record, graph):
         return None
     run.seen.add(graph)
@@ -189,6 +202,27 @@ def _existing_hashes(ctx, source: str) -> dict[str, str]:
     prefix = prov.source_graph_prefix(ctx.naming, source)
     return {q.graph_name.value: q.object.value for q in ctx.store.quads(None, prov.CONTENT_HASH, None, None)
             if q.graph_name.value.startswith(prefix)}
+
+
+def _page_graphs(ctx, source: str, pages: dict[str, list[str]]) -> dict[str, list[str]]:
+    prefix = prov.source_graph_prefix(ctx.naming, source)
+    return {url: [prefix + h for h in ids] for url, ids in pages.items()}
+
+
+def _page_ids(ctx, source: str, pages: dict[str, list[str]]) -> dict[str, list[str]]:
+    """What the state file keeps: each page's graphs by their hash (the part after the source prefix)."""
+    start = len(prov.source_graph_prefix(ctx.naming, source))
+    return {url: [g[start:] for g in graphs] for url, graphs in pages.items()}
+
+
+def _listed_last_time(ctx, run: RunState, url: str) -> list[str]:
+    """The graphs a page listed in the last complete run (state written by an older version: the
+    records last written from that page, as their provenance says)."""
+    if url in run.previous_pages:
+        return run.previous_pages[url]
+    prefix = prov.source_graph_prefix(ctx.naming, run.source.name)
+    return sorted({q.graph_name.value for q in ctx.store.quads(None, prov.DERIVED_FROM, ox.NamedNode(url), None)
+                   if q.graph_name.value.startswith(prefix)})
 
 
 def _issued(ctx, graph: str) -> str | None:

@@ -210,3 +210,22 @@ def test_pages_answered_304_count_their_records_as_unchanged(partner, central):
     again = harvest(central, source(url), full=True)
     assert (again.status, again.fetched, again.unchanged, again.written, again.deleted) == ("complete", 3, 3, 0, 0)
     assert len(harvested(central)) == 3
+
+
+def test_unchanged_pages_keep_what_they_listed_last_time_not_where_records_first_came_from(partner, central):
+    """Record 5 first came from page 3, then moved to page 2; when page 3 comes back byte for byte and
+    page 2 drops record 5, record 5 is gone: an unchanged page vouches only for what it listed last run."""
+    def serve(pages):
+        for number, numbers in enumerate(pages, start=1):
+            this = partner.url(f"/moving?page={number}")
+            following = partner.url(f"/moving?page={number + 1}") if number < len(pages) else None
+            partner.serve(f"/moving?page={number}", catalogue_turtle(numbers, this_page=this, next_page=following))
+        return partner.url("/moving?page=1")
+
+    url = serve([[1, 2], [3, 4], [5, 6]])
+    assert harvest(central, source(url)).written == 6
+    second = harvest(central, source(serve([[1, 2], [4, 5], [6]])), full=True)
+    assert (second.status, second.written, second.unchanged, second.deleted) == ("complete", 0, 5, 1)
+    third = harvest(central, source(serve([[1, 2], [4], [6]])), full=True)
+    assert (third.status, third.fetched, third.unchanged, third.deleted) == ("complete", 4, 4, 1)
+    assert set(harvested(central)) == {dataset_iri(n) for n in (1, 2, 4, 6)}

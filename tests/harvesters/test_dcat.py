@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 from datetime import datetime, timezone
 
 import pyoxigraph as ox
@@ -109,10 +110,24 @@ def test_conditional_get_per_page_resumes_from_remembered_next(partner):
         "If-None-Match") == '"p1"' else Reply(page1.body, headers={"ETag": '"p1"'}))
     pages = harvest(first)
     validators = {p.url: p.validators for p in pages}
-    assert validators[first] == {"etag": '"p1"', "next": partner.url("/catalog?page=2")}
+    assert validators[first] == {"etag": '"p1"', "next": partner.url("/catalog?page=2"),
+                                 "digest": hashlib.sha256(page1.body).hexdigest()}
     again = harvest(first, validators=validators)
     assert again[0].not_modified and again[0].records == () and again[0].etag == '"p1"'
-    assert dataset_iris(again) == [dataset_iri(n) for n in range(11, 21)]
+    assert [p.url for p in again] == [first, partner.url("/catalog?page=2")]  # resumed from the remembered next
+    assert again[1].not_modified  # no ETag there, but the same bytes as last time
+
+
+def test_a_page_sent_again_byte_for_byte_counts_as_not_modified(partner):
+    """No ETag, no Last-Modified: the body's digest from last time stands in for them."""
+    first = serve_paged(partner, total=20, page_size=10)
+    validators = {p.url: p.validators for p in harvest(first)}
+    partner.serve("/catalog?page=2", catalogue_turtle(range(11, 21), this_page=partner.url("/catalog?page=2"))
+                  .replace("Dataset 15", "Dataset 15, revised"))
+    again = harvest(first, validators=validators)
+    assert again[0].not_modified and again[0].records == () and again[0].next_url == partner.url("/catalog?page=2")
+    assert not again[1].not_modified and len(again[1].records) == 10
+    assert "revised" in str([t.object for r in again[1].records for t in r.triples])
 
 
 def test_unparseable_page_names_url_and_line(partner):
