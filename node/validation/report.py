@@ -28,6 +28,16 @@ class ValidationResult:
     message: str = ""
     name: str | None = None  # sh:name of the rule, when the shape has one
 
+    @classmethod
+    def of(cls, dataset: str | None, focus_node: str, path: str | None, constraint: str, severity: str,
+           value: str | None, shape: str | None, message: str, name: str | None) -> "ValidationResult":
+        """Same object as the constructor gives, ~3x cheaper: a large catalogue has ~7 results per dataset,
+        and the frozen __init__ sets each field through object.__setattr__."""
+        result = object.__new__(cls)
+        result.__dict__.update(dataset=dataset, focus_node=focus_node, path=path, constraint=constraint,
+                               severity=severity, value=value, shape=shape, message=message, name=name)
+        return result
+
     def key(self) -> tuple:
         """What two engines must agree on."""
         return (self.focus_node, self.path, self.constraint, self.severity, self.value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections import deque
+from collections import defaultdict, deque
 from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
@@ -73,7 +73,8 @@ class Validator:
     def report(self, raw: Iterable[RawResult], index: TripleIndex) -> ValidationReport:
         """The report of raw engine results on the graph `index` holds (each result once, in a stable order)."""
         datasets: dict[str, str | None] = {}  # focus node -> owning dataset, looked up once per node
-        results, seen = [], set()
+        by_dataset: dict[str | None, list[ValidationResult]] = defaultdict(list)
+        seen = set()
         for r in raw:  # as chunks finish: this work overlaps the engine threads still running
             if r in seen:
                 continue  # a shared node's results come from every chunk that holds it
@@ -81,9 +82,9 @@ class Validator:
             if r.focus_node not in datasets:
                 dataset = owning_dataset(r.focus_node, index)
                 datasets[r.focus_node] = _plain(dataset) if dataset else None
-            results.append(self._result(r, datasets[r.focus_node]))
-        results.sort(key=_order)
-        return ValidationReport(tuple(results), profile=self.profile, engine=self.engine_name,
+            dataset = datasets[r.focus_node]
+            by_dataset[dataset].append(self._result(r, dataset))
+        return ValidationReport(_sorted(by_dataset), profile=self.profile, engine=self.engine_name,
                                 datasets=tuple(sorted(d.strip("<>") for d in index.datasets())))
 
     def _run(self, index: TripleIndex) -> Iterator[RawResult]:
@@ -120,12 +121,8 @@ class Validator:
 
     def _result(self, raw: RawResult, dataset: str | None) -> ValidationResult:
         name, message = self.rules.get(raw.shape, (None, None))
-        return ValidationResult(
-            dataset=dataset, focus_node=_plain(raw.focus_node), path=raw.path,
-            constraint=raw.constraint, severity=raw.severity, value=raw.value,
-            shape=_shape_iri(raw.shape) if raw.shape else None,
-            message=message or raw.message, name=name,
-        )
+        return ValidationResult.of(dataset, _plain(raw.focus_node), raw.path, raw.constraint, raw.severity, raw.value,
+                                   _shape_iri(raw.shape) if raw.shape else None, message or raw.message, name)
 
 
 @contextmanager
@@ -203,6 +200,15 @@ def _shape_iri(shape: str) -> str | None:
 
 def _plain(term: str) -> str:
     return term[1:-1] if term.startswith("<") and term.endswith(">") else term
+
+
+def _sorted(by_dataset: dict[str | None, list[ValidationResult]]) -> tuple[ValidationResult, ...]:
+    """All results in _order, sorting each dataset's few results apart: one sort of every result compares
+    long tuples that mostly tie on the dataset (a third of the report's time at 100,000 datasets)."""
+    ordered: list[ValidationResult] = []
+    for dataset in sorted(by_dataset, key=lambda d: d or "~"):
+        ordered += sorted(by_dataset[dataset], key=_order)
+    return tuple(ordered)
 
 
 def _order(r: ValidationResult) -> tuple:
