@@ -8,7 +8,10 @@ point and period of time, one distribution, one of five shared publishers) that 
 `dcat-ap-3` profile. Pages link to the next one with a relative `hydra:next`, so the same files can
 be served under two prefixes:
 - `/<datasets>/etag/catalog?page=N`: with ETag and Last-Modified, answering conditional GETs with 304;
-- `/<datasets>/plain/catalog?page=N`: no validators, like a partner without conditional GET support.
+- `/<datasets>/plain/catalog?page=N`: no validators, like a partner without conditional GET support
+  (the same bytes every time: the harvester's page digests notice);
+- `/<datasets>/volatile/catalog?page=N`: no validators and a generation time on every page, so no two
+  answers are the same bytes and only the records' content hashes can tell nothing changed.
 The server runs in its own process (`--serve`), prints `URL <base>` on stdout once listening, and
 serves until killed.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import time
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -26,6 +30,7 @@ OUT = ROOT / "bench" / "out" / "harvest"
 GENERATOR_VERSION = "1"  # bump when the record shape changes: cached pages are then regenerated
 PARTNER = "https://partner.example.eu"
 EU = "http://publications.europa.eu/resource/authority"
+DCT = "http://purl.org/dc/terms/"
 PUBLISHERS = 5
 PUBLISHER_TYPE = "https://hdeu-dcat.data.health.europa.eu/resource/authority/publisher-type/national-authority"
 PREFIXES = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
@@ -36,7 +41,7 @@ PREFIXES = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
 @prefix hydra: <http://www.w3.org/ns/hydra/core#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
-_ROUTE = re.compile(r"^/(\d+)/(etag|plain)/catalog\?page=(\d+)$")
+_ROUTE = re.compile(r"^/(\d+)/(etag|plain|volatile)/catalog\?page=(\d+)$")
 
 
 def dataset_turtle(n: int) -> str:
@@ -113,7 +118,10 @@ def _handler(root: Path):
                 headers["Last-Modified"] = formatdate(stat.st_mtime, usegmt=True)
                 if self.headers.get("If-None-Match") == headers["ETag"]:
                     return self._send(304, b"", headers)
-            self._send(200, file.read_bytes(), headers)
+            body = file.read_bytes()
+            if match.group(2) == "volatile":
+                body += f'<catalog?page={match.group(3)}> <{DCT}issued> "{time.time_ns()}" .\n'.encode()
+            self._send(200, body, headers)
 
         def _send(self, status: int, body: bytes, headers: dict) -> None:
             self.send_response(status)
