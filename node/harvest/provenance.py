@@ -62,7 +62,8 @@ def _labelled_by_content(lines: set[bytes]) -> set[bytes] | None:
     own: dict[bytes, list[tuple[bytes, bytes]]] = {}
     used_as_object: set[bytes] = set()
     plain: list[bytes] = []
-    for line in lines:
+    blank = {line for line in lines if b"_:" in line}  # the other lines stay as they are
+    for line in blank:
         subject, predicate, rest = line.split(b" ", 2)
         obj = rest[:-2]
         if obj.startswith(b"_:"):
@@ -94,7 +95,7 @@ def _labelled_by_content(lines: set[bytes]) -> set[bytes] | None:
 
     if any(label(node) is None for node in own) or len(set(labels.values())) < len(labels):
         return None
-    result = set()
+    result = lines - blank
     for line in plain:
         subject, predicate, rest = line.split(b" ", 2)
         obj = rest[:-2]
