@@ -13,8 +13,9 @@ import json
 import pyoxigraph as ox
 
 from harvesters.ckan_terms import (ADMS, DATASET_IRI_FIELDS, DATASET_LIST_FIELDS, DCAT, DCT,
-                                   DISTRIBUTION_IRI_FIELDS, DQV, HEALTH, HEALTH_COUNT_FIELDS, OA, RDF, RDFS, SKOS,
-                                   SPDX, XSD, Emitter, MappingError, file_type, iri_or_literal, is_iri)
+                                   DISTRIBUTION_IRI_FIELDS, DQV, FOAF, HEALTH, HEALTH_COUNT_FIELDS, OA, PROV, RDF,
+                                   RDFS, SKOS, SPDX, XSD, Emitter, MappingError, date_literal, file_type,
+                                   iri_or_literal, is_iri)
 
 __all__ = ["MappingError", "dataset_identifiers", "dataset_modified", "dataset_triples"]
 
@@ -40,6 +41,9 @@ def dataset_triples(package: dict, site_url: str) -> tuple[str, list[ox.Triple]]
             out.add(predicate, ox.Literal(str(value)))
     _health_fields(out, fields)
     _agents(out, fields, site_url)
+    _qualified_relations(out, fields)
+    _qualified_attributions(out, fields)
+    _provenance_activities(out, fields)
     _periods(out, fields)
     for resource in fields.get("resources") or ():
         _distribution(out, resource, fields, iri)
@@ -172,6 +176,76 @@ def _contacts(fields: dict) -> list[dict]:
         if name or email:
             return [{"name": name, "email": email, "uri": fields.get("contact_uri") if prefix == "contact" else None}]
     return []
+
+
+def _filled_objects(fields: dict, key: str) -> list[dict]:
+    """The objects of a repeating-subfields field that hold some value. Empty rows (CKAN forms keep
+    them, nested ones too) carry nothing, and entries of another shape (a bare string…) are skipped."""
+    return [entry for entry in _values(fields, key) if isinstance(entry, dict) and _has_value(entry)]
+
+
+def _has_value(value) -> bool:
+    if isinstance(value, dict):
+        return any(_has_value(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_value(v) for v in value)
+    return value not in (None, "")
+
+
+def _scalar(entry: dict, key: str) -> str | None:
+    """A sub-field as text; lists or objects where a single value belongs count as absent."""
+    value = entry.get(key)
+    return str(value) if isinstance(value, (str, int, float)) and value != "" else None
+
+
+def _qualified_relations(out: Emitter, fields: dict) -> None:
+    """dcat:qualifiedRelation → dcat:Relationship; IRI objects are typed as ckanext-dcat types them."""
+    for relationship in _filled_objects(fields, "qualified_relation"):
+        node = out.node(DCAT.qualifiedRelation, DCAT.Relationship, iri=relationship.get("uri"))
+        for key, predicate, rdf_class in (("relation", DCT.relation, RDFS.Resource), ("role", DCAT.hadRole, DCAT.Role)):
+            if value := _scalar(relationship, key):
+                target = iri_or_literal(value)
+                out.add(predicate, target, subject=node)
+                if isinstance(target, ox.NamedNode):
+                    out.add(RDF.type, rdf_class, subject=target)
+
+
+def _qualified_attributions(out: Emitter, fields: dict) -> None:
+    """prov:qualifiedAttribution → prov:Attribution (a blank node) with prov:agent and dcat:hadRole."""
+    for attribution in _filled_objects(fields, "qualified_attribution"):
+        node = out.node(PROV.qualifiedAttribution, PROV.Attribution)
+        for agent in _values(attribution, "agent"):
+            if isinstance(agent, dict) and _has_value(agent):
+                _prov_agent(out, node, PROV.agent, agent)
+            elif is_iri(agent):  # ckanext-dcat also accepts an agent given by its IRI alone
+                out.add(PROV.agent, ox.NamedNode(agent), subject=node)
+        if role := _scalar(attribution, "role"):
+            out.add(DCAT.hadRole, iri_or_literal(role), subject=node)
+
+
+def _provenance_activities(out: Emitter, fields: dict) -> None:
+    """prov:wasGeneratedBy → prov:Activity with its label, links, times and associated agents."""
+    for activity in _filled_objects(fields, "provenance_activity"):
+        node = out.node(PROV.wasGeneratedBy, PROV.Activity, iri=activity.get("uri"))
+        if label := _scalar(activity, "label"):
+            out.add(RDFS.label, ox.Literal(label), subject=node)
+        for key, predicate in (("seeAlso", RDFS.seeAlso), ("dct_type", DCT.type)):
+            if is_iri(activity.get(key)):
+                out.add(predicate, ox.NamedNode(activity[key]), subject=node)
+        for key, predicate in (("startedAtTime", PROV.startedAtTime), ("endedAtTime", PROV.endedAtTime)):
+            if moment := _scalar(activity, key):
+                out.add(predicate, date_literal(moment, f"provenance_activity.{key}"), subject=node)
+        for agent in _filled_objects(activity, "wasAssociatedWith"):
+            _prov_agent(out, node, PROV.wasAssociatedWith, agent)
+
+
+def _prov_agent(out: Emitter, subject, predicate, agent: dict) -> None:
+    """An agent as ckanext-dcat writes it under PROV, with the organisations it acted on behalf of."""
+    node = out.agent(predicate, agent, subject=subject)
+    for organisation in _filled_objects(agent, "actedOnBehalfOf"):
+        if name := _scalar(organisation, "name"):
+            behalf = out.node(PROV.actedOnBehalfOf, PROV.Organization, subject=node)
+            out.add(FOAF.name, ox.Literal(name), subject=behalf)
 
 
 def _periods(out: Emitter, fields: dict) -> None:

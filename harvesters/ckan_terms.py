@@ -34,6 +34,7 @@ DQV = Namespace("http://www.w3.org/ns/dqv#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 HEALTH = Namespace("http://healthdataportal.eu/ns/health#")
 OA = Namespace("http://www.w3.org/ns/oa#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
 RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
 RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
@@ -120,18 +121,22 @@ class Emitter:
         if value not in (None, ""):
             self.add(predicate, date_literal(value, predicate.value.rsplit("/", 1)[-1]), subject=subject)
 
-    def agent(self, predicate, agent: dict) -> None:
-        node = self.node(predicate, FOAF.Agent, iri=agent.get("uri"))
+    def agent(self, predicate, agent: dict, *, subject=None):
+        """A foaf:Agent (IRI from `uri`, else a blank node) with name, mbox, homepage, type, identifier."""
+        node = self.node(predicate, FOAF.Agent, iri=agent.get("uri"), subject=subject)
         if agent.get("name"):
             self.add(FOAF.name, ox.Literal(str(agent["name"])), subject=node)
         if agent.get("email"):
             self.add(FOAF.mbox, ox.NamedNode(_mailto(agent["email"])), subject=node)
-        if is_iri(agent.get("url") or agent.get("homepage")):
-            self.add(FOAF.homepage, ox.NamedNode(agent.get("url") or agent.get("homepage")), subject=node)
+        # ckanext-dcat schemas name the homepage `url` or `homepage`; a dict may carry both.
+        for homepage in dict.fromkeys(agent.get(key) for key in ("url", "homepage")):
+            if is_iri(homepage):
+                self.add(FOAF.homepage, ox.NamedNode(homepage), subject=node)
         if is_iri(agent.get("type")):
             self.add(DCT.type, ox.NamedNode(agent["type"]), subject=node)
         if agent.get("identifier"):
             self.add(DCT.identifier, ox.Literal(str(agent["identifier"])), subject=node)
+        return node
 
     def contact(self, contact: dict) -> None:
         node = self.node(DCAT.contactPoint, VCARD.Kind, iri=contact.get("uri"))

@@ -8,8 +8,11 @@ from datetime import datetime, timezone
 
 import pyoxigraph as ox
 import pytest
+from rdflib.compare import isomorphic
 
+from harvesters.ckan_mapping import dataset_triples
 from node.errors import HarvestError
+from node.rdfio import to_rdflib
 from tests.harvesters.conftest import harvest
 from tests.harvesters.partner_server import Reply
 
@@ -132,3 +135,110 @@ def test_records_are_graphs_oxigraph_can_load(partner):
     store = ox.Store()
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in record.triples)
     assert len(store) == len(set(record.triples))
+
+
+# --- qualified relations, qualified attributions, provenance activities -------------------------
+
+MINIMAL = {"id": "id-1", "name": "d1"}
+DATASET = "https://ckan.example.org/dataset/d1"
+PREFIXES = """@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+
+def added_triples(**fields) -> list:
+    """The triples that `fields` add to a minimal dataset (whose own triples have no blank node)."""
+    baseline = set(dataset_triples(MINIMAL, "https://ckan.example.org")[1])
+    return [t for t in dataset_triples({**MINIMAL, **fields}, "https://ckan.example.org")[1] if t not in baseline]
+
+
+def assert_same_graph(triples: list, turtle: str) -> None:
+    expected = ox.parse(PREFIXES + turtle, format=ox.RdfFormat.TURTLE)
+    ours, theirs = to_rdflib(triples), to_rdflib(expected)
+    assert len(ours) == len(triples), "a triple was emitted twice"
+    assert isomorphic(ours, theirs), ours.serialize(format="turtle")
+
+
+def test_qualified_relation_is_a_relationship_with_typed_iris():
+    triples = added_triples(qualified_relation=[
+        {"uri": "", "relation": "http://example.com/dataset/2", "role": "http://www.iana.org/assignments/relation/related"},
+        {"uri": "https://ckan.example.org/relationship/9", "relation": "the 2019 edition", "role": ""}])
+    assert_same_graph(triples, f"""
+        <{DATASET}> dcat:qualifiedRelation [ a dcat:Relationship ; dct:relation <http://example.com/dataset/2> ;
+                dcat:hadRole <http://www.iana.org/assignments/relation/related> ] ,
+            <https://ckan.example.org/relationship/9> .
+        <http://example.com/dataset/2> a rdfs:Resource .
+        <http://www.iana.org/assignments/relation/related> a dcat:Role .
+        <https://ckan.example.org/relationship/9> a dcat:Relationship ; dct:relation "the 2019 edition" .""")
+
+
+def test_qualified_attribution_with_full_agent_and_agent_by_iri():
+    agent = {"uri": "https://ror.org/04ex9", "name": "Sciensano", "email": "info@sciensano.be",
+             "homepage": "https://www.sciensano.be", "url": "https://sciensano.be/en",
+             "type": "http://purl.org/adms/publishertype/NationalAuthority", "identifier": "ROR 04ex9"}
+    triples = added_triples(qualified_attribution=[
+        {"agent": [agent], "role": "https://inspire.ec.europa.eu/metadata-codelist/ResponsiblePartyRole/processor"},
+        {"agent": ["https://orcid.org/0000-0002-1825-0097"], "role": ""}])
+    assert_same_graph(triples, f"""
+        <{DATASET}> prov:qualifiedAttribution [ a prov:Attribution ; prov:agent <https://ror.org/04ex9> ;
+                dcat:hadRole <https://inspire.ec.europa.eu/metadata-codelist/ResponsiblePartyRole/processor> ] ,
+            [ a prov:Attribution ; prov:agent <https://orcid.org/0000-0002-1825-0097> ] .
+        <https://ror.org/04ex9> a foaf:Agent ; foaf:name "Sciensano" ; foaf:mbox <mailto:info@sciensano.be> ;
+            foaf:homepage <https://sciensano.be/en>, <https://www.sciensano.be> ;
+            dct:type <http://purl.org/adms/publishertype/NationalAuthority> ; dct:identifier "ROR 04ex9" .""")
+
+
+def test_provenance_activity_with_times_and_associated_agent():
+    triples = added_triples(provenance_activity=[{
+        "uri": "https://ckan.example.org/activity/linkage", "label": "Record linkage",
+        "seeAlso": "https://www.ehealth.fgov.be/ttp", "dct_type": "http://dbpedia.org/resource/Record_linkage",
+        "startedAtTime": "2021-01-01T00:00:00+00:00", "endedAtTime": "2021-03-31",
+        "wasAssociatedWith": [{"name": "Dr. Joris van Loenhout", "email": "mailto:joris@sciensano.be",
+                               "actedOnBehalfOf": [{"name": "Sciensano"}, {"name": ""}]}]}])
+    assert_same_graph(triples, f"""
+        <{DATASET}> prov:wasGeneratedBy <https://ckan.example.org/activity/linkage> .
+        <https://ckan.example.org/activity/linkage> a prov:Activity ; rdfs:label "Record linkage" ;
+            rdfs:seeAlso <https://www.ehealth.fgov.be/ttp> ; dct:type <http://dbpedia.org/resource/Record_linkage> ;
+            prov:startedAtTime "2021-01-01T00:00:00+00:00"^^xsd:dateTime ; prov:endedAtTime "2021-03-31"^^xsd:date ;
+            prov:wasAssociatedWith [ a foaf:Agent ; foaf:name "Dr. Joris van Loenhout" ;
+                foaf:mbox <mailto:joris@sciensano.be> ;
+                prov:actedOnBehalfOf [ a prov:Organization ; foaf:name "Sciensano" ] ] .""")
+
+
+def test_empty_rows_and_sub_fields_produce_nothing():
+    empty_agent = {"uri": "", "name": "", "email": "", "homepage": "", "type": "", "identifier": "",
+                   "actedOnBehalfOf": [{"name": ""}]}
+    assert added_triples(
+        qualified_relation=[{"uri": "", "relation": "", "role": ""}],
+        qualified_attribution=[{"agent": [empty_agent], "role": ""}],
+        provenance_activity=[{"uri": "", "label": "", "startedAtTime": "", "wasAssociatedWith": [empty_agent]}],
+    ) == []
+    assert added_triples(qualified_relation="", qualified_attribution=[], provenance_activity=None) == []
+
+
+def test_values_of_another_shape_are_skipped():
+    assert added_triples(qualified_relation="http://example.com/dataset/2",
+                         qualified_attribution=["Sciensano", 3], provenance_activity=[["label"]]) == []
+    triples = added_triples(qualified_relation=[{"relation": ["http://example.com/a"], "role": {"en": "x"}}],
+                            provenance_activity=[{"label": "Linkage", "wasAssociatedWith": "Dr. J",
+                                                  "seeAlso": "not an IRI", "dct_type": 7}])
+    assert_same_graph(triples, f"""
+        <{DATASET}> dcat:qualifiedRelation [ a dcat:Relationship ] ;
+            prov:wasGeneratedBy [ a prov:Activity ; rdfs:label "Linkage" ] .""")
+
+
+def test_legacy_extras_hold_the_fields_as_json():
+    relation = [{"uri": "", "relation": "http://example.com/dataset/2", "role": ""}]
+    triples = added_triples(extras=[{"key": "qualified_relation", "value": json.dumps(relation)}])
+    assert_same_graph(triples, f"""
+        <{DATASET}> dcat:qualifiedRelation [ a dcat:Relationship ; dct:relation <http://example.com/dataset/2> ] .
+        <http://example.com/dataset/2> a rdfs:Resource .""")
+
+
+def test_activity_time_that_is_not_iso_8601_is_a_page_problem(partner):
+    odd = package(2, provenance_activity=[{"label": "Linkage", "startedAtTime": "spring 2021"}])
+    page = harvest_ckan(ckan_site(partner, [package(1), odd]))[0]
+    assert [r.dataset_iri.rsplit("/", 1)[1] for r in page.records] == ["dataset-1"]
+    assert len(page.problems) == 1 and "dataset dataset-2 not mapped" in page.problems[0]
+    assert "'provenance_activity.startedAtTime' is not an ISO 8601 date" in page.problems[0]
