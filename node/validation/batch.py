@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Iterable
 import pyoxigraph as ox
 
 from node.validation.engines import RawResult
-from node.validation.records import Chunk, RecordSplitter, TripleIndex, ntriples_lines
+from node.validation.records import Chunk, RecordSplitter, TripleIndex, ntriples_texts
 
 if TYPE_CHECKING:
     from node.validation.report import ValidationReport
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 _PRIVATE = object()  # the signature of a term no other record may share
 _LABEL = re.compile(r"^_:r\d+x")
+_IRI_OBJECTS = re.compile(r" (<[^>]*>) \.$", re.M)
 
 
 @dataclass
@@ -79,16 +80,17 @@ def validate_records(validator: "Validator", records: Iterable[tuple[str, Iterab
 
 
 def _prepare(number: int, key: str, triples: Iterable[ox.Triple], backward: frozenset[str]) -> _Record:
-    lines = ntriples_lines(triples)
-    index = TripleIndex(lines)
+    whole = "".join(ntriples_texts(triples))
+    index = TripleIndex([whole])
+    lines = whole.splitlines()
     prefix = f"_:r{number}x"
     text = [_renamed(line, prefix) if "_:" in line else line for line in lines]
     signatures: dict[str, object] = {}
-    for subject, line_numbers in index.by_subject.items():
+    for subject in index.subjects():
         if not subject.startswith("_:"):
-            own = [lines[i] for i in line_numbers]
+            own = index.text(subject).splitlines()
             signatures[subject] = _PRIVATE if any(" _:" in line for line in own) else hash(tuple(sorted(own)))
-    for term in _mentioned(index):
+    for term in _IRI_OBJECTS.findall(whole):  # the IRIs it links to or types with
         signatures.setdefault(term, 0)  # mentioned, not described: shared only with others that do the same
     for line in lines if backward else ():
         if any(predicate in line for predicate in backward):  # cheap test first: such links are rare
@@ -96,13 +98,6 @@ def _prepare(number: int, key: str, triples: Iterable[ox.Triple], backward: froz
             if predicate in backward:
                 signatures[rest[:-2]] = _PRIVATE
     return _Record(number, key, index, text, signatures)
-
-
-def _mentioned(index: TripleIndex) -> Iterable[str]:
-    for objects in index.links.values():
-        yield from (o for o in objects if o.startswith("<"))
-    for types in index.types.values():
-        yield from (t for t in types if t.startswith("<"))
 
 
 def _renamed(line: str, prefix: str) -> str:
@@ -138,14 +133,13 @@ def _chunk(group: _Group, background: TripleIndex) -> Chunk:
     used: set[str] = set()
     for record in group.records:
         text.extend(record.text)
-        for subject in record.index.by_subject:
+        for subject in record.index.subjects():
             renamed = f"_:r{record.number}x{subject[2:]}" if subject.startswith("_:") else subject
             owned.setdefault(renamed, []).append(record.number)
-        for objects in record.index.links.values():
-            used.update(objects)
-    for iri in used:
-        text.extend(background.lines[i] for i in background.by_subject.get(iri, ()))
-    return _BatchChunk("\n".join(text) + "\n", frozenset(owned), frozenset(), frozenset(), owners=owned)
+            used.update(record.index.links(subject))
+    background_text = "".join(background.text(iri) for iri in used)
+    return _BatchChunk("\n".join(text) + "\n" + background_text, frozenset(owned), frozenset(), frozenset(),
+                       owners=owned)
 
 
 @dataclass

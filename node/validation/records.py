@@ -6,16 +6,18 @@ what their rules need from outside: the rdf:type of every other root they link t
 them (with that link), and the background vocabulary entries of the IRIs they use. Results are kept
 only for the nodes a chunk owns, so each result is reported once, as on the whole graph.
 
-The index splits each line once; chunks are built by one breadth-first walk per root into sets shared
-by the whole chunk (the union is what a chunk needs, so records need no sets of their own).
+The index keeps each subject's lines as text blocks, found by one regular expression per run of lines with
+the same subject; links are read from a node's text when the walk reaches it. Chunks are built by one
+breadth-first walk per root into sets shared by the whole chunk.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from itertools import islice
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -28,16 +30,19 @@ DATASET = f"<{DCAT}Dataset>"
 ROOT_CLASSES = frozenset(f"<{DCAT}{name}>" for name in ("Dataset", "DatasetSeries", "DataService", "Catalog", "CatalogRecord"))
 
 
-SERIALIZE_BATCH = 200_000  # triples serialised at a time: the whole text never exists next to its lines
+SERIALIZE_BATCH = 200_000  # triples serialised at a time: the whole text never exists at once
+
+# A run of consecutive lines with one subject: one match, so the index does Python work per run, not per line.
+_RUN = re.compile(r"(\S+) .*\n(?:\1 .*\n)*")
+_DCAT_TYPE = f"{RDF_TYPE} <{DCAT}"
+_TYPE_PREDICATE = f" {RDF_TYPE} "
 
 
-def ntriples_lines(data) -> list[str]:
-    """The data as Oxigraph-written N-Triples lines (Rust serialisation, in bounded batches)."""
+def ntriples_texts(data) -> Iterator[str]:
+    """The data as Oxigraph-written N-Triples ("S P O ." lines), in texts of bounded size."""
     triples = iter(from_rdflib(data) if isinstance(data, Graph) else data)
-    lines: list[str] = []
     while batch := list(islice(triples, SERIALIZE_BATCH)):
-        lines += ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines()
-    return lines
+        yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
 
 
 def split_line(line: str) -> tuple[str, str, str]:
@@ -46,46 +51,93 @@ def split_line(line: str) -> tuple[str, str, str]:
     return subject, predicate, rest[:-2]
 
 
+def _types_in(text: str) -> list[str]:
+    """The rdf:type objects of N-Triples lines (str.find: a regular expression scans them 10x slower)."""
+    types = []
+    found = text.find(_TYPE_PREDICATE)
+    while found >= 0:
+        line_end = text.index("\n", found)
+        if " " not in text[text.rfind("\n", 0, found) + 1:found]:  # the predicate, not words in a literal
+            types.append(text[found + len(_TYPE_PREDICATE):line_end - 2])
+        found = text.find(_TYPE_PREDICATE, line_end)
+    return types
+
+
+def links_in(text: str) -> list[str]:
+    """The IRI and blank-node objects of N-Triples lines, rdf:type left out, in line order. (A loop over
+    the lines: Python's regular expressions scan such a pattern more slowly.)"""
+    links = []
+    for line in text.splitlines():
+        _, predicate, rest = line.split(" ", 2)
+        if rest[0] in "<_" and predicate != RDF_TYPE:  # "_:" never starts a literal
+            links.append(rest[:-2])
+    return links
+
+
 class TripleIndex:
-    """N-Triples lines indexed by subject, with the types and links the record split needs."""
+    """N-Triples kept as one text block per run of lines with the same subject, grouped by subject, with the
+    types of root resources. Links are read from a subject's text when needed: holding them (and every line
+    as a string) for a whole catalogue cost gigabytes and most of the time of a large run."""
 
-    def __init__(self, lines: list[str]):
-        self.lines = lines
-        by_subject: dict[str, list[int]] = defaultdict(list)
-        types: dict[str, set[str]] = defaultdict(set)
-        type_lines: dict[str, list[int]] = defaultdict(list)
-        links: dict[str, list[str]] = defaultdict(list)  # subject -> object nodes, in line order
-        for index, line in enumerate(lines):
-            subject, predicate, rest = line.split(" ", 2)
-            by_subject[subject].append(index)
-            if predicate == RDF_TYPE:
-                types[subject].add(rest[:-2])
-                type_lines[subject].append(index)
-            elif rest[0] in "<_":  # an IRI or a blank node: a link ("_:" never starts a literal)
-                links[subject].append(rest[:-2])
-        self.by_subject, self.types, self.type_line_index, self.links = by_subject, types, type_lines, links
-        self._parents: dict[str, list[str]] | None = None
+    def __init__(self, texts: Iterable[str]):
+        blocks: dict[str, list[str]] = {}
+        root_types: dict[str, set[str]] = {}
+        for text in texts:
+            for run in _RUN.finditer(text):
+                subject, block = run.group(1, 0)
+                if subject in blocks:
+                    blocks[subject].append(block)
+                else:
+                    blocks[subject] = [block]
+                if _DCAT_TYPE in block:  # every root class is in the DCAT namespace
+                    roots = ROOT_CLASSES.intersection(_types_in(block))
+                    if roots:
+                        root_types.setdefault(subject, set()).update(roots)
+        self.blocks, self.types = blocks, root_types
+        self._parents: dict[str, list[str]] | None = None  # filled by the record split's walk
 
-    def type_lines(self, node: str) -> list[int]:
-        return self.type_line_index.get(node, [])
+    def subjects(self) -> Iterable[str]:
+        """Every subject, in order of first appearance."""
+        return self.blocks.keys()
+
+    def describes(self, node: str) -> bool:
+        return node in self.blocks
+
+    def text(self, subject: str) -> str:
+        """The subject's lines ("" when it has none)."""
+        blocks = self.blocks.get(subject)
+        if not blocks:
+            return ""
+        return blocks[0] if len(blocks) == 1 else "".join(blocks)
+
+    def all_text(self) -> str:
+        return "".join(block for blocks in self.blocks.values() for block in blocks)
+
+    def links(self, subject: str) -> list[str]:
+        return links_in(self.text(subject))
+
+    def type_lines(self, node: str) -> list[str]:
+        return [line for line in self.text(node).splitlines() if line.split(" ", 2)[1] == RDF_TYPE]
+
 
     def datasets(self) -> list[str]:
+        """Subjects typed dcat:Dataset. (Only root classes are indexed: types of other nodes decide nothing.)"""
         return [s for s, types in self.types.items() if DATASET in types]
 
     def parents(self) -> dict[str, list[str]]:
-        """Node described here -> the subjects linking to it, in line order (built on first use: most
-        results are on datasets and need none). Vocabulary IRIs, most objects, are left out."""
+        """Node described here -> the subjects linking to it, in the order the record split walks them
+        (records in order of appearance). A complete split records them as it goes; otherwise (pyshacl,
+        a harvested record) a split is walked here. Vocabulary IRIs, most objects, are left out."""
         if self._parents is None:
-            described = self.by_subject
-            parents: dict[str, list[str]] = defaultdict(list)
-            for subject, objects in self.links.items():
-                for obj in objects:
-                    if obj in described:
-                        parents[obj].append(subject)
-            self._parents = parents
+            for _ in RecordSplitter(self).chunks(RECORDS_PER_WALK):
+                pass
         return self._parents
 
+    def set_parents(self, parents: dict[str, list[str]]) -> None:
+        self._parents = parents
 
+
+RECORDS_PER_WALK = 1_000  # chunks of a walk made only for parents(): their size changes nothing there
 HUB_LINKS = 20  # a root linking to more roots than this (a catalogue) gets no type stubs for them
 
 
@@ -104,10 +156,14 @@ class Chunk:
 
 
 class _ChunkParts:
-    """What the records of one chunk add up to: lines, owned nodes, stubs, untyped roots, used IRIs."""
+    """What the records of one chunk add up to: texts, owned nodes, stubs, untyped roots, used IRIs."""
 
     def __init__(self):
-        self.lines: set[int] = set()
+        self.texts: list[str] = []  # the owned nodes' lines (a hub's as kept)
+        self.hubs: set[str] = set()
+        self.hub_lines: set[str] = set()  # the lines kept of the hubs owned here
+        self.typed: dict[str, None] = {}  # roots whose rdf:type lines the chunk needs (ordered set)
+        self.incoming: dict[str, str] = {}  # a link line from another root to one of ours -> its subject
         self.owned: set[str] = set()
         self.used: set[str] = set()  # object nodes, looked up in the background vocabularies
         self.stubs: set[str] = set()
@@ -125,62 +181,88 @@ class RecordSplitter:
         self.roots = [s for s, types in index.types.items() if types & ROOT_CLASSES]
         self.root_set = frozenset(self.roots)
         self.incoming = self._links_from_roots()
+        self._type_lines: dict[str, list[str]] = {}  # root -> its rdf:type lines (a hub's text is large)
+        self._walked: set[str] = set()  # nodes whose links are in self._parents
+        self._parents: dict[str, list[str]] = defaultdict(list)
 
-    def _links_from_roots(self) -> dict[str, list[int]]:
-        incoming: dict[str, list[int]] = defaultdict(list)
-        root_set, links, lines = self.root_set, self.index.links, self.index.lines
+    def _links_from_roots(self) -> dict[str, list[str]]:
+        """Root -> the lines of other roots linking to it."""
+        incoming: dict[str, list[str]] = defaultdict(list)
+        root_set = self.root_set
         for root in self.roots:
-            if any(obj in root_set for obj in links.get(root, ())):  # few roots link to roots: split only theirs
-                for i in self.index.by_subject[root]:
-                    _, predicate, obj = split_line(lines[i])
+            text = self.index.text(root)
+            tokens = set(text.split())  # cheap test first (whitespace-split words include every IRI object)
+            tokens.discard(root)
+            if root_set.isdisjoint(tokens):
+                continue
+            if any(obj in root_set for obj in links_in(text)):  # few roots link to roots: split only theirs
+                for line in text.splitlines():
+                    _, predicate, obj = split_line(line)
                     if predicate != RDF_TYPE and obj in root_set and obj != root:
-                        incoming[obj].append(i)
+                        incoming[obj].append(line)
         return incoming
 
     def add_record(self, root: str, parts: _ChunkParts) -> None:
         """Add one root's record to a chunk: its lines, owned subjects, stubs and background lookups."""
-        index, root_set = self.index, self.root_set
-        links, by_subject, type_lines = index.links, index.by_subject, index.type_lines
-        hub = sum(1 for obj in links.get(root, ()) if obj in root_set) > HUB_LINKS
-        owned, lines, used = parts.owned, parts.lines, parts.used
+        index, root_set, described = self.index, self.root_set, self.index.blocks
+        owned, used, texts = parts.owned, parts.used, parts.texts
+        root_text = index.text(root)
+        root_links = links_in(root_text)
+        hub = len(root_links) > HUB_LINKS and sum(1 for obj in root_links if obj in root_set) > HUB_LINKS
         owned.add(root)
         parts.records += 1
-        queue = deque([root])
+        if hub:
+            kept = self._hub_lines(root_text)
+            parts.hubs.add(root)
+            parts.hub_lines.update(kept)
+            texts.append("\n".join(kept) + "\n")
+        else:
+            texts.append(root_text)
+        walked, parents = self._walked, self._parents
+        queue = deque([(root, root_links)])
         while queue:
-            node = queue.popleft()
-            lines.update(self._hub_lines(root) if hub and node == root else by_subject.get(node, ()))
-            for obj in links.get(node, ()):
+            node, links = queue.popleft()
+            first_walk = node not in walked  # its links are noted as parents once
+            walked.add(node)
+            for obj in links:
                 used.add(obj)
+                if obj not in described:
+                    continue
+                if first_walk:
+                    parents[obj].append(node)
                 if obj in root_set and obj != root:
                     if hub and node == root:
                         parts.untyped.add(obj)  # its own chunk checks this link, with the hub as stub
                     else:
-                        lines.update(type_lines(obj))
-                elif obj not in owned and obj in by_subject:
+                        parts.typed[obj] = None
+                elif obj not in owned:
                     owned.add(obj)
-                    queue.append(obj)
-        for i in self.incoming.get(root, ()):
-            subject = index.lines[i].split(" ", 1)[0]
-            lines.add(i)
-            lines.update(type_lines(subject))
+                    text = index.text(obj)
+                    texts.append(text)
+                    queue.append((obj, links_in(text)))
+        for line in self.incoming.get(root, ()):
+            subject = line.split(" ", 1)[0]
+            parts.incoming[line] = subject
+            parts.typed[subject] = None
             parts.stubs.add(subject)
 
-    def _hub_lines(self, hub: str) -> list[int]:
+    def _hub_lines(self, text: str) -> list[str]:
         """A hub's lines, with at most `count_limit` links per predicate to the roots it leaves untyped.
 
         Each of those links is checked in the chunk of the root it points to (the hub a stub there), so
         here they only count: towards sh:minCount / sh:maxCount, whose limits are below count_limit in
         the shapes. Keeping all of them (100,000 in a large catalogue) makes the engine report 100,000
         results on them in one run, which costs it time growing with the square of that number."""
-        kept: list[int] = []
+        kept: list[str] = []
         counts: dict[str, int] = defaultdict(int)
-        for i in self.index.by_subject[hub]:
-            _, predicate, obj = split_line(self.index.lines[i])
+        hub = text.split(" ", 1)[0]
+        for line in text.splitlines():
+            _, predicate, obj = split_line(line)
             if predicate != RDF_TYPE and obj in self.root_set and obj != hub and predicate not in self.uncapped:
                 counts[predicate] += 1
                 if counts[predicate] > self.count_limit:
                     continue
-            kept.append(i)
+            kept.append(line)
         return kept
 
     def chunks(self, records_per_chunk: int) -> Iterator[Chunk]:
@@ -196,23 +278,34 @@ class RecordSplitter:
                 parts = _ChunkParts()
         if parts.records:
             yield self._chunk(parts)
+        self.index.set_parents(self._parents)  # every subject has been walked
+        self._walked = set()
 
     def _roots_then_orphans(self, reached: set[str]) -> Iterator[str]:
         yield from self.roots
-        for subject in list(self.index.by_subject):  # resources no record reaches
+        for subject in list(self.index.subjects()):  # resources no record reaches
             if subject not in reached:
                 yield subject
 
     def _chunk(self, parts: _ChunkParts) -> Chunk:
-        lines = self.index.lines
-        text = [lines[i] for i in sorted(parts.lines)]
+        """The chunk's text: its nodes' lines, then the lines of other roots it needs, each once."""
+        owned = parts.owned
+        extra: dict[str, None] = {}  # ordered set: a line is in the text once, as in the whole graph
+        for root in parts.typed:
+            if root not in owned:  # an owned root's type lines are in its own text
+                if root not in self._type_lines:
+                    self._type_lines[root] = self.index.type_lines(root)
+                extra.update(dict.fromkeys(self._type_lines[root]))
+        for line, subject in parts.incoming.items():
+            if subject not in owned or (subject in parts.hubs and line not in parts.hub_lines):
+                extra[line] = None
+        text = parts.texts + [line + "\n" for line in extra]
         if self.background is not None:
             background = self.background
-            for iri in parts.used:
-                text.extend(background.lines[i] for i in background.by_subject.get(iri, ()))
-        stubs = parts.stubs - parts.owned
-        return Chunk("\n".join(text) + "\n", frozenset(parts.owned), frozenset(stubs),
-                     frozenset(parts.untyped - parts.owned - stubs))
+            text += [background.text(iri) for iri in parts.used]
+        stubs = parts.stubs - owned
+        return Chunk("".join(text), frozenset(owned), frozenset(stubs),
+                     frozenset(parts.untyped - owned - stubs))
 
 
 def owning_dataset(node: str, index: TripleIndex) -> str | None:
@@ -220,10 +313,11 @@ def owning_dataset(node: str, index: TripleIndex) -> str | None:
     if DATASET in index.types.get(node, ()):
         return node
     parents = index.parents()
-    if node in index.by_subject:
+    if index.describes(node):
         first = parents.get(node, ())
     else:  # a target without triples (sh:targetNode, sh:targetObjectsOf): not in the parents map
-        first = [subject for subject, objects in index.links.items() for obj in objects if obj == node]
+        ending = f" {node} .\n"  # cheap test first: a full scan, for the rare focus node without triples
+        first = [s for s in index.subjects() if ending in index.text(s) and node in index.links(s)]
     seen, queue = {node}, deque()
     for current in first:
         if current not in seen:
@@ -238,3 +332,25 @@ def owning_dataset(node: str, index: TripleIndex) -> str | None:
                 seen.add(parent)
                 queue.append(parent)
     return None
+
+
+TITLE = "<http://purl.org/dc/terms/title>"
+
+
+def dataset_titles(index: TripleIndex, datasets: Iterable[str]) -> dict[str, str]:
+    """An English (else the first) dct:title per dataset IRI, for a report's headings."""
+    lines = []
+    for dataset in datasets:
+        text = index.text(f"<{dataset}>")
+        start = text.find(f" {TITLE} ")
+        while start >= 0:  # str.find over the text: far cheaper than looking at each line
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.index("\n", start) + 1
+            lines.append(text[line_start:line_end])
+            start = text.find(f" {TITLE} ", line_end)
+    titles: dict[str, str] = {}
+    for quad in ox.parse("".join(lines), format=ox.RdfFormat.N_TRIPLES):
+        subject, title = quad.subject.value, quad.object
+        if subject not in titles or getattr(title, "language", None) == "en":
+            titles[subject] = title.value
+    return titles

@@ -18,7 +18,8 @@ from node.errors import ConfigError
 from node.profiles import extra_shape_text, get_profile, shape_text
 from node.validation.batch import validate_records
 from node.validation.engines import ENGINES, FastEngine, PyshaclEngine, RawResult
-from node.validation.records import Chunk, RecordSplitter, TripleIndex, ntriples_lines, owning_dataset
+from node.validation.records import (DATASET, Chunk, RecordSplitter, TripleIndex, dataset_titles, ntriples_texts,
+                                     owning_dataset)
 from node.validation.report import ValidationReport, ValidationResult
 from vocab.vocabularies import background_ntriples
 
@@ -29,7 +30,7 @@ IN_FLIGHT = 2 * WORKERS  # chunks built ahead of the engine: overlap without hol
 
 @lru_cache(maxsize=1)
 def _background() -> TripleIndex:
-    return TripleIndex(background_ntriples().splitlines())
+    return TripleIndex([background_ntriples()])
 
 
 class Validator:
@@ -43,6 +44,7 @@ class Validator:
         self.engine = FastEngine(shapes_text) if engine == "fast" else PyshaclEngine(shapes_text)
         shapes = Graph().parse(data=shapes_text, format="nt")
         self.rules = _rule_texts(shapes)
+        self._rule_cache: dict[str | None, tuple[str | None, str | None, str | None]] = {}
         self.backward_predicates = _backward_predicates(shapes)
         self.count_limit = _count_limit(shapes)
         self.qualified_predicates = _qualified_predicates(shapes)
@@ -55,7 +57,15 @@ class Validator:
     def validate(self, data) -> ValidationReport:
         """data: an rdflib Graph or an iterable of pyoxigraph Triples (one document or a whole catalogue)."""
         with _without_cyclic_gc():
-            return self.validate_index(TripleIndex(ntriples_lines(data)))
+            return self.validate_index(TripleIndex(ntriples_texts(data)))
+
+    def validate_with_titles(self, data) -> tuple[ValidationReport, dict[str, str]]:
+        """validate(data), and an English (else the first) dct:title per dataset IRI, read from the same
+        index: `data` may be a stream (a large file), read once."""
+        with _without_cyclic_gc():
+            index = TripleIndex(ntriples_texts(data))
+            report = self.validate_index(index)
+            return report, dataset_titles(index, report.datasets)
 
     def validate_index(self, index: TripleIndex) -> ValidationReport:
         return self.report(self._run(index), index)
@@ -72,25 +82,31 @@ class Validator:
 
     def report(self, raw: Iterable[RawResult], index: TripleIndex) -> ValidationReport:
         """The report of raw engine results on the graph `index` holds (each result once, in a stable order)."""
-        datasets: dict[str, str | None] = {}  # focus node -> owning dataset, looked up once per node
         by_dataset: dict[str | None, list[ValidationResult]] = defaultdict(list)
+        elsewhere: list[RawResult] = []  # on nodes that are not datasets: placed once the split has walked all
         seen = set()
         for r in raw:  # as chunks finish: this work overlaps the engine threads still running
             if r in seen:
                 continue  # a shared node's results come from every chunk that holds it
             seen.add(r)
+            if DATASET in index.types.get(r.focus_node, ()):
+                dataset = _plain(r.focus_node)
+                by_dataset[dataset].append(self._result(r, dataset))
+            else:
+                elsewhere.append(r)
+        datasets: dict[str, str | None] = {}  # focus node -> owning dataset, looked up once per node
+        for r in elsewhere:
             if r.focus_node not in datasets:
                 dataset = owning_dataset(r.focus_node, index)
                 datasets[r.focus_node] = _plain(dataset) if dataset else None
-            dataset = datasets[r.focus_node]
-            by_dataset[dataset].append(self._result(r, dataset))
+            by_dataset[datasets[r.focus_node]].append(self._result(r, datasets[r.focus_node]))
         return ValidationReport(_sorted(by_dataset), profile=self.profile, engine=self.engine_name,
                                 datasets=tuple(sorted(d.strip("<>") for d in index.datasets())))
 
     def _run(self, index: TripleIndex) -> Iterator[RawResult]:
         if isinstance(self.engine, PyshaclEngine):  # reference: the whole graph at once
-            owned = frozenset(index.by_subject)
-            text = "\n".join(index.lines + _background().lines) + "\n"
+            owned = frozenset(index.subjects())
+            text = index.all_text() + _background().all_text()
             triples = [q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)]
             return iter([r for r in self.engine.run_triples(triples) if r.focus_node in owned])
         chunks = RecordSplitter(index, _background(), self.count_limit, self.qualified_predicates).chunks(RECORDS_PER_CHUNK)
@@ -120,9 +136,18 @@ class Validator:
         return [r for r in self.engine.run(chunk.text) if chunk.keeps(r.focus_node, r.value)]
 
     def _result(self, raw: RawResult, dataset: str | None) -> ValidationResult:
-        name, message = self.rules.get(raw.shape, (None, None))
+        shape, name, message = self._rule(raw.shape)
         return ValidationResult.of(dataset, _plain(raw.focus_node), raw.path, raw.constraint, raw.severity, raw.value,
-                                   _shape_iri(raw.shape) if raw.shape else None, message or raw.message, name)
+                                   shape, message or raw.message, name)
+
+    def _rule(self, shape: str | None) -> tuple[str | None, str | None, str | None]:
+        """(shape IRI, sh:name, sh:message) of the shape a result names: a few hundred shapes, each looked up
+        once however many results name it."""
+        rule = self._rule_cache.get(shape)
+        if rule is None:
+            name, message = self.rules.get(shape, (None, None))
+            rule = self._rule_cache[shape] = (_shape_iri(shape) if shape else None, name, message)
+        return rule
 
 
 @contextmanager
@@ -193,7 +218,6 @@ def _backward_predicates(graph: Graph) -> frozenset[str] | None:
     return frozenset(f"<{p}>" for p in found)
 
 
-@lru_cache(maxsize=4096)  # a few hundred shapes, reported again and again
 def _shape_iri(shape: str) -> str | None:
     return None if shape.startswith("_:") else _plain(shape)
 

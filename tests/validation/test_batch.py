@@ -93,15 +93,20 @@ def test_reference_engine_gives_the_same_batch_reports():
     assert {k: r.results for k, r in fast.items()} == {k: r.results for k, r in reference.items()}
 
 
-def test_lines_serialised_in_batches_are_the_lines_of_the_whole(monkeypatch):
+def test_text_serialised_in_batches_is_the_text_of_the_whole(monkeypatch):
     """Blank nodes keep their labels across serialisation batches, so a record split by a batch boundary
-    is still one record."""
+    is still one record, and a subject's lines in two batches are still all its lines."""
     from node.validation import records
 
     triples = golden_triples("contact-without-email-or-url.ttl")
-    whole = records.ntriples_lines(triples)
+    whole = "".join(records.ntriples_texts(triples))
+    index = records.TripleIndex([whole])
     monkeypatch.setattr(records, "SERIALIZE_BATCH", 3)
-    assert records.ntriples_lines(triples) == whole and len(whole) > 3
+    texts = list(records.ntriples_texts(triples))
+    assert "".join(texts) == whole and len(texts) > 3
+    in_batches = records.TripleIndex(texts)
+    assert list(in_batches.subjects()) == list(index.subjects())
+    assert all(sorted(in_batches.text(s).splitlines()) == sorted(index.text(s).splitlines()) for s in index.subjects())
 
 
 def test_results_are_grouped_under_the_nearest_dataset():
@@ -112,9 +117,9 @@ def test_results_are_grouped_under_the_nearest_dataset():
              f"<urn:d2> <{RDF_TYPE}> {dcat}Dataset> .", "<urn:d2> <urn:p> <urn:agent> .",
              "<urn:d1> <urn:p> <urn:agent> .", "<urn:d1> <urn:p> _:dist .", "_:dist <urn:q> <urn:undescribed> .",
              "<urn:agent> <urn:name> \"A\" ."]
-    index = TripleIndex(lines)
+    index = TripleIndex(["".join(line + "\n" for line in lines)])
     assert owning_dataset("_:dist", index) == "<urn:d1>"
-    assert owning_dataset("<urn:agent>", index) == "<urn:d2>"  # the first dataset linking to it, in line order
+    assert owning_dataset("<urn:agent>", index) == "<urn:d1>"  # of the datasets linking to it, the first described
     assert owning_dataset("<urn:undescribed>", index) == "<urn:d1>"  # a focus node without triples of its own
     assert owning_dataset("<urn:catalog>", index) is None
 
