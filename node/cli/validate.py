@@ -12,14 +12,10 @@ import sys
 
 from node.errors import NodeError
 from node.profiles import DEFAULT_PROFILE, PROFILES
-from node.rdfio import parse_triples
 from node.validation import Validator
 from node.validation.inputs import expand, read
 from node.validation.output import FileOutcome, render_json, render_junit, render_text, render_turtle
 from node.validation.report import SEVERITIES
-
-TITLE = "http://purl.org/dc/terms/title"
-
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -53,24 +49,10 @@ def run(args) -> int:
 def _validate_one(validator: Validator, argument: str) -> FileOutcome:
     try:
         document = read(argument)
-        triples = parse_triples(document.data, document.media_type, filename=document.name,
-                                base_iri=document.base_iri)
-        report = validator.validate(triples)
+        report, titles = validator.validate_with_titles(document.triples())  # a file is streamed, read once
     except NodeError as err:
-        return FileOutcome(argument, error=err.message)
-    titles = _titles(triples, set(report.datasets))
+        return FileOutcome("<stdin>" if argument == "-" else argument, error=err.message)
     return FileOutcome(document.name, report=report, titles=tuple(sorted(titles.items())))
-
-
-def _titles(triples, datasets: set[str]) -> dict[str, str]:
-    """An English (else any) dct:title per dataset, for the text report's headings."""
-    titles: dict[str, str] = {}
-    for t in triples:
-        if t.predicate.value == TITLE and t.subject.value in datasets:
-            language = getattr(t.object, "language", None)
-            if t.subject.value not in titles or language == "en":
-                titles[t.subject.value] = t.object.value
-    return titles
 
 
 def _render(outcomes: list[FileOutcome], args) -> str:

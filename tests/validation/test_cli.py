@@ -16,6 +16,7 @@ from node.cli import main
 from tests.validation.support import GOLDEN
 
 VALID = str(GOLDEN / "valid-non-public.ttl")
+DCT_TITLE = "http://purl.org/dc/terms/title"
 BROKEN = str(GOLDEN / "missing-title.ttl")
 
 
@@ -136,3 +137,56 @@ def test_urls_to_private_addresses_and_other_schemes_are_refused(capsys):
     assert "http://127.0.0.1:9/record.ttl: could not validate: could not fetch:" in out
     assert "loopback" in out and "download the file" in out
     assert "ftp://example.org/record.ttl: could not validate: only http and https URLs are fetched" in out
+
+
+def _generated_catalogue_file(tmp_path, suffix: str, datasets: int = 250):
+    """A catalogue of several engine chunks (100 records each), written as N-Triples or Turtle."""
+    import pyoxigraph as ox
+
+    from bench.catalogue import generate_catalogue
+
+    triples = generate_catalogue(datasets, broken_share=0.2, seed=5)
+    path = tmp_path / f"catalogue{suffix}"
+    form = ox.RdfFormat.N_TRIPLES if suffix == ".nt" else ox.RdfFormat.TURTLE
+    path.write_bytes(ox.serialize(triples, format=form))
+    return path, triples
+
+
+@pytest.mark.parametrize("suffix", [".nt", ".ttl"])
+def test_a_file_is_streamed_from_disk_and_reported_as_in_memory(tmp_path, monkeypatch, capsys, suffix):
+    from node.validation import Validator
+
+    path, triples = _generated_catalogue_file(tmp_path, suffix)
+    expected = Validator.for_profile("healthdcat-ap").validate(triples)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("a local file was read into memory"))
+    assert main(["validate", str(path), "--format", "json", "--severity", "info"]) == 1
+    (entry,) = json.loads(capsys.readouterr().out)["files"]
+    assert entry["results"] == [r.to_dict() for r in expected.results] and len(entry["results"]) > 500
+    assert entry["datasets"] == list(expected.datasets) and len(entry["datasets"]) == 250
+    titles = entry["titles"]
+    assert titles["https://catalogue.example.org/dataset/7"] == "Dataset 7"
+    datasets = set(expected.datasets)  # every dataset with a title has it (the catalogue's is not a dataset's)
+    assert len(titles) == sum(1 for t in triples if t.predicate.value == DCT_TITLE and t.subject.value in datasets)
+
+
+def test_a_syntax_error_deep_in_a_streamed_file_gives_its_line(tmp_path, capsys):
+    path, _ = _generated_catalogue_file(tmp_path, ".nt", datasets=50)
+    lines = path.read_text().splitlines()
+    lines[2000] = lines[2000].replace(" .", " ;")
+    path.write_text("\n".join(lines) + "\n")
+    assert main(["validate", str(path)]) == 2
+    out = capsys.readouterr().out
+    assert f"{path}: could not validate: not valid n-triples:" in out and "line 2001" in out
+    assert "Traceback" not in out
+
+
+def test_stdin_over_its_size_limit_is_refused_with_what_to_do(monkeypatch, capsys):
+    from node.validation import inputs
+
+    monkeypatch.setattr(inputs, "MAX_INPUT_BYTES", 1_000_000)
+    data = Path(BROKEN).read_bytes() * (1_000_000 // len(Path(BROKEN).read_bytes()) + 1)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert main(["validate", "-"]) == 2
+    out = capsys.readouterr().out
+    assert "<stdin>: could not validate: larger than 1 MB, the limit for standard input;" in out
+    assert "save it to a file and validate the file (files have no size limit)" in out
