@@ -71,8 +71,9 @@ def apply_journal(store, journal: Path) -> None:
     for start in range(0, len(plan["replace"]), DELETE_BATCH):
         store.apply(GraphChange(g, None) for g in plan["replace"][start:start + DELETE_BATCH])
     if staged.exists():
+        replaced = frozenset(plan["replace"])  # one set for every block: the store keeps what each write touched
         for block in _graph_blocks(staged, LOAD_CHUNK):  # parsed natively as the store takes them
-            store.load_quads(ox.parse(block, format=ox.RdfFormat.TRIG), touched=plan["replace"])
+            store.load_quads(ox.parse(block, format=ox.RdfFormat.TRIG), touched=replaced)
     for start in range(0, len(plan["delete"]), DELETE_BATCH):
         store.apply(GraphChange(g, None) for g in plan["delete"][start:start + DELETE_BATCH])
     extra = [GraphChange(name, tuple(q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)))

@@ -87,7 +87,7 @@ class OxigraphStore:
                 self._store.bulk_load(data, format=fmt, to_graph=target)
             else:
                 self._store.bulk_extend(data)
-            self._written(frozenset(touched) if touched is not None else None)
+            self._written(frozenset(touched) if touched is not None else None)  # a frozenset is not copied
 
     def _written(self, graphs: frozenset[str] | None) -> None:
         self.generation += 1
