@@ -5,12 +5,15 @@ against pyshacl run once on the whole graph, the baseline measured in the same r
     .venv/bin/python bench/validation.py --sizes 1000,10000,100000 --baseline-max 10000
     .venv/bin/python bench/validation.py --sizes 10000 --baseline-max 0 --page 500   # harvest pages
     .venv/bin/python bench/validation.py --sizes 1000 --baseline-max 0 --phases 10000  # CPU per step
+    .venv/bin/python bench/validation.py --sizes 10000 --baseline-max 0 --cli 100000   # the command on a file
 
 Each size runs in its own process, so its peak memory is its own. Prints per size: wall time, CPU time
 (both cores: on a loaded machine wall time says little), ms per dataset, ratio to the baseline, whether
 both give identical results (same focus node, path, component, severity, value), peak RSS with and
 without the generated input. Also one single-record validation, and with --page: a harvested page of
 records validated one by one (as harvest did) against Validator.validate_records, with equal reports.
+With --cli N: `ehds-node validate` on a generated N-dataset N-Triples file (streamed from disk), its
+wall and CPU time and peak RSS, text report to a file.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -105,6 +109,29 @@ def harvest_page(records: int) -> str:
             f"{one_by_one / batched:.1f}x, identical reports: {batch == alone}")
 
 
+def write_ntriples(size: int, path: str) -> None:
+    """Child process: the generated catalogue as an N-Triples file."""
+    import pyoxigraph as ox
+
+    ox.serialize(generate_catalogue(size), path, format=ox.RdfFormat.N_TRIPLES)
+
+
+def cli_on_file(size: int) -> str:
+    """`ehds-node validate FILE` on a generated catalogue file: time and peak RSS from /usr/bin/time."""
+    with tempfile.TemporaryDirectory() as folder:
+        data, report = Path(folder) / "catalogue.nt", Path(folder) / "report.txt"
+        subprocess.run([sys.executable, __file__, "--write-nt", str(size), str(data)], check=True)
+        command = [str(Path(sys.executable).with_name("ehds-node")), "validate", str(data)]
+        with report.open("w") as out:
+            done = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", *command], stdout=out,
+                                  stderr=subprocess.PIPE, text=True)
+        wall, user, system, peak_kb = done.stderr.strip().splitlines()[-1].split()
+        return (f"ehds-node validate on a {size:,}-dataset N-Triples file ({data.stat().st_size / 1e6:.0f} MB): "
+                f"exit {done.returncode}, {float(wall):.1f} s wall, {float(user) + float(system):.1f} s CPU, "
+                f"peak RSS {int(peak_kb) / 1024:.0f} MB, text report {report.stat().st_size / 1e6:.0f} MB "
+                f"({report.read_text().splitlines()[-1][:60]}…)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated numbers of datasets")
@@ -113,8 +140,13 @@ def main() -> None:
     parser.add_argument("--broken", type=float, default=0.03, help="share of records with one defect")
     parser.add_argument("--page", type=int, default=0, help="also time a harvested page of this many records")
     parser.add_argument("--phases", type=int, default=0, help="also print the CPU of each step at this size")
+    parser.add_argument("--cli", type=int, default=0, help="also time `ehds-node validate` on a file of this size")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child process: one size, JSON out
+    parser.add_argument("--write-nt", nargs=2, help=argparse.SUPPRESS)  # child process: SIZE PATH
     args = parser.parse_args()
+    if args.write_nt:
+        write_ntriples(int(args.write_nt[0]), args.write_nt[1])
+        return
     if args.one:
         print(json.dumps(one_size(args.one, args.broken, args.baseline_max)))
         return
@@ -138,6 +170,8 @@ def main() -> None:
         print(harvest_page(args.page), flush=True)
     if args.phases:
         print(phases(args.phases), flush=True)
+    if args.cli:
+        print(cli_on_file(args.cli), flush=True)
 
 
 if __name__ == "__main__":
