@@ -16,7 +16,7 @@ from node.errors import ParseError
 from node.rdfio import from_rdflib, parse_triples, to_rdflib
 from node.validation import Validator
 from tests.support.official_shapes import load_dcat_ap_301
-from tests.support.shared import reference
+from tests.support.shared import params_from_reference, reference, shared_dir
 
 pytestmark = pytest.mark.conformance
 
@@ -72,8 +72,10 @@ def test_enough_reference_documents_are_compared():
     assert len(metadata_documents()) >= 30  # 30 when written: 14 examples, 15 samples, the R8 example
 
 
-@pytest.mark.parametrize("name,triples", metadata_documents(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize("name,triples", params_from_reference(metadata_documents),
+                         ids=lambda v: v if isinstance(v, str) else "")
 def test_examples_and_samples_agree_with_the_official_shapes(name, triples):
+    shared_dir()
     missed, extra = compare(triples)
     assert not missed, f"official violations we do not report: {missed}"
     assert not extra, f"violations the official shapes do not report: {extra}"
@@ -131,8 +133,10 @@ def _copy(graph, remove=(), add=()):
     return copy
 
 
-@pytest.mark.parametrize("name,triples", base_records(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize("name,triples", params_from_reference(base_records),
+                         ids=lambda v: v if isinstance(v, str) else "")
 def test_records_mutated_one_defect_at_a_time_agree(name, triples):
+    shared_dir()
     shapes = load_dcat_ap_301(reference)
     graph = to_rdflib(triples)
     failures, count = [], 0
