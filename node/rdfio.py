@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from pathlib import Path
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -86,13 +87,21 @@ def choose_syntax(data: bytes, media_type: str | None = None, filename: str | No
 # --- parsing ----------------------------------------------------------------------------------
 
 _DTD = re.compile(rb"<!DOCTYPE[^\[>]*\[(.*?)\]\s*>", re.S)
+_DTD_START = re.compile(rb"<!DOCTYPE[^\[>]*\[")
 _ENTITY_VALUE = re.compile(rb"<!ENTITY\s+%?\s*[\w.-]+\s+(?:\"([^\"]*)\"|'([^']*)')", re.S)
+
+
+DTD_SCAN_BYTES = 1_000_000  # an RDF/XML document type declaration must end within this many bytes
 
 
 def _refuse_entity_expansion(data: bytes, where: str) -> None:
     """Allow the common `<!ENTITY xsd "http://...#">` shorthand, refuse entities built of entities."""
-    dtd = _DTD.search(data[:1_000_000])
+    head = data[:DTD_SCAN_BYTES]
+    dtd = _DTD.search(head)
     if not dtd:
+        if _DTD_START.search(head):  # an internal subset that does not end in the bytes looked at
+            raise ParseError(f"{where}: an RDF/XML document type declaration longer than "
+                             f"{DTD_SCAN_BYTES:,} bytes is refused")
         return
     for match in _ENTITY_VALUE.finditer(dtd.group(1)):
         value = match.group(1) or match.group(2) or b""
@@ -125,6 +134,24 @@ def parse_triples(
                          detail={"syntax": syntax.name}) from None
     except ValueError as err:
         raise ParseError(f"{where}: cannot read as {syntax.name}: {err}", detail={"syntax": syntax.name}) from None
+
+
+def stream_file_triples(path: Path, name: str, base_iri: str | None = None) -> Iterator[ox.Triple]:
+    """A local file's triples as the parser reads them from disk (any size, never all in memory).
+    Syntax from the name or the first bytes; errors as in parse_triples, raised when reached."""
+    with path.open("rb") as file:
+        head = file.read(DTD_SCAN_BYTES)
+    syntax = choose_syntax(head, None, name)
+    if syntax.name == "rdf-xml":
+        _refuse_entity_expansion(head, name)
+    try:
+        for quad in ox.parse(path=path, format=syntax.ox_format, base_iri=base_iri):
+            yield quad.triple
+    except SyntaxError as err:
+        raise ParseError(f"{name}: not valid {syntax.name}: {_parser_message(err)}",
+                         detail={"syntax": syntax.name}) from None
+    except ValueError as err:
+        raise ParseError(f"{name}: cannot read as {syntax.name}: {err}", detail={"syntax": syntax.name}) from None
 
 
 def _parser_message(err: SyntaxError) -> str:

@@ -13,10 +13,9 @@ from typing import Iterator
 import pyoxigraph as ox
 
 from node.errors import NodeError, ParseError
-from node.rdfio import _parser_message, _refuse_entity_expansion, choose_syntax, parse_triples, syntax_for_suffix
+from node.rdfio import parse_triples, stream_file_triples, syntax_for_suffix
 
 MAX_INPUT_BYTES = 50_000_000  # stdin and URLs only: they are read into memory
-HEAD_BYTES = 1_000_000  # what syntax sniffing and the RDF/XML entity guard look at
 URL_TIMEOUT = 30.0
 RDF_SUFFIXES = (".ttl", ".turtle", ".jsonld", ".json", ".rdf", ".owl", ".xml", ".nt", ".ntriples")
 
@@ -34,23 +33,7 @@ class Document:
         naming the document, line and column, raised when the parser reaches it."""
         if self.path is None:
             return iter(parse_triples(self.data, self.media_type, filename=self.name, base_iri=self.base_iri))
-        return _streamed_triples(self.path, self.name, self.base_iri)
-
-
-def _streamed_triples(path: Path, name: str, base_iri: str | None) -> Iterator[ox.Triple]:
-    with path.open("rb") as file:
-        head = file.read(HEAD_BYTES)
-    syntax = choose_syntax(head, None, name)
-    if syntax.name == "rdf-xml":
-        _refuse_entity_expansion(head, name)
-    try:
-        for quad in ox.parse(path=path, format=syntax.ox_format, base_iri=base_iri):
-            yield quad.triple
-    except SyntaxError as err:
-        raise ParseError(f"{name}: not valid {syntax.name}: {_parser_message(err)}",
-                         detail={"syntax": syntax.name}) from None
-    except ValueError as err:
-        raise ParseError(f"{name}: cannot read as {syntax.name}: {err}", detail={"syntax": syntax.name}) from None
+        return stream_file_triples(self.path, self.name, self.base_iri)
 
 
 def expand(paths: list[str]) -> Iterator[str]:

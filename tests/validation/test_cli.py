@@ -190,3 +190,19 @@ def test_stdin_over_its_size_limit_is_refused_with_what_to_do(monkeypatch, capsy
     out = capsys.readouterr().out
     assert "<stdin>: could not validate: larger than 1 MB, the limit for standard input;" in out
     assert "save it to a file and validate the file (files have no size limit)" in out
+
+
+@pytest.mark.parametrize("padding", [0, 1_100_000])
+def test_an_rdf_xml_entity_bomb_on_disk_is_refused_however_long_its_dtd(tmp_path, capsys, padding):
+    """The streamed path checks the document type declaration before the parser sees the file; one too
+    long to check is refused too."""
+    filler = b"<!-- " + b"x" * padding + b" -->" if padding else b""
+    bomb = (b'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ ' + filler + b' <!ENTITY a "aaaaaaaaaa">'
+            b' <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"> <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"> ]>\n'
+            b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:dct="http://purl.org/dc/terms/">'
+            b'<rdf:Description rdf:about="https://e.test/d"><dct:title>&c;</dct:title></rdf:Description></rdf:RDF>')
+    path = tmp_path / "bomb.rdf"
+    path.write_bytes(bomb)
+    assert main(["validate", str(path)]) == 2
+    out = capsys.readouterr()
+    assert "refused" in out.out + out.err
