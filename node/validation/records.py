@@ -180,6 +180,7 @@ class RecordSplitter:
         self.uncapped = uncapped  # predicates whose values a shape counts by conformance (sh:qualifiedValueShape)
         self.roots = [s for s, types in index.types.items() if types & ROOT_CLASSES]
         self.root_set = frozenset(self.roots)
+        self._root_links: dict[str, list[str]] = {}  # read once here, taken by the walk
         self.incoming = self._links_from_roots()
         self._type_lines: dict[str, list[str]] = {}  # root -> its rdf:type lines (a hub's text is large)
         self._walked: set[str] = set()  # nodes whose links are in self._parents
@@ -191,11 +192,8 @@ class RecordSplitter:
         root_set = self.root_set
         for root in self.roots:
             text = self.index.text(root)
-            tokens = set(text.split())  # cheap test first (whitespace-split words include every IRI object)
-            tokens.discard(root)
-            if root_set.isdisjoint(tokens):
-                continue
-            if any(obj in root_set for obj in links_in(text)):  # few roots link to roots: split only theirs
+            links = self._root_links[root] = links_in(text)
+            if any(obj in root_set and obj != root for obj in links):  # few roots link to roots: split only theirs
                 for line in text.splitlines():
                     _, predicate, obj = split_line(line)
                     if predicate != RDF_TYPE and obj in root_set and obj != root:
@@ -207,7 +205,9 @@ class RecordSplitter:
         index, root_set, described = self.index, self.root_set, self.index.blocks
         owned, used, texts = parts.owned, parts.used, parts.texts
         root_text = index.text(root)
-        root_links = links_in(root_text)
+        root_links = self._root_links.pop(root, None)
+        if root_links is None:  # an orphan, or a root walked twice
+            root_links = links_in(root_text)
         hub = len(root_links) > HUB_LINKS and sum(1 for obj in root_links if obj in root_set) > HUB_LINKS
         owned.add(root)
         parts.records += 1
