@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,23 +44,6 @@ class RunState:
 
 def run_harvest(ctx, source: SourceConfig, *, fetcher=None, full: bool = False, force: bool = False,
                 dry_run: bool = False, progress=None) -> HarvestReport:
-    with _young_collections_rarer():
-        return _run(ctx, source, fetcher=fetcher, full=full, force=force, dry_run=dry_run, progress=progress)
-
-
-@contextmanager
-def _young_collections_rarer(threshold: int = 50_000):
-    """A run allocates millions of short-lived term objects; Python's default (a young-generation
-    collection every 700 allocations) spent ~20 % of an unchanged re-harvest. Cycles are still collected."""
-    previous = gc.get_threshold()
-    gc.set_threshold(threshold, *previous[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
-
-
-def _run(ctx, source: SourceConfig, *, fetcher, full: bool, force: bool, dry_run: bool, progress) -> HarvestReport:
     from harvesters import harvester_for
     from node.fetch import Fetcher
 
