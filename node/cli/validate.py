@@ -37,7 +37,10 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    validator = Validator.for_profile(args.profile, args.shapes, engine=args.engine)  # ConfigError -> exit 2
+    # Nothing below a violation shown or failing: the rules that can only warn need not run (~40 % less work).
+    only_violations = args.severity == "violation" and args.fail_on == "violation"
+    validator = Validator.for_profile(args.profile, args.shapes, engine=args.engine,
+                                      violations_only=only_violations)  # ConfigError -> exit 2
     outcomes = [_validate_one(validator, argument) for argument in expand(args.paths)]
     sys.stdout.write(_render(outcomes, args))
     if args.format != "text":

@@ -242,7 +242,7 @@ def _description_change(ctx, source: SourceConfig) -> GraphChange:
 def _validator(profile: str):
     from node.validation import Validator
 
-    return Validator.for_profile(profile)
+    return Validator.for_profile(profile, violations_only=True)  # a run acts on violations only
 
 
 def _reason(result) -> str:

@@ -51,7 +51,8 @@ def summary_line(outcome: FileOutcome) -> str:
     datasets = len(report.datasets)
     with_violations = len({r.dataset for r in report.violations if r.dataset})
     verdict = "conforms" if report.conforms else "does not conform"
-    return (f"{outcome.name}: {verdict} — {len(report.violations)} violation(s), {len(report.warnings)} warning(s); "
+    warnings = f"{len(report.warnings)} warning(s)" if "warning" in report.checked else "warnings not checked"
+    return (f"{outcome.name}: {verdict} — {len(report.violations)} violation(s), {warnings}; "
             f"{datasets} dataset(s), {with_violations} with violations ({report.profile})")
 
 

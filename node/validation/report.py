@@ -56,6 +56,7 @@ class ValidationReport:
     profile: str = ""
     engine: str = ""
     datasets: tuple[str, ...] = field(default=())  # every dcat:Dataset validated, with or without results
+    checked: tuple[str, ...] = SEVERITIES  # the severities whose rules ran (("violation",): warnings unknown)
 
     @property
     def conforms(self) -> bool:
@@ -81,6 +82,7 @@ class ValidationReport:
             "profile": self.profile,
             "engine": self.engine,
             "counts": {s: sum(1 for r in self.results if r.severity == s) for s in SEVERITIES},
+            "checked": list(self.checked),
             "datasets": list(self.datasets),
             "results": [r.to_dict() for r in self.results],
         }

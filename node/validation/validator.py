@@ -20,7 +20,7 @@ from node.validation.batch import validate_records
 from node.validation.engines import ENGINES, FastEngine, PyshaclEngine, RawResult
 from node.validation.records import (DATASET, Chunk, RecordSplitter, TripleIndex, dataset_titles, ntriples_texts,
                                      owning_dataset)
-from node.validation.report import ValidationReport, ValidationResult
+from node.validation.report import SEVERITIES, ValidationReport, ValidationResult
 from vocab.vocabularies import background_ntriples
 
 RECORDS_PER_CHUNK = 100  # engine time per record is flat from 25 to 200 records a chunk; smaller bounds memory
@@ -36,10 +36,12 @@ def _background() -> TripleIndex:
 class Validator:
     """Shapes compiled once; validate() is thread-safe. Build with Validator.for_profile(...)."""
 
-    def __init__(self, shapes_text: str, *, profile: str = "", engine: str = "fast"):
+    def __init__(self, shapes_text: str, *, profile: str = "", engine: str = "fast",
+                 checked: tuple[str, ...] = SEVERITIES):
         if engine not in ENGINES:
             raise ConfigError(f"unknown validation engine '{engine}'; known: {', '.join(ENGINES)}")
         self.profile = profile
+        self.checked = checked  # the severities whose rules are in the shapes
         self.engine_name = engine
         self.engine = FastEngine(shapes_text) if engine == "fast" else PyshaclEngine(shapes_text)
         shapes = Graph().parse(data=shapes_text, format="nt")
@@ -51,8 +53,10 @@ class Validator:
 
     @classmethod
     def for_profile(cls, name: str = "healthdcat-ap", extra_shapes: Iterable[str] = (), *,
-                    engine: str = "fast") -> "Validator":
-        return _cached_validator(name, tuple(str(p) for p in extra_shapes), engine)
+                    engine: str = "fast", violations_only: bool = False) -> "Validator":
+        """violations_only: leave out the property shapes that can only warn or inform, for callers that
+        act on violations alone (harvesting): same violations, a fraction of the engine's work."""
+        return _cached_validator(name, tuple(str(p) for p in extra_shapes), engine, violations_only)
 
     def validate(self, data) -> ValidationReport:
         """data: an rdflib Graph or an iterable of pyoxigraph Triples (one document or a whole catalogue)."""
@@ -101,7 +105,7 @@ class Validator:
                 datasets[r.focus_node] = _plain(dataset) if dataset else None
             by_dataset[datasets[r.focus_node]].append(self._result(r, datasets[r.focus_node]))
         return ValidationReport(_sorted(by_dataset), profile=self.profile, engine=self.engine_name,
-                                datasets=tuple(sorted(d.strip("<>") for d in index.datasets())))
+                                checked=self.checked, datasets=tuple(sorted(d.strip("<>") for d in index.datasets())))
 
     def _run(self, index: TripleIndex) -> Iterator[RawResult]:
         if isinstance(self.engine, PyshaclEngine):  # reference: the whole graph at once
@@ -165,10 +169,27 @@ def _without_cyclic_gc():
 
 
 @lru_cache(maxsize=16)
-def _cached_validator(name: str, extra_shapes: tuple[str, ...], engine: str) -> Validator:
+def _cached_validator(name: str, extra_shapes: tuple[str, ...], engine: str, violations_only: bool) -> Validator:
     profile = get_profile(name)
     texts = [shape_text(f) for f in profile.shape_files] + [extra_shape_text(p) for p in extra_shapes]
-    return Validator(_merge_turtle(texts), profile=name, engine=engine)
+    shapes = _merge_turtle(texts)
+    if violations_only:
+        return Validator(_without_lesser_rules(shapes), profile=name, engine=engine, checked=("violation",))
+    return Validator(shapes, profile=name, engine=engine)
+
+
+def _without_lesser_rules(shapes_ntriples: str) -> str:
+    """The shapes without the property shapes whose severity is Warning or Info. Only those reached solely
+    through sh:property go: a severity says nothing of a shape used inside another (sh:node, sh:or…),
+    and a node shape's severity is not its property shapes'."""
+    graph = Graph().parse(data=shapes_ntriples, format="nt")
+    for shape in set(graph.subjects(SH.severity, None)):
+        if graph.value(shape, SH.severity) == SH.Violation or (shape, SH.path, None) not in graph:
+            continue
+        if all(predicate == SH.property for predicate in graph.predicates(None, shape)):
+            graph.remove((None, SH.property, shape))
+            graph.remove((shape, None, None))
+    return graph.serialize(format="nt")
 
 
 def _merge_turtle(texts: list[str]) -> str:

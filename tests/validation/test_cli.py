@@ -78,7 +78,7 @@ def test_json_is_stable_and_filtered_by_severity(capsys):
     document = json.loads(capsys.readouterr().out)
     assert document["format_version"] == 1 and document["conforms"] is False
     (entry,) = document["files"]
-    assert entry["counts"]["violation"] == 1 and entry["counts"]["warning"] > 0
+    assert entry["counts"]["violation"] == 1 and entry["checked"] == ["violation"]  # warnings not run
     assert [r["severity"] for r in entry["results"]] == ["violation"]
     result = entry["results"][0]
     assert set(result) == {"severity", "dataset", "focus_node", "path", "value", "constraint", "shape", "rule", "message"}
@@ -206,3 +206,19 @@ def test_an_rdf_xml_entity_bomb_on_disk_is_refused_however_long_its_dtd(tmp_path
     assert main(["validate", str(path)]) == 2
     out = capsys.readouterr()
     assert "refused" in out.out + out.err
+
+
+def test_severity_violation_runs_only_the_rules_that_can_fail(capsys):
+    """--severity violation with the default --fail-on: same violations and exit code, warnings not run."""
+    broken = str(GOLDEN / "missing-title.ttl")
+    assert main(["validate", "--format", "json", broken]) == 1
+    full = json.loads(capsys.readouterr().out)["files"][0]
+    assert main(["validate", "--format", "json", "--severity", "violation", broken]) == 1
+    light = json.loads(capsys.readouterr().out)["files"][0]
+    assert light["checked"] == ["violation"] and full["checked"] == ["violation", "warning", "info"]
+    assert light["results"] == [r for r in full["results"] if r["severity"] == "violation"]
+    assert full["counts"]["warning"] > 0 and light["counts"]["warning"] == 0
+    assert main(["validate", "--severity", "violation", broken]) == 1
+    assert "warnings not checked" in capsys.readouterr().out
+    assert main(["validate", "--severity", "violation", "--fail-on", "warning", broken]) == 1
+    assert "warnings not checked" not in capsys.readouterr().out  # warnings can fail the run: they are checked
