@@ -39,6 +39,16 @@ def _rdf_bytes_response(body: bytes, media_type: str) -> Response:
     return response
 
 
+@blueprint.after_request
+def answer_conditional_gets(response: Response) -> Response:
+    """An ETag of the body on every page and dataset document, so that a harvester re-reading the
+    catalogue (If-None-Match) gets 304 and no body for what did not change."""
+    if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.is_streamed:
+        response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
 @blueprint.get("/")
 def home():
     return redirect("catalog", code=303)

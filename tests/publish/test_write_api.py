@@ -165,3 +165,23 @@ def test_any_rdf_syntax_is_accepted_but_remote_contexts_are_not_fetched(client):
     remote = b'{"@context": "https://example.org/context.jsonld", "@id": "", "@type": "Dataset"}'
     response = put(client, "remote", remote, {"Content-Type": "application/ld+json", **AUTH})
     assert response.status_code == 400 and "remote contexts" in response.json["message"], response.json
+
+
+def test_pages_and_documents_answer_conditional_gets_until_they_change(client):
+    """A harvester re-reading the catalogue with If-None-Match gets 304 and no body, until a write."""
+    urls = ["/catalog", "/catalog?page=1&per_page=2", "/datasets/snds", "/datasets/snds.nt"]
+    first = {url: client.get(url, headers={"Accept": "text/turtle"}) for url in urls}
+    for url, response in first.items():
+        assert response.status_code == 200 and response.headers["ETag"], url
+        again = client.get(url, headers={"Accept": "text/turtle", "If-None-Match": response.headers["ETag"]})
+        assert again.status_code == 304 and again.get_data() == b"", url
+    as_json = client.get("/datasets/snds", headers={"Accept": "application/ld+json",
+                                                     "If-None-Match": first["/datasets/snds"].headers["ETag"]})
+    assert as_json.status_code == 200  # another representation, another ETag
+    body = served(client, "snds").serialize(format="turtle")
+    assert "Système national des données" in body
+    body = body.replace("Système national des données", "Système National des Données")
+    assert put(client, "snds", body.encode()).status_code in (200, 201, 204)
+    for url in ("/catalog", "/datasets/snds"):
+        changed = client.get(url, headers={"Accept": "text/turtle", "If-None-Match": first[url].headers["ETag"]})
+        assert changed.status_code == 200 and changed.headers["ETag"] != first[url].headers["ETag"], url
