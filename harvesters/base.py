@@ -80,10 +80,11 @@ def body_digest(result: FetchResult) -> str:
     return hashlib.sha256(result.body).hexdigest()
 
 
-def unchanged_page(url: str, result: FetchResult, conditional: dict | None) -> HarvestPage | None:
-    """A not-modified page when the partner answered 304 or sent the very bytes of last time."""
+def unchanged_page(url: str, result: FetchResult, conditional: dict | None, digest: str | None) -> HarvestPage | None:
+    """A not-modified page when the partner answered 304 or sent the very bytes of last time (`digest`:
+    body_digest(result), None for a 304)."""
     conditional = conditional or {}
-    if not result.not_modified and (not conditional.get("digest") or body_digest(result) != conditional["digest"]):
+    if not result.not_modified and (not conditional.get("digest") or digest != conditional["digest"]):
         return None
     return HarvestPage(url, (), (), not_modified=True, next_url=conditional.get("next"),
                        etag=result.etag or conditional.get("etag"),

@@ -55,7 +55,8 @@ class DcatHarvester(SourceHarvester):
             budget.spend(url)
             conditional = None if incremental else validators.get(url)
             result = self.fetcher.get(url, accept=RDF_ACCEPT, validators=conditional)
-            page = unchanged_page(url, result, conditional)
+            digest = None if result.not_modified else body_digest(result)
+            page = unchanged_page(url, result, conditional, digest)
             if page is None:
                 triples = parse_rdf(result, self.source)
                 offered = modified_since_template(triples) if detect else None
@@ -65,15 +66,15 @@ class DcatHarvester(SourceHarvester):
                     url = self.fetcher.check_url(urljoin(result.final_url, expand_template(template, {variable: since})))
                     incremental = True
                     continue
-                page = self._page(url, result, triples, incremental)
+                page = self._page(url, result, triples, incremental, digest)
             yield page
             url = self._next(page, seen)
 
-    def _page(self, url, result, triples, incremental: bool) -> HarvestPage:
+    def _page(self, url, result, triples, incremental: bool, digest: str | None) -> HarvestPage:
         records, problems = split_records(triples, url, source=self.source.name)
         return HarvestPage(url, tuple(records), tuple(problems), incremental=incremental,
                            next_url=next_link(triples, result.final_url), etag=result.etag,
-                           last_modified=result.last_modified, digest=body_digest(result))
+                           last_modified=result.last_modified, digest=digest)
 
     def _next(self, page: HarvestPage, seen: set[str]) -> str | None:
         target = page.next_url

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -100,22 +101,21 @@ def _take_page(ctx, run: RunState, page) -> None:
     for problem in page.problems:
         report.problem(problem)
     written_before = report.written
-    changed = [found for found in (_changed_record(ctx, run, record) for record in page.records) if found]
+    graphs = [prov.record_graph(ctx.naming, run.source.name, record.dataset_iri) for record in page.records]
+    changed = [found for found in map(partial(_changed_record, ctx, run), page.records, graphs) if found]
     if changed:
         reports = _validator(run.source.profile).validate_records((r.dataset_iri, r.triples) for r, _, _ in changed)
         for record, graph, digest in changed:
             _stage_record(ctx, run, record, graph, digest, reports[record.dataset_iri])
-    listed += (g for g in (prov.record_graph(ctx.naming, run.source.name, r.dataset_iri) for r in page.records)
-               if g in run.seen)
+    listed += (graph for graph in graphs if graph in run.seen)
     log.info(json.dumps({"event": "harvest-page", "source": run.source.name, "url": page.url,
                          "records": len(page.records), "written": report.written - written_before,
                          "not_modified": page.not_modified}))
 
 
-def _changed_record(ctx, run: RunState, record) -> tuple | None:
+def _changed_record(ctx, run: RunState, record, graph: str) -> tuple | None:
     """(record, graph, content hash) when the record is new or changed; None when there is nothing to do."""
-    report, source = run.report, run.source
-    graph = prov.record_graph(ctx.naming, source.name, record.dataset_iri)
+    report = run.report
     if graph in run.parsed:
         report.fetched += 1
         report.problem(f"{record.source_url}: dataset <{record.dataset_iri}> appears twice in this source")
