@@ -111,6 +111,17 @@ class QueryRefused(NodeError):
     title = "Query refused"
 
 
+class TooManyRequests(NodeError):
+    """A client is over its share (of query workers, of the queue): it should retry later."""
+
+    http_status = 429
+    title = "Too many requests"
+
+    def __init__(self, message: str, *, retry_after: int = 1, detail: dict | None = None):
+        super().__init__(message, detail=detail)
+        self.retry_after = max(1, int(retry_after))
+
+
 class QueryTimeout(NodeError):
     http_status = 503
     title = "Query timeout"

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from node.config import Settings
 from node.context import NodeContext, open_node
-from node.errors import NodeError, ValidationFailed
+from node.errors import NodeError, TooManyRequests, ValidationFailed
 
 log = logging.getLogger("ehds.http")
 
@@ -58,7 +58,10 @@ def error_response(err: NodeError) -> Response:
     body = err.to_dict()
     if isinstance(err, ValidationFailed) and hasattr(err.report, "to_dict"):
         body["report"] = err.report.to_dict()
-    return Response(json.dumps(body, ensure_ascii=False), status=err.http_status, mimetype="application/json")
+    response = Response(json.dumps(body, ensure_ascii=False), status=err.http_status, mimetype="application/json")
+    if isinstance(err, TooManyRequests):
+        response.headers["Retry-After"] = str(err.retry_after)
+    return response
 
 
 def _install_request_log(app: Flask) -> None:
