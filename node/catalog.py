@@ -7,6 +7,7 @@ of the records on it, read straight from the store and written by Oxigraph's ser
 from __future__ import annotations
 
 import math
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -66,7 +67,7 @@ def parse_page_request(args, default_per_page: int, max_per_page: int) -> PageRe
     since = args.get("modified_since", "").strip()
     if since:
         since = _iso_datetime(since)
-    facets = tuple((name, args[name].strip()) for name in FACETS if args.get(name, "").strip())
+    facets = tuple((name, _facet_iri(name, args[name].strip())) for name in FACETS if args.get(name, "").strip())
     return PageRequest(page, per_page, Selection(args.get("q", "").strip()[:200], since, facets))
 
 
@@ -80,17 +81,27 @@ def _positive_int(raw: str, name: str) -> int:
     return value
 
 
+def _facet_iri(name: str, raw: str) -> str:
+    """Facet values are IRIs (a theme, a publisher …): checked by Oxigraph's IRI parser, 400 otherwise."""
+    try:
+        return ox.NamedNode(raw).value
+    except ValueError as err:
+        raise ParseError(f"?{name} must be an absolute IRI (as listed in the catalogue's facets), "
+                         f"got {raw[:200]!r}: {err}") from None
+
+
 def _iso_datetime(raw: str) -> str:
     """Normalise an ISO 8601 date or date-time to the form the index stores (UTC, 'Z')."""
-    from datetime import datetime, timezone
-
     try:
         parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        utc = parsed.astimezone(timezone.utc)
     except ValueError:
-        raise ParseError(f"?modified_since must be an ISO 8601 date or date-time, got '{raw}'") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        raise ParseError(f"?modified_since must be an ISO 8601 date or date-time, got {raw[:100]!r}") from None
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 is before year 1 in UTC
+        raise ParseError(f"?modified_since {raw[:100]!r} is outside the years 1 to 9999 once moved to UTC") from None
+    return utc.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def select_page(index: CatalogIndex, request: PageRequest) -> CatalogPage:

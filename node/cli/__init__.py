@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from node import __version__
@@ -45,6 +46,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ehds-node: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _reader_went_away() -> int:
+    """`ehds-node export | head`: the reader closed the pipe; stop quietly, as Unix tools do.
+    Point stdout at /dev/null so the interpreter's final flush does not complain either."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 128 + 13  # what a shell reports for a process ended by SIGPIPE
 
 
 def common_node_options(parser: argparse.ArgumentParser) -> None:

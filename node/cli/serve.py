@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import signal
+import socket
 import threading
 
 from node.cli import common_node_options, settings_from_args
+from node.errors import ConfigError
 
 log = logging.getLogger("ehds.serve")
 
@@ -33,8 +35,10 @@ def run(args) -> int:
     if args.empty:
         extra["load_bundled_catalogue"] = False
     settings = settings_from_args(args, **extra)
+    listener = _bind(settings.host, settings.port)  # before the store is opened or anything says "serving"
     context = open_node(settings)
     app = create_app(context=context)
+    server = waitress.create_server(app, sockets=[listener], threads=settings.threads, ident="ehds-node")
     server_file = write_server_file(settings.data_dir, f"http://{_local_host(settings.host)}:{settings.port}/")
     start_scheduler(app, context)
     threading.Thread(target=context.index.entries, name="index-warm-up", daemon=True).start()
@@ -42,12 +46,27 @@ def run(args) -> int:
              settings.data_dir)
     signal.signal(signal.SIGTERM, _stop)  # service managers stop with SIGTERM: close the store cleanly
     try:
-        waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="ehds-node",
-                       _quiet=True)
+        server.run()
     finally:
         server_file.unlink(missing_ok=True)
         context.close()
     return 0
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound now: a busy port or an unknown host is one clear line, exit 2."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+        listener = socket.socket(family, kind, proto)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(address)
+    except socket.gaierror as err:
+        raise ConfigError(f"cannot listen on {host}:{port}: {err.strerror or err}; check --host") from None
+    except OSError as err:
+        raise ConfigError(f"cannot listen on {host}:{port}: {err.strerror or err}; is another server using it? "
+                          "choose another with --port") from None
+    return listener
 
 
 def _stop(signum, frame):
