@@ -4,7 +4,8 @@
 - nesting: deeper than MAX_DEPTH brackets → 400 (Oxigraph's recursive parser overflows its
   stack on a few thousand levels and takes the process down);
 - updates → 403 (the store is read-only for this endpoint anyway);
-- SERVICE only towards endpoints on `sparql_service_allowlist`, written as full IRIs → 403;
+- SERVICE only towards endpoints on `sparql_service_allowlist` → 403, decided by a real parse
+  (node.sparql.services), never by the tokenizer below;
 - a top-level LIMIT above the row cap is lowered, a missing one added, to cap + 1: the engine then
   stops early, and a cap + 1th row tells the runner the answer was too large.
 """
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from node.errors import PayloadTooLarge, QueryError, QueryRefused
 from node.sparql.analysis import QUERY_FORMS, Analysis, analyze
+from node.sparql.services import service_endpoints
 
 MAX_DEPTH = 64
 
@@ -40,20 +42,21 @@ def check_query(text: str, *, max_bytes: int, max_rows: int | None,
                            "(operators load data through the Graph Store Protocol at /store)")
     if analysis.form not in QUERY_FORMS:
         raise QueryError("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK after the prologue")
-    _check_services(analysis, service_allowlist)
     rewritten = cap_rows(text, analysis, max_rows) if analysis.form == "SELECT" and max_rows else text
+    _check_services(rewritten, base_iri, service_allowlist)  # on the very text the engine will run
     return CheckedQuery(rewritten, analysis.form, analysis)
 
 
-def _check_services(analysis: Analysis, allowlist: tuple[str, ...]) -> None:
+def _check_services(text: str, base_iri: str | None, allowlist: tuple[str, ...]) -> None:
+    """Every SERVICE endpoint, as a real parser reads the query, must be on the allow-list."""
     allowed = {_normalise(url) for url in allowlist}
-    for service in analysis.services:
-        if service.endpoint is None:
-            raise QueryRefused(f"SERVICE {service.written}: only a full endpoint IRI on this node's allow-list "
-                               "can be queried (no variables, relative IRIs or unknown prefixes)")
-        if _normalise(service.endpoint) not in allowed:
+    for endpoint in service_endpoints(text, base_iri):
+        if endpoint is None:
+            raise QueryRefused("SERVICE with a variable endpoint: only a full endpoint IRI on this node's "
+                               "allow-list can be queried")
+        if _normalise(endpoint) not in allowed:
             listed = ", ".join(sorted(allowlist)) or "none configured"
-            raise QueryRefused(f"SERVICE <{service.endpoint}> is not on this node's allow-list of partner "
+            raise QueryRefused(f"SERVICE <{endpoint}> is not on this node's allow-list of partner "
                                f"endpoints ({listed})")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -139,15 +140,15 @@ class OxigraphStore:
               default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = (),
               timeout: float | None = None, max_rows: int | None = None,
               count_rows: bool = False, prefixes: tuple[tuple[str, str], ...] = (),
-              base_iri: str | None = None) -> QueryResult:
+              base_iri: str | None = None, sealed: bool = False) -> QueryResult:
         """The public endpoint's queries. On disk they run in killable worker processes
         (node.store.query_runner); an in-memory store answers in this thread, stopping at the
         deadline only between result chunks."""
         job = QueryJob(sparql, media_type, union_default_graph, tuple(default_graphs), tuple(named_graphs),
-                       max_rows, count_rows, tuple(prefixes), base_iri)
-        if self.path is None:
+                       max_rows, count_rows, tuple(prefixes), base_iri, sealed)
+        if self.path is None:  # in this process, which must keep its network (harvests): never sealed
             deadline = time.monotonic() + timeout if timeout else None
-            return execute(self._store, job, deadline)
+            return execute(self._store, replace(job, sealed=False), deadline)
         return self._query_runner().run(job, timeout or _NO_TIMEOUT)
 
     def _query_runner(self) -> QueryRunner:

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from node.errors import QueryError, QueryRefused, QueryTimeout, StoreError
 from node.store.base import QueryResult
+from node.store.sealing import seal_network
 
 RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -50,9 +51,13 @@ class QueryJob:
     count_rows: bool = False          # the query may return max_rows + 1 solutions (see node.sparql.guard)
     prefixes: tuple[tuple[str, str], ...] = ()  # for readable Turtle/RDF-XML/JSON-LD output
     base_iri: str | None = None       # for relative IRIs in the query (the endpoint's own URL)
+    sealed: bool = False              # run in a process that cannot open internet sockets (no SERVICE allowed)
 
 
 def execute(store: ox.Store, job: QueryJob, deadline: float | None = None) -> QueryResult:
+    """Answer `job`. Called in a query worker process (for in-memory stores, in the caller's)."""
+    if job.sealed:
+        seal_network()  # where seccomp is missing this logs why, and the guard's parse stays the defence
     result = _evaluate(store, job)
     if isinstance(result, ox.QueryTriples):
         return _graph_result(result, job, deadline)

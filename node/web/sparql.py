@@ -67,6 +67,7 @@ def _run(ctx, checked, protocol_request, media_type: str):
         timeout=settings.sparql_timeout, max_rows=settings.sparql_max_rows,
         count_rows=checked.text != protocol_request.query,
         prefixes=_output_prefixes(checked), base_iri=_endpoint(ctx),
+        sealed=not settings.sparql_service_allowlist,  # no partner endpoint: workers without network
     )
 
 

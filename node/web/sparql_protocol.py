@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
+import pyoxigraph as ox
 from flask import Request
 
 from node import rdfio
@@ -55,9 +56,23 @@ def read_request(request: Request, max_bytes: int) -> ProtocolRequest:
     queries = params.get("query", [])
     if len(queries) > 1:
         raise QueryError(f"send exactly one query; this request has {len(queries)} 'query' parameters")
+    if request.method == "POST" and not queries:
+        raise QueryError("a POST to the SPARQL endpoint needs a query: a 'query' form field, or the query "
+                         f"itself as '{SPARQL_QUERY}'")
     formats = params.get("format", []) or params.get("output", [])
-    return ProtocolRequest(queries[0] if queries else None, tuple(params.get("default-graph-uri", [])),
-                           tuple(params.get("named-graph-uri", [])), formats[0] if formats else None)
+    return ProtocolRequest(queries[0] if queries else None, _graph_iris(params, "default-graph-uri"),
+                           _graph_iris(params, "named-graph-uri"), formats[0] if formats else None)
+
+
+def _graph_iris(params: dict[str, list[str]], name: str) -> tuple[str, ...]:
+    """Dataset IRIs, checked by Oxigraph's IRI parser here rather than failing in the engine."""
+    iris = []
+    for value in params.get(name, []):
+        try:
+            iris.append(ox.NamedNode(value).value)
+        except ValueError as err:
+            raise QueryError(f"{name} must be an absolute IRI, got {value[:200]!r}: {err}") from None
+    return tuple(iris)
 
 
 def _post_params(request: Request, max_bytes: int) -> dict[str, list[str]]:

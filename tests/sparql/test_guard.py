@@ -3,8 +3,8 @@
 import pytest
 
 from node.errors import PayloadTooLarge, QueryError, QueryRefused
-from node.sparql.analysis import analyze
 from node.sparql.guard import MAX_DEPTH, check_query
+from node.sparql.services import service_endpoints
 
 ALLOWED = ("https://partner.example/sparql",)
 
@@ -51,7 +51,8 @@ def test_service_on_the_allowlist_passes_and_strings_comments_iris_are_not_keywo
     checked = check("""SELECT * {  # SERVICE <http://evil.example/> in a comment
         ?s <http://e/SERVICE> "SERVICE <http://evil.example/> { }" , '''SERVICE ?x'''
         SERVICE <https://partner.example/sparql/> { ?s ?p ?o } }""")
-    assert [s.endpoint for s in checked.analysis.services] == ["https://partner.example/sparql/"]
+    assert checked.form == "SELECT"
+    assert service_endpoints(checked.text, None) == ("https://partner.example/sparql/",)
 
 
 def test_size_and_nesting_limits():
@@ -87,11 +88,13 @@ def test_non_select_forms_are_not_rewritten_and_garbage_is_a_bad_query():
         check("HELLO { }")
 
 
-def test_unicode_escapes_are_not_keywords_for_oxigraph_nor_for_us():
-    # Oxigraph does not expand \u escapes outside strings: this is a syntax error, not a SERVICE.
+def test_an_escaped_service_keyword_is_judged_as_the_standard_reads_it():
+    # SPARQL 1.1 §19.2 applies \u escapes everywhere; Oxigraph does not outside strings and IRIs (a syntax
+    # error there). The guard reads the query as the standard does, so either way nothing gets out.
     import pyoxigraph as ox
 
     query = "SELECT * { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
     with pytest.raises(SyntaxError):
         ox.Store().query(query)
-    assert analyze(query).services == ()
+    with pytest.raises(QueryRefused, match="127.0.0.1:9"):
+        check(query)
