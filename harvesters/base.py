@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from node.config import SourceConfig
-from node.errors import HarvestError, ParseError
+from node.errors import HarvestError, ParseError, PayloadTooLarge
 from node.fetch import Fetcher, FetchResult, redact_url
 from node.rdfio import RDF_MEDIA_TYPES, parse_triples, sniff_syntax, syntax_for_media_type, syntax_for_suffix
 
@@ -133,7 +133,7 @@ def parse_rdf(result: FetchResult, source: SourceConfig) -> list[ox.Triple]:
     syntax = _syntax_for(result, url, source)
     try:
         return parse_triples(result.body, syntax.media_type, filename=url, base_iri=result.final_url)
-    except ParseError as err:
+    except (ParseError, PayloadTooLarge) as err:  # the run fails cleanly; the previous copy stays
         raise HarvestError(err.message, source=source.name, url=url) from None
 
 

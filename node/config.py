@@ -65,6 +65,9 @@ class Settings:
     page_size: int = 20
     max_page_size: int = 500
     max_body_bytes: int = 10_000_000
+    max_literal_bytes: int = 1_000_000     # one literal in any RDF the node reads (Oxigraph's buffers stop at 16 MiB)
+    max_nesting_depth: int = 64            # JSON-LD objects/arrays and XML elements nested in each other
+    parse_seconds: float = 30.0            # time to read one untrusted RDF document
     sparql_timeout: float = 10.0
     sparql_max_rows: int = 100_000
     sparql_max_query_bytes: int = 100_000

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from node.cli import common_node_options, settings_from_args
 from node.errors import ConfigError
+from node.rdflimits import ParseLimits
 
 
 def register(subparsers) -> None:
@@ -32,7 +33,8 @@ def run_load(args) -> int:
             path = Path(name)
             if not path.is_file():
                 raise ConfigError(f"{name}: no such file")
-            triples = rdfio.parse_triples(path.read_bytes(), filename=path.name, base_iri=ctx.settings.base_url)
+            triples = rdfio.parse_triples(path.read_bytes(), filename=path.name, base_iri=ctx.settings.base_url,
+                                          limits=ParseLimits.of(ctx.settings))
             for result in load_records(ctx, triples, source=name):
                 verb = "added" if result.created else "replaced"
                 print(f"{name}: {verb} {result.record_id} <{result.dataset_iri}>")

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, request
 from node import rdfio
 from node.catalog import dataset_triples, record_dataset_iri
 from node.errors import Forbidden, ParseError, Unauthorized
+from node.rdflimits import ParseLimits
 from node.records import check_record_id, delete, publish
 from node.web.app import node_context
 
@@ -36,7 +37,8 @@ def put_dataset(record_id: str):
     if not request.content_type:
         raise ParseError("send the record with a Content-Type: " + ", ".join(rdfio.RDF_MEDIA_TYPES))
     dataset_iri = ctx.naming.dataset(record_id)
-    triples = rdfio.parse_triples(request.get_data(), request.content_type, base_iri=dataset_iri)
+    triples = rdfio.parse_triples(request.get_data(), request.content_type, base_iri=dataset_iri,
+                                  limits=ParseLimits.of(ctx.settings))
     result = publish(ctx.store, ctx.naming, record_id, triples, ctx.validate)
     body = {"record": record_id, "dataset": result.dataset_iri, "created": result.created,
             "warnings": len(getattr(result.report, "warnings", ()))}

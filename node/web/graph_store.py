@@ -15,6 +15,7 @@ from flask import Response, request
 
 from node import rdfio
 from node.errors import Forbidden, NotFound, ParseError
+from node.rdflimits import ParseLimits
 from node.store.base import GraphChange
 from node.web.api import require_token
 from node.web.app import node_context
@@ -81,7 +82,8 @@ def _exists(ctx, graph: str | None) -> bool:
 def _body_triples(graph: str | None) -> list[ox.Triple]:
     if not request.content_type:
         raise ParseError("send the graph with a Content-Type: " + ", ".join(rdfio.RDF_MEDIA_TYPES))
-    return rdfio.parse_triples(request.get_data(), request.content_type, base_iri=graph or request.base_url)
+    return rdfio.parse_triples(request.get_data(), request.content_type, base_iri=graph or request.base_url,
+                               limits=ParseLimits.of(node_context().settings))
 
 
 def _write(ctx, graph: str | None, triples: list[ox.Triple] | None, *, replace: bool) -> None:
