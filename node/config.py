@@ -68,6 +68,7 @@ class Settings:
     max_literal_bytes: int = 1_000_000     # one literal in any RDF the node reads (Oxigraph's buffers stop at 16 MiB)
     max_nesting_depth: int = 64            # JSON-LD objects/arrays and XML elements nested in each other
     parse_seconds: float = 30.0            # time to read one untrusted RDF document
+    max_record_bytes: int = 4_000_000      # one stored record (N-Triples); harvested records over it are rejected
     sparql_timeout: float = 10.0
     sparql_max_rows: int = 100_000
     sparql_max_query_bytes: int = 100_000

@@ -58,9 +58,10 @@ def open_node(settings: Settings, *, in_memory: bool = False) -> NodeContext:
     store = OxigraphStore(None if in_memory else Path(settings.data_dir) / "store")
     ctx = NodeContext(settings, store)
     if not in_memory:
-        from node.harvest import recover_interrupted_applies
+        from node.harvest import recover_interrupted_applies, recover_interrupted_runs
 
         recover_interrupted_applies(store, settings.data_dir)
+        recover_interrupted_runs(settings.data_dir)
     if settings.load_bundled_catalogue and not store.has_graph(ctx.naming.catalog_graph):
         results = load_bundled_catalogue(ctx)
         log.info("loaded the bundled HDH catalogue: %d datasets", len(results))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 MAX_LISTED = 200  # rejected records / problems kept per run in the report
@@ -24,6 +25,7 @@ class HarvestReport:
     unchanged: int = 0
     written: int = 0
     deleted: int = 0
+    renamed: int = 0             # records the partner now gives under a new IRI (same identifier): replaced
     rejected: list[dict] = field(default_factory=list)
     rejected_count: int = 0
     duplicates: list[dict] = field(default_factory=list)
@@ -53,7 +55,7 @@ class HarvestReport:
     def summary(self) -> str:
         text = (f"{self.source}: {self.status} ({self.mode}) — pages {self.pages}, fetched {self.fetched}, "
                 f"unchanged {self.unchanged}, written {self.written}, rejected {self.rejected_count}, "
-                f"deleted {self.deleted}, duplicates {self.duplicates_count}")
+                f"deleted {self.deleted}, renamed {self.renamed}, duplicates {self.duplicates_count}")
         if self.deletions_refused:
             text += f", deletions refused {self.deletions_refused} (over the safety limit; use --force)"
         if self.error:
@@ -70,6 +72,40 @@ def save_report(data_dir: Path, report: HarvestReport) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
+
+
+def _running_marker(data_dir: Path, source: str) -> Path:
+    return Path(data_dir) / "harvest" / source / "running.json"
+
+
+def mark_running(data_dir: Path, report: HarvestReport) -> None:
+    """Say a run started, before it reads anything: if the process dies during the run, the next start
+    turns this into a failed report, so a scheduled source that crashes the node waits its interval."""
+    marker = _running_marker(data_dir, report.source)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps(report.to_dict()))
+
+
+def clear_running(data_dir: Path, source: str) -> None:
+    _running_marker(data_dir, source).unlink(missing_ok=True)
+
+
+def recover_interrupted_runs(data_dir: Path) -> int:
+    """Failed reports for runs that a dead process left running; returns how many."""
+    count = 0
+    for marker in sorted((Path(data_dir) / "harvest").glob("*/running.json")):
+        try:
+            fields = json.loads(marker.read_text())
+            report = HarvestReport(**{k: v for k, v in fields.items() if k in HarvestReport.__dataclass_fields__})
+        except (ValueError, TypeError):
+            report = HarvestReport(marker.parent.name, "unknown", "unknown")
+        report.status = "failed"
+        report.finished = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        report.error = "the run stopped without finishing: the process ended (crash, kill or restart) during it"
+        save_report(data_dir, report)
+        marker.unlink()
+        count += 1
+    return count
 
 
 def read_reports(data_dir: Path, source: str | None = None, limit: int = 50) -> list[dict]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import dataclass, field
 from functools import partial
 from datetime import datetime, timezone
@@ -16,8 +15,8 @@ from node.catalog_index import IDENTIFIER, INDEXED_DATASET
 from node.config import SourceConfig
 from node.errors import HarvestError
 from node.harvest import provenance as prov
-from node.harvest.reports import HarvestReport, save_report
-from node.harvest.staging import Staging
+from node.harvest.reports import HarvestReport, clear_running, mark_running, save_report
+from node.harvest.staging import Staging, set_aside
 from node.records import now_iso
 from node.store.base import GraphChange
 from vocab.namespaces import DCTERMS
@@ -45,11 +44,22 @@ class RunState:
 
 def run_harvest(ctx, source: SourceConfig, *, fetcher=None, full: bool = False, force: bool = False,
                 dry_run: bool = False, progress=None) -> HarvestReport:
+    """One run; a marker says it is running until it ends, however it ends short of the process dying."""
+    started = now_iso()
+    report = HarvestReport(source.name, started.replace(":", ""), started, kind=source.kind, url=source.url)
+    mark_running(ctx.settings.data_dir, report)
+    try:
+        return _run(ctx, source, report, fetcher=fetcher, full=full, force=force, dry_run=dry_run, progress=progress)
+    finally:
+        clear_running(ctx.settings.data_dir, source.name)
+
+
+def _run(ctx, source: SourceConfig, report: HarvestReport, *, fetcher, full: bool, force: bool, dry_run: bool,
+         progress) -> HarvestReport:
     from harvesters import harvester_for
     from node.fetch import Fetcher
 
-    started = now_iso()
-    report = HarvestReport(source.name, started.replace(":", ""), started, kind=source.kind, url=source.url)
+    started = report.started
     state_file = Path(ctx.settings.data_dir) / "harvest" / source.name / "state.json"
     previous = _read_state(state_file)
     since = None if full or not previous.get("last_success") else _parse_time(previous["last_success"])
@@ -77,11 +87,15 @@ def run_harvest(ctx, source: SourceConfig, *, fetcher=None, full: bool = False, 
         report.status, report.finished = "dry-run", now_iso()
         return report
     deletions = _deletions(run, incremental, force)
-    run.staging.commit(ctx.store, deletions, [_description_change(ctx, source)])
+    state = {"last_success": started, "validators": validators, "pages": _page_ids(ctx, source.name, run.pages)}
+    try:
+        run.staging.commit(ctx.store, deletions, [_description_change(ctx, source)], state)
+    except Exception as err:  # the store refused the apply: keep the journal for the operator, never loop on it
+        aside = set_aside(run.staging.path.with_suffix(".apply.json"), err)
+        return _fail(ctx, run, f"the apply failed ({type(err).__name__}: {str(err)[:300]}); its journal was set "
+                               f"aside as {aside.name}")
     report.deleted = len(deletions)
     report.status, report.finished = "complete", now_iso()
-    _write_state(state_file, {"last_success": started, "validators": validators,
-                              "pages": _page_ids(ctx, source.name, run.pages)})
     save_report(ctx.settings.data_dir, report)
     log.info(json.dumps({"event": "harvest-run", **{k: v for k, v in report.to_dict().items()
                                                      if k not in ("rejected", "problems", "duplicates")}}))
@@ -151,8 +165,24 @@ def _stage_record(ctx, run: RunState, record, graph: str, digest: str, validatio
     issued = _issued(ctx, graph) or run.now
     triples = prov.harvested_record_triples(ctx.naming, source.name, record, digest=digest, issued=issued,
                                             modified=run.now)
-    run.staging.add(graph, triples)
+    refused = _over_limits(ctx.settings, triples) or run.staging.add(graph, triples, ctx.settings.max_record_bytes)
+    if refused:
+        report.reject(record.dataset_iri, [refused])
+        if graph not in run.existing:
+            run.seen.discard(graph)
+        return  # a previous good copy, if any, stays
     report.written += 1
+
+
+def _over_limits(settings, triples) -> str | None:
+    """Why a record cannot be stored (a literal over max_literal_bytes), or None. Partners that speak JSON
+    (CKAN) give literals no RDF parser has bounded."""
+    for triple in triples:
+        value = triple.object
+        if isinstance(value, ox.Literal) and len(value.value.encode()) > settings.max_literal_bytes:
+            return (f"a literal of {len(value.value.encode()):,} bytes is over the limit of "
+                    f"{settings.max_literal_bytes:,} (max_literal_bytes)")
+    return None
 
 
 def _wins_over_duplicates(ctx, run: RunState, record, graph: str) -> bool:
@@ -163,6 +193,10 @@ def _wins_over_duplicates(ctx, run: RunState, record, graph: str) -> bool:
     others.discard(graph)
     for other in sorted(others):
         holder = _holder(ctx, other)
+        if holder == run.source.name and other not in run.seen:  # renamed by its partner: the new IRI replaces it
+            run.report.renamed += 1
+            run.displaced.add(other)
+            continue
         ours_wins = holder != "local" and run.source.precedence < _precedence(ctx, holder)
         run.report.duplicate({"dataset": record.dataset_iri, "other": holder,
                               "kept": run.source.name if ours_wins else holder})
@@ -187,7 +221,7 @@ def _deletions(run: RunState, incremental: bool, force: bool) -> list[str]:
     if gone and len(gone) > limit and not force:
         run.report.deletions_refused = len(gone)
         gone = []
-    return gone + sorted(run.displaced)
+    return gone + sorted(run.displaced - run.seen - set(gone))
 
 
 def _fail(ctx, run: RunState, message: str) -> HarvestReport:
@@ -255,13 +289,6 @@ def _read_state(path: Path) -> dict:
         return json.loads(path.read_text())
     except (FileNotFoundError, json.JSONDecodeError):
         return {}
-
-
-def _write_state(path: Path, state: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(state))
-    os.replace(temporary, path)
 
 
 def _parse_time(text: str) -> datetime:

@@ -14,11 +14,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from pathlib import Path
 from typing import Iterator
 
 import pyoxigraph as ox
 
+from node.harvest.reports import HarvestReport, save_report
 from node.store.base import GraphChange
 
 log = logging.getLogger("ehds.harvest")
@@ -37,12 +39,18 @@ class Staging:
         self._handle = self.path.open("wb")
         self.graphs: list[str] = []
 
-    def add(self, graph: str, triples) -> None:
-        """Append one record: its N-Triples, written natively, inside a TriG block naming its graph."""
+    def add(self, graph: str, triples, max_bytes: int) -> str | None:
+        """Append one record: its N-Triples, written natively, inside a TriG block naming its graph.
+        A record over `max_bytes` (the published form repeats it in one line, and the store's bulk
+        loader stops at 16 MiB a line) is not staged: returns why, so the apply never meets it."""
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        if len(body) > max_bytes:
+            return f"the record is {len(body):,} bytes once stored, over the limit of {max_bytes:,} (max_record_bytes)"
         self._handle.write(f"<{graph}> {{\n".encode())
-        self._handle.write(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+        self._handle.write(body)
         self._handle.write(b"}\n")
         self.graphs.append(graph)
+        return None
 
     def close(self) -> None:
         if not self._handle.closed:
@@ -52,11 +60,12 @@ class Staging:
         self.close()
         self.path.unlink(missing_ok=True)
 
-    def commit(self, store, deletions: list[str], extra: list[GraphChange]) -> None:
-        """Write the journal, then apply it."""
+    def commit(self, store, deletions: list[str], extra: list[GraphChange], state: dict) -> None:
+        """Write the journal, then apply it. `state` (the source's state.json) is written by the apply,
+        so a rolled-forward apply leaves the state that matches the store."""
         self.close()
         journal = self.path.with_suffix(".apply.json")
-        body = {"staged": self.path.name, "replace": self.graphs, "delete": deletions,
+        body = {"staged": self.path.name, "replace": self.graphs, "delete": deletions, "state": state,
                 "extra": [[c.name, ox.serialize(c.triples or (), format=ox.RdfFormat.N_TRIPLES).decode()]
                           for c in extra]}
         temporary = journal.with_suffix(".tmp")
@@ -80,8 +89,17 @@ def apply_journal(store, journal: Path) -> None:
              for name, text in plan["extra"]]
     if extra:
         store.apply(extra)
+    if "state" in plan:
+        write_json_atomically(journal.parent / "state.json", plan["state"])
     staged.unlink(missing_ok=True)
     journal.unlink()
+
+
+def write_json_atomically(path: Path, value) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(value))
+    os.replace(temporary, path)
 
 
 def _graph_blocks(staged: Path, quads_per_block: int) -> Iterator[bytes]:
@@ -99,10 +117,38 @@ def _graph_blocks(staged: Path, quads_per_block: int) -> Iterator[bytes]:
 
 
 def recover_interrupted_applies(store, data_dir: Path) -> int:
-    """Roll forward every journal left by a process that died while applying; returns how many."""
+    """Roll forward every journal left by a process that died while applying; returns how many.
+    A journal that cannot be applied is set aside (renamed, kept for the operator) so that nothing a
+    partner sent can stop the node from starting."""
     count = 0
     for journal in sorted((Path(data_dir) / "harvest").glob("*/*.apply.json")):
         log.warning(json.dumps({"event": "harvest-recover", "journal": str(journal)}))
-        apply_journal(store, journal)
+        try:
+            apply_journal(store, journal)
+        except Exception as err:  # whatever stopped it (store, parser, memory, a damaged file): never loop on it
+            report_set_aside(data_dir, journal.parent.name, set_aside(journal, err), err)
+            continue
         count += 1
     return count
+
+
+def set_aside(journal: Path, err: BaseException) -> Path:
+    """Rename a journal (and its staged file) that failed to apply; log and return the new name."""
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    aside = journal.with_name(f"{journal.name}.failed-{stamp}")
+    staged = journal.parent / journal.name.replace(".apply.json", ".trig")
+    if staged.exists():
+        staged.rename(staged.with_name(f"{staged.name}.failed-{stamp}"))
+    journal.rename(aside)
+    reason = f"{type(err).__name__}: {err}"[:500]
+    log.error(json.dumps({"event": "harvest-journal-set-aside", "journal": str(aside), "error": reason}))
+    return aside
+
+
+def report_set_aside(data_dir: Path, source: str, aside: Path, err: BaseException) -> None:
+    """The source's run history says what happened, where an operator looks first."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    report = HarvestReport(source, now.replace(":", ""), now, finished=now, status="failed",
+                           error=f"the apply of a completed run failed ({type(err).__name__}: {str(err)[:300]}); "
+                                 f"its journal was set aside as {aside.name}; the next run harvests again")
+    save_report(data_dir, report)
