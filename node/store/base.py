@@ -56,9 +56,11 @@ class Store(Protocol):
     def query(self, sparql: str, media_type: str, *, union_default_graph: bool = True,
               default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = (),
               timeout: float | None = None, max_rows: int | None = None, count_rows: bool = False,
-              prefixes: tuple[tuple[str, str], ...] = (), base_iri: str | None = None) -> QueryResult:
+              prefixes: tuple[tuple[str, str], ...] = (), base_iri: str | None = None,
+              client: str = "local") -> QueryResult:
         """The public endpoint: run a query and serialise its result natively, within the timeout and
-        row cap (QueryTimeout / QueryRefused beyond them)."""
+        row cap (QueryTimeout / QueryRefused beyond them) and `client`'s share of the query workers
+        (TooManyRequests beyond it, see node.store.fairness)."""
 
     def update(self, sparql_update: str) -> None:
         """Run a SPARQL Update (admin only; never from the public endpoint)."""
