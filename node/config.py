@@ -77,7 +77,7 @@ class Settings:
     sparql_workers: int = 6                # worker processes; more than cores: long queries drop to nice 19
     sparql_client_workers: int = 1         # queries one client may run at once
     sparql_client_queue: int = 2           # more queries one client may have waiting for a worker
-    sparql_queue: int = 8                  # queries waiting for a worker, all clients together
+    sparql_queue: int = 8                  # queries waiting for a worker, all clients (a client's first always may)
     sparql_queue_timeout: float = 2.0      # seconds a query may wait for a worker (then 429)
     sparql_client_budget: float = 20.0     # worker-seconds one client may use per window (then 429)
     sparql_budget_window: float = 60.0     # seconds

@@ -6,8 +6,11 @@ everyone else gets 503s and even catalogue pages wait. So each client (an addres
 a known bearer token) gets a bounded share:
 
 - at most `client_workers` of its queries run at once, and `client_queue` more may wait;
-- at most `queue` queries wait in all, and each for at most `queue_timeout` seconds, so the
-  web server always keeps threads for pages, dataset documents and writes;
+- each query waits for at most `queue_timeout` seconds; and a client's second and later queries
+  wait only while fewer than `queue` queries wait in all (the rest get 429 at once), so heavy
+  clients can never take the web server's threads from pages, dataset documents and writes. A
+  client's first query is never refused for a full queue: a client that sends one query at a
+  time (most do) is refused only for being over its budget or for waiting too long.
 - a client that used more than `budget` worker-seconds in the last `window` seconds (queries that
   run to the time limit) waits until its usage falls back under the budget.
 
@@ -165,7 +168,8 @@ class Admission:
         return math.ceil(self.policy.window)
 
     def _enqueue(self, client: str, state: _Client) -> _Waiter:
-        if self._waiting >= self.policy.queue and not self._push_out_heavier_than(state.in_flight() + 1):
+        full = self._waiting >= self.policy.queue and state.in_flight() > 0
+        if full and not self._push_out_heavier_than(state.in_flight() + 1):
             raise TooManyRequests(f"all {self.policy.workers} query workers are busy and {self._waiting} queries are "
                                   "already waiting; retry in a moment", retry_after=1)
         waiter = _Waiter(client, self._clock())
