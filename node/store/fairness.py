@@ -121,6 +121,16 @@ class Admission:
         self._waiting = 0
         self._cond = threading.Condition()
 
+    @property
+    def waiting(self) -> int:
+        """Queries waiting for a worker now."""
+        return self._waiting
+
+    @property
+    def running(self) -> int:
+        """Queries holding a worker now."""
+        return self._running
+
     @contextmanager
     def slot(self, client: str, query_timeout: float) -> Iterator[None]:
         """Hold one of the workers' places for `client` while the block runs."""
@@ -168,8 +178,8 @@ class Admission:
         return math.ceil(self.policy.window)
 
     def _enqueue(self, client: str, state: _Client) -> _Waiter:
-        full = self._waiting >= self.policy.queue and state.in_flight() > 0
-        if full and not self._push_out_heavier_than(state.in_flight() + 1):
+        if (self._waiting >= self.policy.queue and not self._push_out_heavier_than(state.in_flight() + 1)
+                and state.in_flight() > 0):
             raise TooManyRequests(f"all {self.policy.workers} query workers are busy and {self._waiting} queries are "
                                   "already waiting; retry in a moment", retry_after=1)
         waiter = _Waiter(client, self._clock())
