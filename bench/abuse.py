@@ -3,14 +3,15 @@
     /work/venv/bin/python bench/abuse.py [--url URL] [--ordinary 50] [--abusive 0,1,2,4] [--duration 60]
 
 N ordinary clients loop over typical quick queries and page fetches (/catalog pages, dataset
-documents), one request after another; K abusive clients loop a cross-product COUNT that runs to
-the endpoint's time limit, ignoring Retry-After. Every client has its own loopback source address
-(ordinary 127.0.1.x, abusive 127.0.2.x, new ones for each K), as different hosts would: the node's
-per-address shares see them as different clients. Without --url the bench starts its own
-`ehds-node serve` (defaults for everything but the port) on a temporary data directory with the
-bundled catalogue. Clients run in several processes so the client's own GIL does not add latency.
-Prints, per K: ordinary requests/s, p50/p95/p99/max and errors; /catalog latency; what the
-abusers got; the load average (the machine may be shared).
+documents), one request after another (--think: a pause between); K abusive clients loop a
+cross-product COUNT that runs to the endpoint's time limit, ignoring Retry-After (--polite: they
+wait as it says). Every client has its own loopback source address (ordinary 127.0.1.x, abusive
+127.0.2.x, new ones for each K), as different hosts would: the node's per-address shares see them
+as different clients. Without --url the bench starts its own `ehds-node serve` (defaults for
+everything but the port) on a temporary data directory with the bundled catalogue. Clients run in
+several processes so the client's own GIL adds less latency. Prints, per K: ordinary requests/s,
+p50/p95/p99/max and errors; /catalog latency; what the abusers got; the load average (the machine
+may be shared).
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def _arguments():
     parser.add_argument("--settle", type=float, default=11.0, help="pause between runs (> the query time limit)")
     parser.add_argument("--processes", type=int, default=4, help="client processes")
     parser.add_argument("--think", type=float, default=0.0, help="pause of an ordinary client between requests")
+    parser.add_argument("--polite", action="store_true", help="abusive clients wait as Retry-After says")
     return parser.parse_args()
 
 
@@ -111,15 +113,16 @@ def _run_phase(url, args, abusive: int, phase: int) -> dict:
     groups = [clients[i::args.processes] for i in range(args.processes)]
     load_before = os.getloadavg()
     with multiprocessing.get_context("fork").Pool(args.processes) as pool:
-        parts = pool.starmap(_client_process, [(url, group, args.duration, args.think) for group in groups])
+        parts = pool.starmap(_client_process, [(url, group, args.duration, args.think, args.polite)
+                                               for group in groups])
     return {"records": [r for part in parts for r in part], "duration": args.duration,
             "load": (load_before, os.getloadavg())}
 
 
-def _client_process(url, clients, duration: float, think: float) -> list[tuple]:
+def _client_process(url, clients, duration: float, think: float, polite: bool) -> list[tuple]:
     records: list[tuple] = []
     end = time.monotonic() + duration
-    threads = [threading.Thread(target=_client, args=(url, kind, address, end, think, records))
+    threads = [threading.Thread(target=_client, args=(url, kind, address, end, think, polite, records))
                for kind, address in clients]
     for thread in threads:
         thread.start()
@@ -128,7 +131,7 @@ def _client_process(url, clients, duration: float, think: float) -> list[tuple]:
     return records
 
 
-def _client(url, kind: str, address: str, end: float, think: float, records: list) -> None:
+def _client(url, kind: str, address: str, end: float, think: float, polite: bool, records: list) -> None:
     parts = urllib.parse.urlsplit(url)
     rng = random.Random(address)
     conn = None
@@ -137,10 +140,12 @@ def _client(url, kind: str, address: str, end: float, think: float, records: lis
         conn = conn or http.client.HTTPConnection(parts.hostname, parts.port, timeout=60, source_address=(address, 0))
         started = time.monotonic()
         try:
-            status, _ = _request(url, None, method, path, body, connection=conn)
+            status, retry_after = _request(url, None, method, path, body, connection=conn)
         except (OSError, http.client.HTTPException) as err:
-            status, conn = type(err).__name__, None
+            status, retry_after, conn = type(err).__name__, None, None
         records.append((kind, what, status, time.monotonic() - started))
+        if kind == "abusive" and polite and status == 429:
+            time.sleep(max(0.0, min(float(retry_after or 1), end - time.monotonic())))
         if kind == "ordinary" and think:
             time.sleep(think)
 
