@@ -119,12 +119,18 @@ class Admission:
         self._clients: dict[str, _Client] = {}
         self._running = 0
         self._waiting = 0
+        self._next_sweep = 0.0
         self._cond = threading.Condition()
 
     @property
     def waiting(self) -> int:
         """Queries waiting for a worker now."""
         return self._waiting
+
+    @property
+    def clients(self) -> int:
+        """Clients remembered now (running, waiting, or with usage in the window)."""
+        return len(self._clients)
 
     @property
     def running(self) -> int:
@@ -142,6 +148,7 @@ class Admission:
 
     def _acquire(self, client: str, query_timeout: float) -> float:
         with self._cond:
+            self._sweep()
             state = self._clients.setdefault(client, _Client())
             try:
                 self._check_share(state, query_timeout)
@@ -164,6 +171,7 @@ class Admission:
                 "and retry later", retry_after=self._budget_frees_in(state, now))
         if state.in_flight() >= policy.client_workers + policy.client_queue:
             ends = min(start + query_timeout for start in state.running) if state.running else now + 1
+            ends = min(ends, now + policy.window)
             raise TooManyRequests(
                 f"this client already has {len(state.running)} quer{'y' if len(state.running) == 1 else 'ies'} "
                 f"running and {len(state.waiting)} waiting, its share of the {policy.workers} query workers; "
@@ -251,6 +259,16 @@ class Admission:
             state.used -= state.usage.popleft()[1]
         if not state.usage:
             state.used = 0.0  # no float drift
+
+    def _sweep(self) -> None:
+        """Now and then, forget every client with nothing left to remember: clients seen once
+        (one per address of a scan) would otherwise stay for good."""
+        now = self._clock()
+        if now < self._next_sweep:
+            return
+        self._next_sweep = now + self.policy.window / 4
+        for client, state in list(self._clients.items()):
+            self._forget_if_idle(client, state)
 
     def _forget_if_idle(self, client: str, state: _Client) -> None:
         """Drop a client's state once nothing of it is left to remember (bounds memory under many addresses)."""

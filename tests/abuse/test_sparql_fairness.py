@@ -206,3 +206,17 @@ def test_client_identity_is_total_and_keeps_tokens_out(address, authorization):
     label = client_identity(address, authorization, ("known-token-123",))
     assert label.startswith(("address:", "token:"))
     assert "known-token-123" not in label
+
+
+def test_clients_seen_once_are_forgotten_after_the_window():
+    """One quick query from each of 1,000 addresses must not leave 1,000 entries for good."""
+    now = [0.0]
+    admission = Admission(FairnessPolicy(window=60.0), clock=lambda: now[0])
+    for i in range(1000):
+        with admission.slot(f"address:10.0.{i // 256}.{i % 256}", 10):
+            now[0] += 0.001
+    assert admission.clients == 1000
+    now[0] += 61.0
+    with admission.slot("address:192.0.2.99", 10):
+        pass
+    assert admission.clients == 1
