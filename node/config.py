@@ -76,7 +76,7 @@ class Settings:
     # A client is an address (IPv6: its /64) or a known bearer token; over its share it gets 429.
     sparql_workers: int = 6                # worker processes; more than cores: long queries drop to nice 19
     sparql_client_workers: int = 1         # queries one client may run at once
-    sparql_client_queue: int = 2           # more queries one client may have waiting for a worker
+    sparql_client_queue: int = 4           # more queries one client may have waiting (a federation engine's burst)
     sparql_queue: int = 8                  # queries waiting for a worker, all clients (a client's first always may)
     sparql_queue_timeout: float = 2.0      # seconds a query may wait for a worker (then 429)
     sparql_client_budget: float = 20.0     # worker-seconds one client may use per window (then 429)

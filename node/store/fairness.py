@@ -42,7 +42,7 @@ class FairnessPolicy:
 
     workers: int = 6
     client_workers: int = 1
-    client_queue: int = 2
+    client_queue: int = 4
     queue: int = 8
     queue_timeout: float = 2.0
     budget: float = 20.0
