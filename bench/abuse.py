@@ -22,6 +22,7 @@ import json
 import multiprocessing
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -58,6 +59,7 @@ def main() -> int:
         if server:
             server[1].terminate()
             server[1].wait(timeout=30)
+            shutil.rmtree(server[2], ignore_errors=True)
     return 0
 
 
@@ -86,7 +88,7 @@ def _start_server(args):
     for _ in range(600):
         try:
             if _request(url, ("127.0.0.1", 0), "GET", "/catalog")[0] == 200:
-                return url, process
+                return url, process, data
         except OSError:
             time.sleep(0.1)
     process.terminate()
