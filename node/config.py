@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from node.errors import ConfigError
+from node.store.fairness import FairnessPolicy
 
 HARVESTER_KINDS = ("dcat", "ckan", "sparql", "fdp")
 VALIDATION_POLICIES = ("reject", "warn")
@@ -74,7 +75,17 @@ class Settings:
     sparql_max_query_bytes: int = 100_000
     sparql_union_default_graph: bool = True
     sparql_service_allowlist: tuple[str, ...] = ()
-    threads: int = 8
+    threads: int = 16                      # waitress threads; SPARQL takes at most sparql_workers + sparql_queue
+    # Fair shares of the SPARQL query workers (node/store/fairness.py, docs/security/fairness.md).
+    # A client is an address (IPv6: its /64) or a known bearer token; over its share it gets 429.
+    sparql_workers: int = 6                # worker processes; more than cores: long queries drop to nice 19
+    sparql_client_workers: int = 1         # queries one client may run at once
+    sparql_client_queue: int = 4           # more queries one client may have waiting (a federation engine's burst)
+    sparql_queue: int = 8                  # queries waiting for a worker, all clients (a client's first always may)
+    sparql_queue_timeout: float = 2.0      # seconds a query may wait for a worker (then 429)
+    sparql_client_budget: float = 20.0     # worker-seconds one client may use per window (then 429)
+    sparql_budget_window: float = 60.0     # seconds
+    sparql_client_tokens: tuple[str, ...] = ()  # bearer tokens that are clients of their own (partners)
     log_level: str = "INFO"
     sources: tuple[SourceConfig, ...] = field(default_factory=tuple)
 
@@ -85,6 +96,7 @@ class Settings:
             object.__setattr__(self, "base_url", self.base_url + "/")
         if not 1 <= self.page_size <= self.max_page_size:
             raise ConfigError(f"page_size must be between 1 and max_page_size ({self.max_page_size})")
+        _check_sparql_shares(self)
         names = [s.name for s in self.sources]
         if len(names) != len(set(names)):
             raise ConfigError(f"source names must be unique: {names}")
@@ -95,6 +107,13 @@ class Settings:
                 return source
         known = ", ".join(s.name for s in self.sources) or "none configured"
         raise ConfigError(f"no source named '{name}' (known: {known})")
+
+
+def _check_sparql_shares(settings: Settings) -> None:
+    FairnessPolicy.from_settings(settings)  # raises ConfigError naming the setting
+    if settings.threads < 1 or settings.sparql_workers + settings.sparql_queue >= settings.threads:
+        raise ConfigError(f"threads ({settings.threads}) must be more than sparql_workers + sparql_queue "
+                          f"({settings.sparql_workers} + {settings.sparql_queue}): pages need threads SPARQL cannot take")
 
 
 _ENV_PREFIX = "EHDS_NODE_"

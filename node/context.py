@@ -21,6 +21,7 @@ from node.datasets import by_subject_index, reachable, split_records
 from node.errors import InvalidRecord, ValidationFailed
 from node.records import Naming, PublishResult, publish
 from node.store.base import GraphChange
+from node.store.fairness import FairnessPolicy
 from node.store.oxigraph import OxigraphStore
 from vocab.namespaces import DCAT
 
@@ -55,7 +56,8 @@ class NodeContext:
 
 def open_node(settings: Settings, *, in_memory: bool = False) -> NodeContext:
     """Open the node's store; a new store gets the bundled HDH catalogue unless disabled."""
-    store = OxigraphStore(None if in_memory else Path(settings.data_dir) / "store")
+    store = OxigraphStore(None if in_memory else Path(settings.data_dir) / "store",
+                          query_policy=FairnessPolicy.from_settings(settings))
     ctx = NodeContext(settings, store)
     if not in_memory:
         from node.harvest import recover_interrupted_applies, recover_interrupted_runs

@@ -19,7 +19,8 @@ def register(subparsers) -> None:
     parser.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default 8080)")
     parser.add_argument("--empty", action="store_true", help="do not load the bundled HDH catalogue into a new store")
-    parser.add_argument("--threads", type=int, help="worker threads (default 8)")
+    parser.add_argument("--threads", type=int,
+                        help="web server threads (default 16; more than sparql_workers + sparql_queue)")
     parser.set_defaults(handler=run)
 
 
@@ -42,8 +43,8 @@ def run(args) -> int:
     server_file = write_server_file(settings.data_dir, f"http://{_local_host(settings.host)}:{settings.port}/")
     start_scheduler(app, context)
     threading.Thread(target=context.index.entries, name="index-warm-up", daemon=True).start()
-    log.info("ehds-node serving %s on http://%s:%d/ (data: %s)", settings.base_url, settings.host, settings.port,
-             settings.data_dir)
+    log.info("ehds-node serving %s on http://%s:%d/ (data: %s; %d threads, %d SPARQL workers)", settings.base_url,
+             settings.host, settings.port, settings.data_dir, settings.threads, settings.sparql_workers)
     signal.signal(signal.SIGTERM, _stop)  # service managers stop with SIGTERM: close the store cleanly
     try:
         server.run()

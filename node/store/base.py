@@ -57,9 +57,10 @@ class Store(Protocol):
               default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = (),
               timeout: float | None = None, max_rows: int | None = None, count_rows: bool = False,
               prefixes: tuple[tuple[str, str], ...] = (), base_iri: str | None = None,
-              sealed: bool = False) -> QueryResult:
+              sealed: bool = False, client: str = "local") -> QueryResult:
         """The public endpoint: run a query and serialise its result natively, within the timeout and
-        row cap (QueryTimeout / QueryRefused beyond them). `sealed`: run where no internet socket can
+        row cap (QueryTimeout / QueryRefused beyond them) and `client`'s share of the query workers
+        (TooManyRequests beyond it, see node.store.fairness). `sealed`: run where no internet socket can
         be opened (node.store.sealing), for nodes that allow no SERVICE endpoint."""
 
     def update(self, sparql_update: str) -> None:

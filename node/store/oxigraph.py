@@ -7,7 +7,6 @@ runs as a single transaction: a record is never half-written.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from dataclasses import replace
@@ -18,22 +17,19 @@ import pyoxigraph as ox
 
 from node.errors import QueryError, StoreError
 from node.store.base import GraphChange, QueryResult
+from node.store.fairness import FairnessPolicy
 from node.store.query_exec import GRAPH_FORMATS, QueryJob, execute
 from node.store.query_runner import QueryRunner
 
 _NO_TIMEOUT = 365 * 24 * 3600.0
 
 
-def _worker_count() -> int:
-    """Queries are CPU-bound: one worker per core, at least 2 so one slow query never blocks all."""
-    return max(2, min(8, os.cpu_count() or 2))
-
-
 class OxigraphStore:
     """Store on pyoxigraph. `path=None` keeps everything in memory."""
 
-    def __init__(self, path: str | Path | None = None):
+    def __init__(self, path: str | Path | None = None, query_policy: FairnessPolicy | None = None):
         self.path = Path(path) if path else None
+        self._query_policy = query_policy or FairnessPolicy()
         try:
             if self.path:
                 self.path.mkdir(parents=True, exist_ok=True)
@@ -140,21 +136,22 @@ class OxigraphStore:
               default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = (),
               timeout: float | None = None, max_rows: int | None = None,
               count_rows: bool = False, prefixes: tuple[tuple[str, str], ...] = (),
-              base_iri: str | None = None, sealed: bool = False) -> QueryResult:
+              base_iri: str | None = None, sealed: bool = False, client: str = "local") -> QueryResult:
         """The public endpoint's queries. On disk they run in killable worker processes
-        (node.store.query_runner); an in-memory store answers in this thread, stopping at the
+        (node.store.query_runner), shared fairly between clients (`client`: who asks, see
+        node.store.fairness); an in-memory store answers in this thread, stopping at the
         deadline only between result chunks."""
         job = QueryJob(sparql, media_type, union_default_graph, tuple(default_graphs), tuple(named_graphs),
                        max_rows, count_rows, tuple(prefixes), base_iri, sealed)
         if self.path is None:  # in this process, which must keep its network (harvests): never sealed
             deadline = time.monotonic() + timeout if timeout else None
             return execute(self._store, replace(job, sealed=False), deadline)
-        return self._query_runner().run(job, timeout or _NO_TIMEOUT)
+        return self._query_runner().run(job, timeout or _NO_TIMEOUT, client)
 
     def _query_runner(self) -> QueryRunner:
         with self._write_lock:
             if self._runner is None:
-                self._runner = QueryRunner(self._store, self.path, lambda: self.generation, _worker_count())
+                self._runner = QueryRunner(self._store, self.path, lambda: self.generation, self._query_policy)
             return self._runner
 
     def triple_count(self) -> int:

@@ -9,6 +9,12 @@ Workers read a RocksDB checkpoint of the store (`Store.backup`: hard links, ~0.1
 live store, whose concurrent writes make a read-only open undefined. A new checkpoint is taken
 when a query arrives after a write (the store's `generation` changed), so a query always sees
 every write that finished before it; checkpoints no worker uses any more are deleted.
+
+Clients share the workers fairly (node.store.fairness): a query first takes a place from the
+admission, which answers 429 to a client over its share. Workers run at a lower CPU priority than
+the web process, so pages stay responsive; a query still running after DEMOTE_AFTER seconds drops
+to the lowest priority (quick queries of other clients go first) and its worker is retired after
+it, since a process cannot raise its priority again.
 """
 
 from __future__ import annotations
@@ -26,13 +32,17 @@ from pathlib import Path
 from typing import Callable
 
 from node import errors
-from node.errors import QueryError, QueryTimeout, StoreError
+from node.errors import QueryError, QueryTimeout, StoreError, TooManyRequests
 from node.store.base import QueryResult
+from node.store.fairness import Admission, FairnessPolicy
 from node.store.query_exec import QueryJob
 
 # A fresh interpreter, not multiprocessing: never fork a threaded server holding RocksDB, and
 # never re-import the caller's __main__ (spawn does), which may be any script embedding the node.
 _WORKER_COMMAND = (sys.executable, "-m", "node.store.query_worker")
+WORKER_NICE = 5        # below the web process: pages and writes never wait for query CPU
+DEMOTE_AFTER = 1.0     # seconds; a query running longer yields the CPU to everyone else
+_LOWEST_PRIORITY = 19
 
 
 @dataclass(eq=False)
@@ -40,6 +50,7 @@ class _Worker:
     process: object
     conn: object
     snapshot: Path | None = None
+    demoted: bool = False
 
 
 @dataclass
@@ -53,12 +64,13 @@ class _Snapshots:
 
 
 class QueryRunner:
-    """A pool of at most `size` query worker processes over checkpoints of `store`."""
+    """A pool of at most `policy.workers` query worker processes over checkpoints of `store`."""
 
-    def __init__(self, store, store_path: Path, generation: Callable[[], int], size: int):
+    def __init__(self, store, store_path: Path, generation: Callable[[], int], policy: FairnessPolicy):
         self._store = store
         self._generation = generation
-        self._size = max(1, size)
+        self._size = policy.workers
+        self._admission = Admission(policy)
         self._snapshots = _Snapshots(store_path.with_name(store_path.name + ".snapshots"))
         shutil.rmtree(self._snapshots.root, ignore_errors=True)  # leftovers of a crashed run
         self._idle: list[_Worker] = []
@@ -67,13 +79,18 @@ class QueryRunner:
         self._cond = threading.Condition()
         self._closed = False
 
-    def run(self, job: QueryJob, timeout: float) -> QueryResult:
+    def run(self, job: QueryJob, timeout: float, client: str = "local") -> QueryResult:
+        """Run `job` for `client` (see node.store.fairness.client_identity) within `timeout` seconds."""
+        with self._admission.slot(client, timeout):
+            return self._run(job, timeout)
+
+    def _run(self, job: QueryJob, timeout: float) -> QueryResult:
         deadline = time.monotonic() + timeout
         worker = self._acquire(deadline)
         try:
             snapshot = self._snapshot_for(worker)
             worker.conn.send((str(snapshot), job))
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+            if not self._answered(worker, deadline):
                 self._discard(worker)
                 worker = None
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s, this endpoint's limit; "
@@ -86,8 +103,20 @@ class QueryRunner:
                              "simplify the query") from None
         finally:
             if worker is not None:
-                self._release(worker)
+                (self._discard if worker.demoted else self._release)(worker)
         return _answer(reply)
+
+    @staticmethod
+    def _answered(worker: _Worker, deadline: float) -> bool:
+        """Wait for the reply until the deadline; past DEMOTE_AFTER, at the lowest CPU priority."""
+        if worker.conn.poll(max(0.0, min(DEMOTE_AFTER, deadline - time.monotonic()))):
+            return True
+        try:
+            os.setpriority(os.PRIO_PROCESS, worker.process.pid, _LOWEST_PRIORITY)
+            worker.demoted = True
+        except OSError:
+            pass  # already gone: the poll below says so
+        return worker.conn.poll(max(0.0, deadline - time.monotonic()))
 
     # -- workers ------------------------------------------------------------------------------
 
@@ -114,8 +143,11 @@ class QueryRunner:
         try:
             ours, theirs = socket.socketpair()
             with theirs:
-                process = subprocess.Popen([*_WORKER_COMMAND, str(theirs.fileno())], pass_fds=(theirs.fileno(),),
-                                           stdin=subprocess.DEVNULL, start_new_session=True)
+                # A process group of its own (Ctrl-C in a terminal is the server's to handle), but not a
+                # session of its own: with autogroup scheduling a new session would make nice values
+                # meaningless against the web process.
+                process = subprocess.Popen([*_WORKER_COMMAND, str(theirs.fileno()), str(WORKER_NICE)],
+                                           pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, process_group=0)
             worker = _Worker(process, Connection(os.dup(ours.detach())))
         except OSError as err:
             raise StoreError(f"cannot start a query worker process: {err}") from None

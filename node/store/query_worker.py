@@ -1,4 +1,4 @@
-"""A query worker process: `python -m node.store.query_worker FD` (started by query_runner).
+"""A query worker process: `python -m node.store.query_worker FD [NICE]` (started by query_runner).
 
 Reads (checkpoint path, QueryJob) from the socket FD, answers ("ok", body, media type, kind) or
 ("error", NodeError class name, message). It only ever opens checkpoints, read-only.
@@ -6,6 +6,7 @@ Reads (checkpoint path, QueryJob) from the socket FD, answers ("ok", body, media
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from multiprocessing.connection import Connection
@@ -39,4 +40,6 @@ def worker_main(conn) -> None:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 2:
+        os.nice(int(sys.argv[2]))  # below the web process, which serves pages and writes
     worker_main(Connection(int(sys.argv[1])))

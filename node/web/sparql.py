@@ -11,6 +11,7 @@ from flask import Blueprint, Response, render_template, request
 from node import rdfio
 from node.errors import QueryError
 from node.sparql.guard import check_query, explain_syntax_error
+from node.store.fairness import client_identity
 from node.web import sparql_protocol as protocol
 from node.web.app import node_context
 from node.web.graph_store import graph_store
@@ -66,9 +67,15 @@ def _run(ctx, checked, protocol_request, media_type: str):
         default_graphs=protocol_request.default_graphs, named_graphs=protocol_request.named_graphs,
         timeout=settings.sparql_timeout, max_rows=settings.sparql_max_rows,
         count_rows=checked.text != protocol_request.query,
-        prefixes=_output_prefixes(checked), base_iri=_endpoint(ctx),
+        prefixes=_output_prefixes(checked), base_iri=_endpoint(ctx), client=_client(settings),
         sealed=not settings.sparql_service_allowlist,  # no partner endpoint: workers without network
     )
+
+
+def _client(settings) -> str:
+    """Whose share of the query workers this request takes (never the token itself)."""
+    tokens = (*settings.sparql_client_tokens, settings.api_token or "")
+    return client_identity(request.remote_addr, request.headers.get("Authorization"), tokens)
 
 
 def _endpoint(ctx) -> str:
