@@ -1,7 +1,7 @@
 """`ehds-node validate PATH…`: check DCAT-AP / HealthDCAT-AP files on a laptop or in CI, no server.
 
-Exit codes: 0 every file conforms, 1 a file does not conform (results at or above --fail-on),
-2 a file could not be validated (unreadable, syntax error, unknown profile, bad shapes file).
+Exit codes: 0 every file conforms, 1 a file does not conform (results at or above --fail-on) or holds
+no dcat:Dataset (unless --allow-empty), 2 a file could not be validated (unreadable, syntax error, unknown profile, bad shapes file).
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ def register(subparsers) -> None:
                         help="show results of this severity and worse (default: warning)")
     parser.add_argument("--fail-on", choices=("violation", "warning"), default="violation",
                         help="exit 1 when a result of this severity or worse is found (default: violation)")
+    parser.add_argument("--allow-empty", action="store_true",
+                        help="accept files without any dcat:Dataset (catalogue-level checks); by default they fail")
     parser.add_argument("--engine", choices=("fast", "pyshacl"), default="fast", help=argparse.SUPPRESS)
     parser.set_defaults(handler=run)
 
@@ -41,7 +43,7 @@ def run(args) -> int:
     only_violations = args.severity == "violation" and args.fail_on == "violation"
     validator = Validator.for_profile(args.profile, args.shapes, engine=args.engine,
                                       violations_only=only_violations)  # ConfigError -> exit 2
-    outcomes = [_validate_one(validator, argument) for argument in expand(args.paths)]
+    outcomes = [_validate_one(validator, argument, args.allow_empty) for argument in expand(args.paths)]
     sys.stdout.write(_render(outcomes, args))
     if args.format != "text":
         for outcome in outcomes:  # machine formats keep stdout clean; people still see the verdict
@@ -49,12 +51,15 @@ def run(args) -> int:
     return _exit_code(outcomes, args.fail_on)
 
 
-def _validate_one(validator: Validator, argument: str) -> FileOutcome:
+def _validate_one(validator: Validator, argument: str, allow_empty: bool) -> FileOutcome:
     try:
         document = read(argument)
         report, titles = validator.validate_with_titles(document.triples())  # a file is streamed, read once
     except NodeError as err:
         return FileOutcome("<stdin>" if argument == "-" else argument, error=err.message)
+    if not report.datasets and not allow_empty:  # an empty file, a CKAN JSON, a shapes file: not a pass
+        return FileOutcome(document.name, error="no dataset found: the file holds no dcat:Dataset, so nothing "
+                                                "was checked (--allow-empty accepts it)", no_dataset=True)
     return FileOutcome(document.name, report=report, titles=tuple(sorted(titles.items())))
 
 
@@ -76,6 +81,8 @@ def _short(outcome: FileOutcome) -> str:
 
 
 def _exit_code(outcomes: list[FileOutcome], fail_on: str) -> int:
-    if any(o.error for o in outcomes):
+    if any(o.error and not o.no_dataset for o in outcomes):
         return 2
+    if any(o.no_dataset for o in outcomes):
+        return 1
     return 1 if any(o.report.at_least(fail_on) for o in outcomes) else 0

@@ -20,6 +20,7 @@ class FileOutcome:
     name: str
     report: ValidationReport | None = None
     error: str | None = None  # could not validate: why
+    no_dataset: bool = False  # the file held no dcat:Dataset: nothing was checked (a failure, exit 1)
     titles: tuple[tuple[str, str], ...] = ()  # (dataset IRI, title)
 
     def shown(self, severity: str) -> tuple[ValidationResult, ...]:
