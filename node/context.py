@@ -18,7 +18,7 @@ from node import rdfio
 from node.catalog_index import CatalogIndex
 from node.config import Settings
 from node.datasets import by_subject_index, reachable, split_records
-from node.errors import InvalidRecord, ValidationFailed
+from node.errors import ConfigError, InvalidRecord, ValidationFailed
 from node.records import Naming, PublishResult, publish
 from node.store.base import GraphChange
 from node.store.fairness import FairnessPolicy
@@ -27,6 +27,8 @@ from vocab.namespaces import DCAT
 
 log = logging.getLogger("ehds.node")
 BUNDLED_CATALOGUE = "hdh-catalogue.ttl"
+STORE_GRAPH = "urn:ehds-node:store"  # the store's own facts (its base URL), outside every base
+_BASE_URL = ox.NamedNode("https://w3id.org/ehds-node/ns#baseUrl")
 _CATALOG_LINKS = {str(DCAT.dataset), str(DCAT.record), str(DCAT.catalog)}
 
 
@@ -64,10 +66,42 @@ def open_node(settings: Settings, *, in_memory: bool = False) -> NodeContext:
 
         recover_interrupted_applies(store, settings.data_dir)
         recover_interrupted_runs(settings.data_dir)
-    if settings.load_bundled_catalogue and not store.has_graph(ctx.naming.catalog_graph):
+    created = _check_store_identity(ctx)
+    if created and settings.load_bundled_catalogue:
         results = load_bundled_catalogue(ctx)
         log.info("loaded the bundled HDH catalogue: %d datasets", len(results))
     return ctx
+
+
+def _check_store_identity(ctx: NodeContext) -> bool:
+    """The base URL a store was created for is recorded in it; True when the store is new.
+
+    Seeding and IRIs follow the store's creation, not the current settings: a store opened again
+    with another base URL would mint a second set of IRIs (and used to get the bundled catalogue
+    again), so that start stops with a message naming both URLs."""
+    recorded = _recorded_base_url(ctx.store)
+    created = recorded is None and not _legacy_base_url(ctx.store)
+    if recorded is None:
+        recorded = _legacy_base_url(ctx.store) or ctx.settings.base_url
+        ctx.store.apply([GraphChange(STORE_GRAPH, (ox.Triple(ox.NamedNode(STORE_GRAPH), _BASE_URL,
+                                                             ox.Literal(recorded)),))])
+    if recorded != ctx.settings.base_url:
+        ctx.close()
+        raise ConfigError(f"the store in {ctx.settings.data_dir} was created for base_url {recorded}, not "
+                          f"{ctx.settings.base_url}: its IRIs are under the first; start it with base_url = "
+                          f"{recorded} (or export it and load the records into a new data directory)")
+    return created
+
+
+def _recorded_base_url(store) -> str | None:
+    triples = store.graph_triples(STORE_GRAPH)
+    return next((t.object.value for t in triples if t.predicate == _BASE_URL), None)
+
+
+def _legacy_base_url(store) -> str | None:
+    """Stores made before the base URL was recorded: the base of their catalogue graph."""
+    suffix = "graph/catalog"
+    return next((name[:-len(suffix)] for name in store.graph_names() if name.endswith(suffix)), None)
 
 
 def load_bundled_catalogue(ctx: NodeContext) -> list[PublishResult]:
