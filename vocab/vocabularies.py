@@ -20,6 +20,7 @@ _IN_SCHEME = ox.NamedNode(_SKOS + "inScheme")
 _PREF_LABEL = ox.NamedNode(_SKOS + "prefLabel")
 _COMPLETE = ox.NamedNode("https://w3id.org/ehds-node/ns#completeList")
 
+CLASS_HIERARCHY = "class-hierarchy.ttl"  # FOAF, vCard, ORG, PROV subclass axioms the official validators import
 VOCABULARY_NAMES: tuple[str, ...] = (
     "access-right", "coding-system", "country", "data-theme", "dataset-type", "distribution-status",
     "file-type", "frequency", "health-category", "health-theme", "language", "legislation", "licence",
@@ -75,9 +76,17 @@ def label(name: str, iri: str, lang: str = "en") -> str | None:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
+def class_hierarchy_subjects() -> tuple[str, ...]:
+    text = resources.files("vocab").joinpath(CLASS_HIERARCHY).read_text(encoding="utf-8")
+    return tuple(dict.fromkeys(q.subject.value for q in ox.parse(text.encode(), format=ox.RdfFormat.TURTLE)))
+
+
 def background_ntriples() -> str:
     """All vocabulary files as one N-Triples document: the background graph validation adds."""
     triples = []
     for name in VOCABULARY_NAMES:
         triples.extend(q.triple for q in ox.parse(vocabulary_text(name).encode(), format=ox.RdfFormat.TURTLE))
+    hierarchy = resources.files("vocab").joinpath(CLASS_HIERARCHY).read_text(encoding="utf-8")
+    triples.extend(q.triple for q in ox.parse(hierarchy.encode(), format=ox.RdfFormat.TURTLE))
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Iterable
 import pyoxigraph as ox
 
 from node.validation.engines import RawResult
-from node.validation.records import Chunk, RecordSplitter, TripleIndex, ntriples_texts
+from node.validation.records import Chunk, RecordSplitter, TripleIndex, hierarchy_classes, ntriples_texts
 
 if TYPE_CHECKING:
     from node.validation.report import ValidationReport
@@ -137,7 +137,7 @@ def _chunk(group: _Group, background: TripleIndex) -> Chunk:
             renamed = f"_:r{record.number}x{subject[2:]}" if subject.startswith("_:") else subject
             owned.setdefault(renamed, []).append(record.number)
             used.update(record.index.links(subject))
-    background_text = "".join(background.text(iri) for iri in used)
+    background_text = "".join(background.text(iri) for iri in (*used, *hierarchy_classes()))  # rdf:type objects too
     return _BatchChunk("\n".join(text) + "\n" + background_text, frozenset(owned), frozenset(), frozenset(),
                        owners=owned)
 

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from node.rdfio import from_rdflib
+from vocab.vocabularies import class_hierarchy_subjects
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -61,6 +62,11 @@ def _types_in(text: str) -> list[str]:
             types.append(text[found + len(_TYPE_PREDICATE):line_end - 2])
         found = text.find(_TYPE_PREDICATE, line_end)
     return types
+
+
+def hierarchy_classes() -> tuple[str, ...]:
+    """The classes that vocab/class-hierarchy.ttl gives superclasses (its subjects)."""
+    return tuple(f"<{iri}>" for iri in class_hierarchy_subjects())  # as the index keys subjects
 
 
 def links_in(text: str) -> list[str]:
@@ -176,6 +182,7 @@ class RecordSplitter:
                  uncapped: frozenset[str] = frozenset()):
         self.index = index
         self.background = background
+        self._class_hierarchy = "".join(background.text(c) for c in hierarchy_classes()) if background else ""
         self.count_limit = count_limit  # more than any count a shape compares with (sh:minCount, sh:maxCount…)
         self.uncapped = uncapped  # predicates whose values a shape counts by conformance (sh:qualifiedValueShape)
         self.roots = [s for s, types in index.types.items() if types & ROOT_CLASSES]
@@ -303,6 +310,7 @@ class RecordSplitter:
         if self.background is not None:
             background = self.background
             text += [background.text(iri) for iri in parts.used]
+            text.append(self._class_hierarchy)  # rdf:type objects are not links: subclass axioms go in every chunk
         stubs = parts.stubs - owned
         return Chunk("".join(text), frozenset(owned), frozenset(stubs),
                      frozenset(parts.untyped - owned - stubs))
