@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+import typing
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
@@ -86,7 +87,7 @@ class Settings:
     sparql_client_budget: float = 20.0     # worker-seconds one client may use per window (then 429)
     sparql_budget_window: float = 60.0     # seconds
     sparql_client_tokens: tuple[str, ...] = ()  # bearer tokens that are clients of their own (partners)
-    log_level: str = "INFO"
+    log_level: str = "INFO"                # DEBUG, INFO, WARNING or ERROR: the operator's log
     sources: tuple[SourceConfig, ...] = field(default_factory=tuple)
 
     def __post_init__(self):
@@ -97,6 +98,8 @@ class Settings:
         if not 1 <= self.page_size <= self.max_page_size:
             raise ConfigError(f"page_size must be between 1 and max_page_size ({self.max_page_size})")
         _check_sparql_shares(self)
+        if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ConfigError(f"log_level must be DEBUG, INFO, WARNING or ERROR, got '{self.log_level}'")
         names = [s.name for s in self.sources]
         if len(names) != len(set(names)):
             raise ConfigError(f"source names must be unique: {names}")
@@ -124,14 +127,17 @@ def load_settings(
     environ: Mapping[str, str] | None = None,
     **overrides: Any,
 ) -> Settings:
-    """Build Settings from the TOML file, the environment and explicit overrides (CLI flags)."""
+    """Build Settings from the TOML file, the environment and explicit overrides (CLI flags). Each value
+    is checked against its field's type hint; a wrong type or an unknown key names the setting and
+    where it came from."""
     environ = os.environ if environ is None else environ
     config_file = config_file or environ.get(_ENV_PREFIX + "CONFIG")
-    values: dict[str, Any] = {}
+    values: dict[str, tuple[Any, str]] = {}
     if config_file:
-        values.update(_read_toml(Path(config_file)))
-    values.update(_from_environment(environ))
-    values.update({k: v for k, v in overrides.items() if v is not None})
+        values.update({k: (v, f"config file {config_file}") for k, v in _read_toml(Path(config_file)).items()})
+    values.update({k: (v, f"environment variable {_ENV_PREFIX}{k.upper()}") for k, v in
+                   _from_environment(environ).items()})
+    values.update({k: (v, "command line") for k, v in overrides.items() if v is not None})
     return _build(values)
 
 
@@ -147,6 +153,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
     sources = raw.pop("sources", [])
     if raw:
         raise ConfigError(f"config file {path}: unknown tables or keys {sorted(raw)}; use [node] and [[sources]]")
+    if not isinstance(node_table, dict) or not isinstance(sources, list):
+        raise ConfigError(f"config file {path}: [node] must be a table and [[sources]] an array of tables")
     return {**node_table, "sources": sources}
 
 
@@ -161,51 +169,79 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     return values
 
 
-def _build(values: dict[str, Any]) -> Settings:
-    known = {f.name: f for f in fields(Settings)}
-    unknown = set(values) - set(known)
+def _build(values: dict[str, tuple[Any, str]]) -> Settings:
+    hints = typing.get_type_hints(Settings)
+    unknown = set(values) - set(hints)
     if unknown:
-        raise ConfigError(f"unknown settings: {', '.join(sorted(unknown))}")
-    kwargs = {name: _coerce(name, known[name].type, value) for name, value in values.items() if name != "sources"}
-    kwargs["sources"] = tuple(_source(s) for s in values.get("sources", ()))
+        name = sorted(unknown)[0]
+        raise ConfigError(f"unknown setting '{name}' (from {values[name][1]}); known: "
+                          f"{', '.join(sorted(h for h in hints if h != 'sources'))}")
+    kwargs = {name: coerce(name, hints[name], value, origin)
+              for name, (value, origin) in values.items() if name != "sources"}
+    if "sources" in values:
+        raw_sources, origin = values["sources"]
+        kwargs["sources"] = tuple(_source(table, origin) for table in raw_sources)
     return Settings(**kwargs)
 
 
-def _source(table: Any) -> SourceConfig:
+def _source(table: Any, origin: str) -> SourceConfig:
     if not isinstance(table, dict):
-        raise ConfigError("each [[sources]] entry must be a table")
-    known = {f.name: f for f in fields(SourceConfig)}
-    unknown = set(table) - set(known)
+        raise ConfigError(f"each [[sources]] entry must be a table ({origin})")
+    hints = typing.get_type_hints(SourceConfig)
+    name = table.get("name", "?")
+    unknown = set(table) - set(hints)
     if unknown:
-        raise ConfigError(f"source '{table.get('name', '?')}': unknown keys {', '.join(sorted(unknown))}")
+        raise ConfigError(f"source '{name}': unknown keys {', '.join(sorted(unknown))} ({origin})")
     missing = {"name", "kind", "url"} - set(table)
     if missing:
-        raise ConfigError(f"source '{table.get('name', '?')}': missing {', '.join(sorted(missing))}")
-    return SourceConfig(**{k: _coerce(k, known[k].type, v) for k, v in table.items()})
+        raise ConfigError(f"source '{name}': missing {', '.join(sorted(missing))} ({origin})")
+    return SourceConfig(**{k: coerce(f"sources.{name}.{k}", hints[k], v, origin) for k, v in table.items()})
 
 
-def _coerce(name: str, type_name: Any, value: Any) -> Any:
-    """Turn TOML/env values into the field's type; env values arrive as strings."""
-    type_name = str(type_name)
-    try:
-        if type_name.startswith("bool"):
-            if isinstance(value, str):
-                if value.lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
-                    raise ValueError(value)
-                return value.lower() in ("1", "true", "yes", "on")
-            return bool(value)
-        if type_name.startswith("int"):
-            return int(value)
-        if type_name.startswith("float"):
-            return float(value)
-        if type_name.startswith("Path"):
-            return Path(value)
-        if type_name.startswith("tuple"):
-            if isinstance(value, str):
-                return tuple(v.strip() for v in value.split(",") if v.strip())
-            return tuple(value)
-        if value == "" and "None" in type_name:
+def coerce(name: str, hint: Any, value: Any, origin: str) -> Any:
+    """`value` as the type `hint` says, strictly: TOML values must already have the type (a bool is not a
+    number, 1.9 is not a whole number); environment values arrive as text and are parsed."""
+    optional = type(None) in typing.get_args(hint)
+    if optional:
+        if value is None or value == "":
             return None
-        return value
-    except (TypeError, ValueError):
-        raise ConfigError(f"setting '{name}': cannot read {value!r} as {type_name}") from None
+        hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
+    try:
+        return _as(hint, value)
+    except (TypeError, ValueError) as err:
+        shown = str(value).lower() if isinstance(value, bool) else repr(value)  # as TOML writes it
+        raise ConfigError(f"setting '{name}' (from {origin}): {err}, got {shown}") from None
+
+
+def _as(hint: Any, value: Any) -> Any:
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in _BOOLEANS:
+            return _BOOLEANS[value.lower()]
+        raise TypeError("expected true or false")
+    if hint is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+            return int(value)
+        raise TypeError("expected a whole number")
+    if hint is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, str):
+            return float(value)  # ValueError: not a number
+        raise TypeError("expected a number")
+    if hint is str or hint is Path:
+        if not isinstance(value, (str, Path)):
+            raise TypeError("expected text")
+        return hint(value)
+    if typing.get_origin(hint) is tuple:
+        items = [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)) or not all(isinstance(v, str) for v in items):
+            raise TypeError("expected a list of text values")
+        return tuple(items)
+    raise TypeError(f"no rule to read {hint}")
+
+
+_BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}

@@ -58,6 +58,7 @@ class NodeContext:
 
 def open_node(settings: Settings, *, in_memory: bool = False) -> NodeContext:
     """Open the node's store; a new store gets the bundled HDH catalogue unless disabled."""
+    logging.getLogger().setLevel(settings.log_level.upper())
     store = OxigraphStore(None if in_memory else Path(settings.data_dir) / "store",
                           query_policy=FairnessPolicy.from_settings(settings))
     ctx = NodeContext(settings, store)
