@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from node.errors import ConfigError
+from node.identity import CatalogConfig, read_catalog_table
 from node.store.fairness import FairnessPolicy
 
 HARVESTER_KINDS = ("dcat", "ckan", "sparql", "fdp")
@@ -88,6 +89,7 @@ class Settings:
     sparql_budget_window: float = 60.0     # seconds
     sparql_client_tokens: tuple[str, ...] = ()  # bearer tokens that are clients of their own (partners)
     log_level: str = "INFO"                # DEBUG, INFO, WARNING or ERROR: the operator's log
+    catalog: CatalogConfig | None = None   # the [catalog] table: this node's own identity (node/identity.py)
     sources: tuple[SourceConfig, ...] = field(default_factory=tuple)
 
     def __post_init__(self):
@@ -151,15 +153,19 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config file {path}: {err}") from None
     node_table = raw.pop("node", {})
     sources = raw.pop("sources", [])
+    catalog = raw.pop("catalog", None)
     if raw:
-        raise ConfigError(f"config file {path}: unknown tables or keys {sorted(raw)}; use [node] and [[sources]]")
+        raise ConfigError(f"config file {path}: unknown tables or keys {sorted(raw)}; use [node], [catalog] "
+                          "and [[sources]]")
     if not isinstance(node_table, dict) or not isinstance(sources, list):
         raise ConfigError(f"config file {path}: [node] must be a table and [[sources]] an array of tables")
-    return {**node_table, "sources": sources}
+    if "catalog" in node_table:
+        raise ConfigError(f"config file {path}: 'catalog' is a table of its own ([catalog]), not a [node] key")
+    return {**node_table, "sources": sources} | ({"catalog": catalog} if catalog is not None else {})
 
 
 def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
-    known = {f.name for f in fields(Settings)} - {"sources"}
+    known = {f.name for f in fields(Settings)} - {"sources", "catalog"}
     values = {}
     for key, value in environ.items():
         if key.startswith(_ENV_PREFIX) and key != _ENV_PREFIX + "CONFIG":
@@ -175,9 +181,11 @@ def _build(values: dict[str, tuple[Any, str]]) -> Settings:
     if unknown:
         name = sorted(unknown)[0]
         raise ConfigError(f"unknown setting '{name}' (from {values[name][1]}); known: "
-                          f"{', '.join(sorted(h for h in hints if h != 'sources'))}")
+                          f"{', '.join(sorted(h for h in hints if h not in ('sources', 'catalog')))}")
     kwargs = {name: coerce(name, hints[name], value, origin)
-              for name, (value, origin) in values.items() if name != "sources"}
+              for name, (value, origin) in values.items() if name not in ("sources", "catalog")}
+    if "catalog" in values:
+        kwargs["catalog"] = read_catalog_table(*values["catalog"])
     if "sources" in values:
         raw_sources, origin = values["sources"]
         kwargs["sources"] = tuple(_source(table, origin) for table in raw_sources)

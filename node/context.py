@@ -19,6 +19,7 @@ from node.catalog_index import CatalogIndex
 from node.config import Settings
 from node.datasets import by_subject_index, reachable, split_records
 from node.errors import ConfigError, InvalidRecord, ValidationFailed
+from node.identity import CatalogConfig, catalogue_description
 from node.records import Naming, PublishResult, publish
 from node.store.base import GraphChange
 from node.store.fairness import FairnessPolicy
@@ -68,10 +69,29 @@ def open_node(settings: Settings, *, in_memory: bool = False) -> NodeContext:
         recover_interrupted_applies(store, settings.data_dir)
         recover_interrupted_runs(settings.data_dir)
     created = _check_store_identity(ctx)
-    if created and settings.load_bundled_catalogue:
+    if settings.catalog is not None:  # a node of its own: its description, never the HDH's records
+        _describe_catalogue(ctx, catalogue_description(settings.catalog, ctx.naming.catalog, settings.base_url))
+    elif created and settings.load_bundled_catalogue:
         results = load_bundled_catalogue(ctx)
         log.info("loaded the bundled HDH catalogue: %d datasets", len(results))
+    elif not store.has_graph(ctx.naming.catalog_graph):
+        log.warning('{"event": "catalogue-not-described", "hint": "give the node its identity in [catalog]"}')
+        _describe_catalogue(ctx, catalogue_description(PLACEHOLDER, ctx.naming.catalog, settings.base_url))
     return ctx
+
+
+# What a node that was given no [catalog] and no bundled catalogue says of itself, until configured.
+PLACEHOLDER = CatalogConfig(
+    title=(("en", "Health data catalogue"),),
+    description=(("en", "A node of the European Health Data Space. Its operator has not described it yet "
+                        "(the [catalog] table of its configuration)."),),
+    publisher_name="The operator of this node", publisher_email="operator@node.invalid")
+
+
+def _describe_catalogue(ctx: NodeContext, description: list[ox.Triple]) -> None:
+    """Write the catalogue's own description when it differs from the stored one."""
+    if set(ctx.store.graph_triples(ctx.naming.catalog_graph)) != set(description):
+        ctx.store.apply([GraphChange(ctx.naming.catalog_graph, tuple(description))])
 
 
 def _check_store_identity(ctx: NodeContext) -> bool:

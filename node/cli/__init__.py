@@ -24,9 +24,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"ehds-node {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    from node.cli import harvest, records, score, serve, validate
+    from node.cli import harvest, init, records, score, serve, validate
 
-    for command in (serve, validate, score, records, harvest):
+    for command in (serve, validate, score, records, harvest, init):
         command.register(subparsers)
     return parser
 
