@@ -116,6 +116,16 @@ def publish(store, naming: Naming, record_id: str, triples: list[ox.Triple], val
     return PublishResult(record_id, dataset_iri, issued is None, report)
 
 
+def dataset_iri_for(naming: Naming, record_id: str, triples: list[ox.Triple]) -> str:
+    """The dataset IRI of a record, the same for PUT and `load`: an IRI outside this node's base is the
+    publisher's and is kept (the record's page is still /datasets/<id>); otherwise, and for a blank-node
+    dataset, it is <base>datasets/<id>."""
+    named = [d for d in dataset_subjects(triples) if isinstance(d, ox.NamedNode)]
+    if len(named) == 1 and not named[0].value.startswith(naming.base_url):
+        return named[0].value
+    return naming.dataset(record_id)
+
+
 def _single_dataset(triples: list[ox.Triple], dataset_iri: str) -> list[ox.Triple]:
     datasets = dataset_subjects(triples)
     if len(datasets) != 1:
