@@ -41,6 +41,16 @@ def default_validator():
     return Validator.for_profile(PROFILE)
 
 
+def health_validator():
+    """The violations-only HealthDCAT-AP validator the essentials are judged with, or None (see above)."""
+    validator = default_validator()
+    if validator is None:
+        return None
+    from node.validation import Validator
+
+    return Validator.for_profile("healthdcat-ap", violations_only=True)
+
+
 def dataset_compliance(graph: Graph, dataset: Node, validator) -> Compliance:
     if validator is None:
         return Compliance(False, detail=_UNAVAILABLE)

@@ -35,17 +35,33 @@ HEALTH_ESSENTIALS: tuple[tuple[str, str, URIRef, str], ...] = (
 )
 
 
-def health_checks(graph: Graph, dataset: Node) -> tuple[HealthCheck, ...]:
+def health_checks(graph: Graph, dataset: Node, violations=()) -> tuple[HealthCheck, ...]:
+    """Each essential, present only with a valid value: `violations` are the HealthDCAT-AP violations of the
+    dataset's record (ValidationResult), so that the score never praises what the validator refuses."""
     values: dict[Node, list[Node]] = {}
     for predicate, obj in graph.predicate_objects(dataset):  # one lookup for all nine properties
         values.setdefault(predicate, []).append(obj)
-    return tuple(_check(sorted(values.get(prop, ()), key=str), key, label, prop, hint)
+    return tuple(_check(sorted(values.get(prop, ()), key=str), key, label, prop, hint,
+                        _against(violations, dataset, prop, values.get(prop, ())))
                  for key, label, prop, hint in HEALTH_ESSENTIALS)
 
 
-def _check(values: list[Node], key: str, label: str, prop: URIRef, hint: str) -> HealthCheck:
+def _against(violations, dataset: Node, prop: URIRef, values: list[Node]) -> list:
+    """The violations of one property: on the dataset with that path, or on one of its values."""
+    path, nodes = f"<{prop}>", {_node_key(v) for v in values}
+    return [r for r in violations
+            if (r.focus_node == _node_key(dataset) and r.path == path) or r.focus_node in nodes]
+
+
+def _node_key(node: Node) -> str:
+    return f"_:{node}" if isinstance(node, BNode) else str(node)
+
+
+def _check(values: list[Node], key: str, label: str, prop: URIRef, hint: str, violations: list) -> HealthCheck:
     if not values:
         return HealthCheck(key, label, str(prop), False, f"missing: {hint}")
+    if violations:
+        return HealthCheck(key, label, str(prop), False, f"present but not valid: {violations[0].message}")
     shown = ", ".join(_describe(v) for v in values[:3]) + (f" (+{len(values) - 3} more)" if len(values) > 3 else "")
     return HealthCheck(key, label, str(prop), True, shown)
 

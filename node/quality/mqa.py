@@ -63,11 +63,36 @@ WEIGHTS = {spec.key: spec.weight for spec in INDICATORS}
 DISTRIBUTION_WEIGHTS = {key: WEIGHTS[key] for key in DISTRIBUTION_CHECKS}
 
 
+_NOT_PUBLIC = {"http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC",
+               "http://publications.europa.eu/resource/authority/access-right/RESTRICTED"}
+# A dataset that is not public has no file to download: its 50 downloadURL points are earned by what such
+# a dataset can offer instead (docs/quality.md): a way to apply for access, and the body that grants it.
+NON_PUBLIC_SUBSTITUTES = {
+    "download_url": ("Access application", "give the distribution a dcat:accessURL or a dcat:accessService, or "
+                     "the dataset a dcat:landingPage, where researchers apply for access"),
+    "download_url_reachable": ("Health Data Access Body", "name the Health Data Access Body that grants access "
+                               "(healthdcatap:hdab, a valid agent with a contact point)"),
+}
+
+
+@dataclass(frozen=True)
+class AccessOffer:
+    """What a non-public dataset offers instead of a download (read by node.quality.scoring)."""
+
+    application: str | None   # where to apply: an access URL, access service or landing page
+    hdab: bool                # a valid healthdcatap:hdab
+
+
 def score_indicators(facts: DatasetFacts, distributions: list[DistributionResult],
-                     vocabularies: Vocabularies, compliance: Compliance) -> tuple[IndicatorResult, ...]:
+                     vocabularies: Vocabularies, compliance: Compliance,
+                     offer: AccessOffer | None = None) -> tuple[IndicatorResult, ...]:
     best = best_distribution(distributions, DISTRIBUTION_WEIGHTS)
+    not_public = offer is not None and bool(set(facts.access_rights) & _NOT_PUBLIC)
     results = []
     for spec in INDICATORS:
+        if not_public and spec.key in NON_PUBLIC_SUBSTITUTES:
+            results.append(_substitute(spec, offer))
+            continue
         if spec.key in DISTRIBUTION_CHECKS:
             status, reason = _distribution_outcome(spec, distributions, best)
         elif spec.key == "dcat_ap_compliant":
@@ -77,6 +102,18 @@ def score_indicators(facts: DatasetFacts, distributions: list[DistributionResult
         earned = spec.weight if status == MET else 0
         results.append(IndicatorResult(spec.key, spec.dimension, spec.label, earned, spec.weight, status, reason))
     return tuple(results)
+
+
+def _substitute(spec: IndicatorSpec, offer: AccessOffer) -> IndicatorResult:
+    label, hint = NON_PUBLIC_SUBSTITUTES[spec.key]
+    if spec.key == "download_url":
+        status, reason = (MET, f"access is applied for at {offer.application}") if offer.application else \
+            (MISSING, f"not public and no way to apply for access: {hint}")
+    else:
+        status, reason = (MET, "the Health Data Access Body is named") if offer.hdab else \
+            (MISSING, f"not public and no valid Health Data Access Body: {hint}")
+    return IndicatorResult(spec.key, spec.dimension, label, spec.weight if status == MET else 0, spec.weight,
+                           status, reason)
 
 
 def _dataset_outcome(spec: IndicatorSpec, facts: DatasetFacts, vocabularies: Vocabularies,

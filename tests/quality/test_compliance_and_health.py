@@ -81,16 +81,19 @@ def test_health_essentials_are_listed_apart_from_the_mqa_points():
     result = score_dataset(graph_of(HEALTH_RECORD), ex("cohort"), validator=FakeValidator(),
                            vocabularies=vocabularies())
     present = {h.key: h.present for h in result.health}
-    assert present == {"hdab": True, "purpose": True, "legal_basis": False, "health_category": True,
-                       "health_theme": False, "coding_system": True, "population_coverage": True,
+    # hdab and coding system are there but the HealthDCAT-AP shapes refuse their values (an untyped agent,
+    # a coding system that is no dct:Standard): the score says so instead of counting them (issue 14)
+    assert present == {"hdab": False, "purpose": True, "legal_basis": False, "health_category": True,
+                       "health_theme": False, "coding_system": False, "population_coverage": True,
                        "number_of_records": True, "number_of_unique_individuals": False}
     checks = {h.key: h for h in result.health}
     assert checks["number_of_records"].reason == "1850000"
     assert checks["purpose"].reason == "(described inline)"
     assert checks["coding_system"].property == "http://healthdataportal.eu/ns/health#hasCodingSystem"
     assert "dpv:hasLegalBasis" in checks["legal_basis"].reason
+    assert checks["hdab"].reason.startswith("present but not valid: The dataset's health data access body")
     assert result.points == 30  # only "DCAT-AP compliant": health fields add no MQA points
-    assert result.to_dict()["healthdcat_ap"]["present"] == 6
+    assert result.to_dict()["healthdcat_ap"]["present"] == 4
 
 
 def test_the_validators_own_dataset_attribution_wins():
@@ -133,3 +136,22 @@ def test_with_the_nodes_own_dcat_ap_3_validator():
     whole = score_catalogue(graph, vocabularies=vocabularies()).datasets[0].indicator("dcat_ap_compliant")
     assert (single.earned, whole.earned) == (0, 0)
     assert "1 SHACL violation" in single.reason and "dct:description" in single.reason
+
+
+def test_a_non_public_dataset_earns_its_download_points_by_what_it_can_offer():
+    from importlib.resources import files
+
+    from rdflib import Graph
+
+    from node.quality.scoring import score_catalogue
+
+    graph = Graph().parse(data=files("node.data").joinpath("hdh-catalogue.ttl").read_text(), format="turtle",
+                          publicID="http://localhost:8080/")
+    public = graph_of(HEALTH_RECORD.replace("NON_PUBLIC", "PUBLIC").replace("RESTRICTED", "PUBLIC"))
+    scores = {s.dataset.rsplit("/", 1)[-1]: s for s in score_catalogue(graph, vocabularies=vocabularies()).datasets}
+    snds = {i.key: i for i in scores["snds"].indicators}  # NON_PUBLIC, an application page, the HDH as HDAB
+    assert (snds["download_url"].label, snds["download_url"].earned) == ("Access application", 20)
+    assert (snds["download_url_reachable"].label, snds["download_url_reachable"].earned) == ("Health Data Access Body", 30)
+    open_data = {i.key: i for i in score_dataset(public, ex("cohort"), validator=FakeValidator(),
+                                                 vocabularies=vocabularies()).indicators}
+    assert open_data["download_url"].label == "downloadURL"  # a public dataset is judged on its files, as MQA does
