@@ -65,6 +65,9 @@ class Settings:
     page_size: int = 20
     max_page_size: int = 500
     max_body_bytes: int = 10_000_000
+    max_literal_bytes: int = 1_000_000     # a harvested literal larger than this rejects its record
+    max_record_bytes: int = 8_000_000      # a harvested record as staged (with its published form); the
+                                           # store's loader cannot take one statement over 16 MiB
     sparql_timeout: float = 10.0
     sparql_max_rows: int = 100_000
     sparql_max_query_bytes: int = 100_000

@@ -8,6 +8,6 @@ next start) and then the deletions, within the safety limit.
 
 from node.harvest.reports import HarvestReport, read_reports
 from node.harvest.run import run_harvest
-from node.harvest.staging import recover_interrupted_applies
+from node.harvest.journal import recover_interrupted_applies
 
 __all__ = ["HarvestReport", "read_reports", "recover_interrupted_applies", "run_harvest"]

@@ -31,6 +31,9 @@ class HarvestReport:
     problems: list[str] = field(default_factory=list)
     warnings: int = 0
     deletions_refused: int = 0
+    renamed: int = 0             # records that came back under a new IRI with the same identifier
+    renames: list[dict] = field(default_factory=list)
+    journal_set_aside: str | None = None  # where a journal that could not be applied was kept
     error: str | None = None
 
     def reject(self, dataset: str, reasons: list[str]) -> None:
@@ -43,6 +46,11 @@ class HarvestReport:
         if len(self.duplicates) < MAX_LISTED:
             self.duplicates.append(entry)
 
+    def rename(self, dataset: str, previous: str) -> None:
+        self.renamed += 1
+        if len(self.renames) < MAX_LISTED:
+            self.renames.append({"dataset": dataset, "previous": previous})
+
     def problem(self, text: str) -> None:
         if len(self.problems) < MAX_LISTED:
             self.problems.append(text)
@@ -53,7 +61,7 @@ class HarvestReport:
     def summary(self) -> str:
         text = (f"{self.source}: {self.status} ({self.mode}) — pages {self.pages}, fetched {self.fetched}, "
                 f"unchanged {self.unchanged}, written {self.written}, rejected {self.rejected_count}, "
-                f"deleted {self.deleted}, duplicates {self.duplicates_count}")
+                f"deleted {self.deleted}, renamed {self.renamed}, duplicates {self.duplicates_count}")
         if self.deletions_refused:
             text += f", deletions refused {self.deletions_refused} (over the safety limit; use --force)"
         if self.error:
@@ -70,6 +78,26 @@ def save_report(data_dir: Path, report: HarvestReport) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
+
+
+def save_report_once(data_dir: Path, report: dict) -> None:
+    """Save a report unless its run is already among the last lines (a journal replayed after a crash
+    between saving its report and removing itself)."""
+    path = reports_file(data_dir)
+    if path.exists():
+        with path.open("rb") as handle:
+            handle.seek(max(0, path.stat().st_size - 4 * 2**20))
+            for line in handle.read().splitlines():
+                try:
+                    run = json.loads(line)
+                except (json.JSONDecodeError, UnicodeDecodeError):
+                    continue
+                if isinstance(run, dict) and (run.get("source"), run.get("run_id")) == (report.get("source"),
+                                                                                       report.get("run_id")):
+                    return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(report, ensure_ascii=False) + "\n")
 
 
 def read_reports(data_dir: Path, source: str | None = None, limit: int = 50) -> list[dict]:
