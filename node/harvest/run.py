@@ -102,7 +102,10 @@ def _commit(ctx, run: RunState, incremental: bool, force: bool, state: dict) -> 
         run.staging.commit(ctx.store, deletions + renamed, [_description_change(ctx, run.source)],
                            state=state, report=report.to_dict())
     except Exception as err:  # noqa: BLE001 — kept aside for the operator; the previous copy stays
-        kept = set_aside(run.staging.path.with_suffix(".apply.json"), f"{type(err).__name__}: {err}")
+        journal = run.staging.path.with_suffix(".apply.json")
+        if not journal.exists():  # failed before the journal was written: the store was not touched
+            return _fail(ctx, run, f"the apply could not start ({type(err).__name__}: {err})")
+        kept = set_aside(journal, f"{type(err).__name__}: {err}")
         report.status, report.journal_set_aside = "failed", str(kept)
         report.error = f"the apply could not be completed ({type(err).__name__}: {err}); kept as {kept}"
         return report

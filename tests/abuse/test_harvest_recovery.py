@@ -212,3 +212,26 @@ def test_an_unexpected_error_reading_a_page_is_a_failed_run(partner, tmp_path, m
         assert not (tmp_path / "central" / "harvest" / "partner" / journal.RUNNING_FILE).exists()
     finally:
         ctx.close()
+
+
+def test_an_apply_that_fails_during_the_run_is_set_aside_and_the_previous_copy_stays(partner, tmp_path, monkeypatch):
+    url = partner.serve("/c.ttl", catalogue_turtle([1, 2]))
+    ctx = open_node(settings(tmp_path))
+    try:
+        harvest(ctx, source(url))
+        before = harvested(ctx)
+        partner.serve("/c.ttl", catalogue_turtle([1, 2]).replace('"Dataset 2"@en', '"Changed"@en'))
+
+        def unloadable(staged, graphs):
+            raise journal.JournalUnusable("Reached the buffer maximal size of 16777216")
+
+        monkeypatch.setattr(journal, "_check_staged", unloadable)
+        report = harvest(ctx, source(url))
+        assert report.status == "failed" and "16777216" in report.error and report.journal_set_aside
+        assert harvested(ctx) == before
+        monkeypatch.undo()
+        assert read_reports(tmp_path / "central", "partner")[0]["journal_set_aside"] == report.journal_set_aside
+        again = harvest(ctx, source(url))  # the validators were forgotten: the page is read again
+        assert again.status == "complete" and again.written == 1
+    finally:
+        ctx.close()
