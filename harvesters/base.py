@@ -23,6 +23,7 @@ from node.config import SourceConfig
 from node.errors import HarvestError, ParseError, PayloadTooLarge
 from node.fetch import Fetcher, FetchResult, redact_url
 from node.rdfio import RDF_MEDIA_TYPES, parse_triples, sniff_syntax, syntax_for_media_type, syntax_for_suffix
+from node.rdflimits import ParseLimits
 
 RDF_ACCEPT = ("text/turtle, application/ld+json;q=0.9, application/rdf+xml;q=0.8, "
               "application/n-triples;q=0.8, */*;q=0.1")
@@ -127,12 +128,18 @@ class PageBudget:
                 source=self.source.name, url=redact_url(url))
 
 
+# A page's literals are bounded only by what Oxigraph can hold: a record with a literal over the node's
+# max_literal_bytes is rejected on its own when staged, and the rest of the page still lands.
+PAGE_LIMITS = ParseLimits(max_literal_bytes=16_000_000)
+
+
 def parse_rdf(result: FetchResult, source: SourceConfig) -> list[ox.Triple]:
     """Parse a fetched RDF document; a document that does not parse stops the run, naming URL and line."""
     url = redact_url(result.final_url)
     syntax = _syntax_for(result, url, source)
     try:
-        return parse_triples(result.body, syntax.media_type, filename=url, base_iri=result.final_url)
+        return parse_triples(result.body, syntax.media_type, filename=url, base_iri=result.final_url,
+                             limits=PAGE_LIMITS)
     except (ParseError, PayloadTooLarge) as err:  # the run fails cleanly; the previous copy stays
         raise HarvestError(err.message, source=source.name, url=url) from None
 

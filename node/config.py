@@ -68,10 +68,11 @@ class Settings:
     page_size: int = 20
     max_page_size: int = 500
     max_body_bytes: int = 10_000_000
-    max_literal_bytes: int = 1_000_000     # one literal in any RDF the node reads (Oxigraph's buffers stop at 16 MiB)
+    max_literal_bytes: int = 1_000_000     # one literal in any RDF the node reads or stores (records over it are rejected)
     max_nesting_depth: int = 64            # JSON-LD objects/arrays and XML elements nested in each other
     parse_seconds: float = 30.0            # time to read one untrusted RDF document
-    max_record_bytes: int = 4_000_000      # one stored record (N-Triples); harvested records over it are rejected
+    max_record_bytes: int = 8_000_000      # a harvested record as staged (with its published form); the
+                                           # store's loader cannot take one statement over 16 MiB
     sparql_timeout: float = 10.0
     sparql_max_rows: int = 100_000
     sparql_max_query_bytes: int = 100_000

@@ -64,10 +64,9 @@ def open_node(settings: Settings, *, in_memory: bool = False) -> NodeContext:
                           query_policy=FairnessPolicy.from_settings(settings))
     ctx = NodeContext(settings, store)
     if not in_memory:
-        from node.harvest import recover_interrupted_applies, recover_interrupted_runs
+        from node.harvest import recover_interrupted_applies
 
-        recover_interrupted_applies(store, settings.data_dir)
-        recover_interrupted_runs(settings.data_dir)
+        recover_interrupted_applies(store, settings.data_dir)  # also turns crashed runs into failed reports
     created = _check_store_identity(ctx)
     if settings.catalog is not None:  # a node of its own: its description, never the HDH's records
         _describe_catalogue(ctx, catalogue_description(settings.catalog, ctx.naming.catalog, settings.base_url))

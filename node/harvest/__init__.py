@@ -6,8 +6,8 @@ source was read completely applies them (journalled, so a crash mid-apply rolls 
 next start) and then the deletions, within the safety limit.
 """
 
-from node.harvest.reports import HarvestReport, read_reports, recover_interrupted_runs
+from node.harvest.reports import HarvestReport, read_reports
 from node.harvest.run import run_harvest
-from node.harvest.staging import recover_interrupted_applies
+from node.harvest.journal import recover_interrupted_applies
 
-__all__ = ["HarvestReport", "read_reports", "recover_interrupted_applies", "recover_interrupted_runs", "run_harvest"]
+__all__ = ["HarvestReport", "read_reports", "recover_interrupted_applies", "run_harvest"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 MAX_LISTED = 200  # rejected records / problems kept per run in the report
@@ -25,7 +24,6 @@ class HarvestReport:
     unchanged: int = 0
     written: int = 0
     deleted: int = 0
-    renamed: int = 0             # records the partner now gives under a new IRI (same identifier): replaced
     rejected: list[dict] = field(default_factory=list)
     rejected_count: int = 0
     duplicates: list[dict] = field(default_factory=list)
@@ -33,6 +31,9 @@ class HarvestReport:
     problems: list[str] = field(default_factory=list)
     warnings: int = 0
     deletions_refused: int = 0
+    renamed: int = 0             # records that came back under a new IRI with the same identifier
+    renames: list[dict] = field(default_factory=list)
+    journal_set_aside: str | None = None  # where a journal that could not be applied was kept
     error: str | None = None
 
     def reject(self, dataset: str, reasons: list[str]) -> None:
@@ -44,6 +45,11 @@ class HarvestReport:
         self.duplicates_count += 1
         if len(self.duplicates) < MAX_LISTED:
             self.duplicates.append(entry)
+
+    def rename(self, dataset: str, previous: str) -> None:
+        self.renamed += 1
+        if len(self.renames) < MAX_LISTED:
+            self.renames.append({"dataset": dataset, "previous": previous})
 
     def problem(self, text: str) -> None:
         if len(self.problems) < MAX_LISTED:
@@ -74,38 +80,24 @@ def save_report(data_dir: Path, report: HarvestReport) -> None:
         handle.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
 
 
-def _running_marker(data_dir: Path, source: str) -> Path:
-    return Path(data_dir) / "harvest" / source / "running.json"
-
-
-def mark_running(data_dir: Path, report: HarvestReport) -> None:
-    """Say a run started, before it reads anything: if the process dies during the run, the next start
-    turns this into a failed report, so a scheduled source that crashes the node waits its interval."""
-    marker = _running_marker(data_dir, report.source)
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    marker.write_text(json.dumps(report.to_dict()))
-
-
-def clear_running(data_dir: Path, source: str) -> None:
-    _running_marker(data_dir, source).unlink(missing_ok=True)
-
-
-def recover_interrupted_runs(data_dir: Path) -> int:
-    """Failed reports for runs that a dead process left running; returns how many."""
-    count = 0
-    for marker in sorted((Path(data_dir) / "harvest").glob("*/running.json")):
-        try:
-            fields = json.loads(marker.read_text())
-            report = HarvestReport(**{k: v for k, v in fields.items() if k in HarvestReport.__dataclass_fields__})
-        except (ValueError, TypeError):
-            report = HarvestReport(marker.parent.name, "unknown", "unknown")
-        report.status = "failed"
-        report.finished = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-        report.error = "the run stopped without finishing: the process ended (crash, kill or restart) during it"
-        save_report(data_dir, report)
-        marker.unlink()
-        count += 1
-    return count
+def save_report_once(data_dir: Path, report: dict) -> None:
+    """Save a report unless its run is already among the last lines (a journal replayed after a crash
+    between saving its report and removing itself)."""
+    path = reports_file(data_dir)
+    if path.exists():
+        with path.open("rb") as handle:
+            handle.seek(max(0, path.stat().st_size - 4 * 2**20))
+            for line in handle.read().splitlines():
+                try:
+                    run = json.loads(line)
+                except (json.JSONDecodeError, UnicodeDecodeError):
+                    continue
+                if isinstance(run, dict) and (run.get("source"), run.get("run_id")) == (report.get("source"),
+                                                                                       report.get("run_id")):
+                    return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(report, ensure_ascii=False) + "\n")
 
 
 def read_reports(data_dir: Path, source: str | None = None, limit: int = 50) -> list[dict]:

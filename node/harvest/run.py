@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 from dataclasses import dataclass, field
 from functools import partial
 from datetime import datetime, timezone
@@ -11,12 +12,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from node.catalog_index import IDENTIFIER, INDEXED_DATASET
 from node.config import SourceConfig
 from node.errors import HarvestError
 from node.harvest import provenance as prov
-from node.harvest.reports import HarvestReport, clear_running, mark_running, save_report
-from node.harvest.staging import Staging, set_aside
+from node.harvest.identity import Claim, claim, settle_renames
+from node.harvest.journal import RUNNING_FILE, STATE_FILE, set_aside, write_atomically
+from node.harvest.reports import HarvestReport, save_report
+from node.harvest.staging import Staging, oversized_literal
 from node.records import now_iso
 from node.store.base import GraphChange
 from vocab.namespaces import DCTERMS
@@ -39,33 +41,28 @@ class RunState:
     parsed: set[str] = field(default_factory=set)  # graphs read from a page this run (not kept as unchanged)
     pages: dict[str, list[str]] = field(default_factory=dict)  # this run's page → graphs
     displaced: set[str] = field(default_factory=set)  # other sources' copies we win over
+    renamed: dict[str, str] = field(default_factory=dict)  # this source's old graph → the dataset's new IRI
+    max_literal_bytes: int = 1_000_000
     now: str = ""
 
 
 def run_harvest(ctx, source: SourceConfig, *, fetcher=None, full: bool = False, force: bool = False,
                 dry_run: bool = False, progress=None) -> HarvestReport:
-    """One run; a marker says it is running until it ends, however it ends short of the process dying."""
-    started = now_iso()
-    report = HarvestReport(source.name, started.replace(":", ""), started, kind=source.kind, url=source.url)
-    mark_running(ctx.settings.data_dir, report)
-    try:
-        return _run(ctx, source, report, fetcher=fetcher, full=full, force=force, dry_run=dry_run, progress=progress)
-    finally:
-        clear_running(ctx.settings.data_dir, source.name)
-
-
-def _run(ctx, source: SourceConfig, report: HarvestReport, *, fetcher, full: bool, force: bool, dry_run: bool,
-         progress) -> HarvestReport:
     from harvesters import harvester_for
     from node.fetch import Fetcher
 
-    started = report.started
-    state_file = Path(ctx.settings.data_dir) / "harvest" / source.name / "state.json"
-    previous = _read_state(state_file)
+    started = now_iso()
+    run_id = f"{started.replace(':', '')}-{secrets.token_hex(3)}"  # unique even for runs in the same second
+    report = HarvestReport(source.name, run_id, started, kind=source.kind, url=source.url)
+    folder = Path(ctx.settings.data_dir) / "harvest" / source.name
+    previous = _read_state(folder / STATE_FILE)
     since = None if full or not previous.get("last_success") else _parse_time(previous["last_success"])
-    run = RunState(source, report, Staging(ctx.settings.data_dir, source.name, report.run_id),
-                   _existing_hashes(ctx, source.name), _page_graphs(ctx, source.name, previous.get("pages", {})),
-                   now=started)
+    staging = Staging(ctx.settings.data_dir, source.name, report.run_id,
+                      max_record_bytes=ctx.settings.max_record_bytes)
+    write_atomically(folder / RUNNING_FILE, json.dumps(report.to_dict()))  # a crash leaves it: a failed run
+    run = RunState(source, report, staging, _existing_hashes(ctx, source.name),
+                   _page_graphs(ctx, source.name, previous.get("pages", {})), now=started,
+                   max_literal_bytes=ctx.settings.max_literal_bytes)
     validators: dict[str, dict] = {}
     incremental = False
     fetcher = fetcher or Fetcher(source)
@@ -81,24 +78,39 @@ def _run(ctx, source: SourceConfig, report: HarvestReport, *, fetcher, full: boo
                     progress(report)
     except HarvestError as err:
         return _fail(ctx, run, f"{err.message}" + (f" (at {err.url})" if err.url and err.url not in err.message else ""))
+    except Exception as err:  # noqa: BLE001 — a partner must not crash the process: the run fails, with why
+        log.exception("harvest of %s failed", source.name)
+        return _fail(ctx, run, f"the run stopped on an unexpected error: {type(err).__name__}: {err}")
     report.mode = "incremental" if incremental else "full"
     if dry_run:
         run.staging.discard()
+        (folder / RUNNING_FILE).unlink(missing_ok=True)
         report.status, report.finished = "dry-run", now_iso()
         return report
+    return _commit(ctx, run, incremental, force, {"last_success": started, "validators": validators,
+                                                  "pages": _page_ids(ctx, source.name, run.pages)})
+
+
+def _commit(ctx, run: RunState, incremental: bool, force: bool, state: dict) -> HarvestReport:
+    """Apply the run in one journal that also leaves its state and report (see node.harvest.journal)."""
+    report = run.report
+    renamed = settle_renames(ctx, run)
     deletions = _deletions(run, incremental, force)
-    state = {"last_success": started, "validators": validators, "pages": _page_ids(ctx, source.name, run.pages)}
-    try:
-        run.staging.commit(ctx.store, deletions, [_description_change(ctx, source)], state)
-    except Exception as err:  # the store refused the apply: keep the journal for the operator, never loop on it
-        aside = set_aside(run.staging.path.with_suffix(".apply.json"), err)
-        return _fail(ctx, run, f"the apply failed ({type(err).__name__}: {str(err)[:300]}); its journal was set "
-                               f"aside as {aside.name}")
     report.deleted = len(deletions)
     report.status, report.finished = "complete", now_iso()
-    save_report(ctx.settings.data_dir, report)
+    try:
+        run.staging.commit(ctx.store, deletions + renamed, [_description_change(ctx, run.source)],
+                           state=state, report=report.to_dict())
+    except Exception as err:  # noqa: BLE001 — kept aside for the operator; the previous copy stays
+        journal = run.staging.path.with_suffix(".apply.json")
+        if not journal.exists():  # failed before the journal was written: the store was not touched
+            return _fail(ctx, run, f"the apply could not start ({type(err).__name__}: {err})")
+        kept = set_aside(journal, f"{type(err).__name__}: {err}")
+        report.status, report.journal_set_aside = "failed", str(kept)
+        report.error = f"the apply could not be completed ({type(err).__name__}: {err}); kept as {kept}"
+        return report
     log.info(json.dumps({"event": "harvest-run", **{k: v for k, v in report.to_dict().items()
-                                                     if k not in ("rejected", "problems", "duplicates")}}))
+                                                     if k not in ("rejected", "problems", "duplicates", "renames")}}))
     return report
 
 
@@ -118,9 +130,9 @@ def _take_page(ctx, run: RunState, page) -> None:
     graphs = [prov.record_graph(ctx.naming, run.source.name, record.dataset_iri) for record in page.records]
     changed = [found for found in map(partial(_changed_record, ctx, run), page.records, graphs) if found]
     if changed:
-        reports = _validator(run.source.profile).validate_records((r.dataset_iri, r.triples) for r, _, _ in changed)
-        for record, graph, digest in changed:
-            _stage_record(ctx, run, record, graph, digest, reports[record.dataset_iri])
+        reports = _validator(run.source.profile).validate_records((r.dataset_iri, r.triples) for r, *_ in changed)
+        for record, graph, digest, found in changed:
+            _stage_record(ctx, run, record, graph, digest, found, reports[record.dataset_iri])
     listed += (graph for graph in graphs if graph in run.seen)
     log.info(json.dumps({"event": "harvest-page", "source": run.source.name, "url": page.url,
                          "records": len(page.records), "written": report.written - written_before,
@@ -145,89 +157,59 @@ def _changed_record(ctx, run: RunState, record, graph: str) -> tuple | None:
         return None
     if kept:
         report.unchanged -= 1  # counted as unchanged with its old page; it changed
-    if not _wins_over_duplicates(ctx, run, record, graph):
+    too_large = oversized_literal(record.triples, run.max_literal_bytes)
+    if too_large:
+        _refuse(run, record, graph, Claim(), [too_large])
+        return None
+    found = claim(ctx, run, record, graph)
+    if found is None:
         return None
     run.seen.add(graph)
-    return record, graph, digest
+    return record, graph, digest, found
 
 
-def _stage_record(ctx, run: RunState, record, graph: str, digest: str, validation) -> None:
+def _stage_record(ctx, run: RunState, record, graph: str, digest: str, found: Claim, validation) -> None:
     """Apply the source's policy to the record's validation report, then stage it for writing."""
     report, source = run.report, run.source
     if not validation.conforms:
-        reasons = [_reason(r) for r in validation.violations]
         if source.policy == "reject":
-            report.reject(record.dataset_iri, reasons)
-            if graph not in run.existing:
-                run.seen.discard(graph)
-            return  # a previous good copy, if any, stays
+            return _refuse(run, record, graph, found, [_reason(r) for r in validation.violations])
         report.warnings += 1
     issued = _issued(ctx, graph) or run.now
     triples = prov.harvested_record_triples(ctx.naming, source.name, record, digest=digest, issued=issued,
                                             modified=run.now)
-    refused = _over_limits(ctx.settings, triples) or run.staging.add(graph, triples, ctx.settings.max_record_bytes)
+    refused = run.staging.add(graph, triples)
     if refused:
-        report.reject(record.dataset_iri, [refused])
-        if graph not in run.existing:
-            run.seen.discard(graph)
-        return  # a previous good copy, if any, stays
+        return _refuse(run, record, graph, found, [refused])
     report.written += 1
+    run.displaced |= found.displaced
+    run.renamed.update(dict.fromkeys(found.renamed, record.dataset_iri))
 
 
-def _over_limits(settings, triples) -> str | None:
-    """Why a record cannot be stored (a literal over max_literal_bytes), or None. Partners that speak JSON
-    (CKAN) give literals no RDF parser has bounded."""
-    for triple in triples:
-        value = triple.object
-        if isinstance(value, ox.Literal) and len(value.value.encode()) > settings.max_literal_bytes:
-            return (f"a literal of {len(value.value.encode()):,} bytes is over the limit of "
-                    f"{settings.max_literal_bytes:,} (max_literal_bytes)")
-    return None
-
-
-def _wins_over_duplicates(ctx, run: RunState, record, graph: str) -> bool:
-    """The same dataset (IRI or identifier) from elsewhere: local records and lower precedence win."""
-    others = {q.graph_name.value for q in ctx.store.quads(None, INDEXED_DATASET, ox.NamedNode(record.dataset_iri), None)}
-    for identifier in record.identifiers:
-        others |= {q.graph_name.value for q in ctx.store.quads(None, IDENTIFIER, ox.Literal(identifier), None)}
-    others.discard(graph)
-    for other in sorted(others):
-        holder = _holder(ctx, other)
-        if holder == run.source.name and other not in run.seen:  # renamed by its partner: the new IRI replaces it
-            run.report.renamed += 1
-            run.displaced.add(other)
-            continue
-        ours_wins = holder != "local" and run.source.precedence < _precedence(ctx, holder)
-        run.report.duplicate({"dataset": record.dataset_iri, "other": holder,
-                              "kept": run.source.name if ours_wins else holder})
-        if not ours_wins:
-            return False
-        run.displaced.add(other)
-    return True
-
-
-def _holder(ctx, graph: str) -> str:
-    prefix = ctx.naming.base_url + "graph/source/"
-    return graph[len(prefix):].split("/", 1)[0] if graph.startswith(prefix) else "local"
-
-
-def _precedence(ctx, source_name: str) -> int:
-    return next((s.precedence for s in ctx.settings.sources if s.name == source_name), 10_000)
+def _refuse(run: RunState, record, graph: str, found: Claim, reasons: list[str]) -> None:
+    """A rejected record: its previous good copy, if any (also under an earlier IRI), stays."""
+    run.report.reject(record.dataset_iri, reasons)
+    if graph in run.existing:
+        run.seen.add(graph)
+    else:
+        run.seen.discard(graph)
+    run.seen |= found.renamed
 
 
 def _deletions(run: RunState, incremental: bool, force: bool) -> list[str]:
-    gone = [] if incremental else sorted(set(run.existing) - run.seen)
+    gone = [] if incremental else sorted(set(run.existing) - run.seen - set(run.renamed))
     limit = run.source.max_delete_share * len(run.existing)
     if gone and len(gone) > limit and not force:
         run.report.deletions_refused = len(gone)
         gone = []
-    return gone + sorted(run.displaced - run.seen - set(gone))
+    return gone + sorted(run.displaced)
 
 
 def _fail(ctx, run: RunState, message: str) -> HarvestReport:
     run.staging.discard()
     run.report.status, run.report.error, run.report.finished = "failed", message, now_iso()
     save_report(ctx.settings.data_dir, run.report)
+    (run.staging.folder / RUNNING_FILE).unlink(missing_ok=True)
     log.warning(json.dumps({"event": "harvest-failed", "source": run.source.name, "error": message}))
     return run.report
 

@@ -29,13 +29,30 @@ def interval_seconds(schedule: str) -> int:
     return int(match.group(1)) * _UNITS[match.group(2)]
 
 
-def due(source, last_started: str | None, now: float) -> bool:
+MAX_BACKOFF = 86400  # consecutive failures double the wait, up to a day (or the interval, if longer)
+
+
+def due(source, last_started: str | None, now: float, failures: int = 0) -> bool:
+    """Due when the interval has passed since the last run; after `failures` failed runs in a row
+    (a crashed run counts: it becomes a failed report at the next start) the interval doubles each time."""
     if not source.schedule:
         return False
     if not last_started:
         return True
     started = datetime.fromisoformat(last_started.replace("Z", "+00:00")).replace(tzinfo=timezone.utc)
-    return now - started.timestamp() >= interval_seconds(source.schedule)
+    interval = interval_seconds(source.schedule)
+    wait = interval if failures <= 1 else min(interval * 2 ** min(failures - 1, 20), max(interval, MAX_BACKOFF))
+    return now - started.timestamp() >= wait
+
+
+def failures_in_a_row(runs: list[dict]) -> int:
+    """How many of the newest runs (newest first) failed, up to the last one that did not."""
+    count = 0
+    for run in runs:
+        if run.get("status") != "failed":
+            break
+        count += 1
+    return count
 
 
 def start_scheduler(app, ctx, *, tick: float = 30.0) -> threading.Thread | None:
@@ -55,10 +72,12 @@ def _loop(app, ctx, sources, tick: float) -> None:
 
     while True:
         for source in sources:
-            runs = read_reports(ctx.settings.data_dir, source.name, limit=1)
-            if due(source, runs[0]["started"] if runs else None, time.time()):
+            runs = read_reports(ctx.settings.data_dir, source.name, limit=16)
+            if due(source, runs[0]["started"] if runs else None, time.time(), failures_in_a_row(runs)):
                 try:
                     run_locked(app, ctx, source)
                 except NodeError as err:
                     log.warning("scheduled harvest of %s not run: %s", source.name, err.message)
+                except Exception:  # noqa: BLE001 — the scheduler thread must outlive one bad run
+                    log.exception("scheduled harvest of %s failed", source.name)
         time.sleep(tick)

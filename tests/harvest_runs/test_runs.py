@@ -7,7 +7,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF
 from node.catalog_index import CatalogIndex
 from node.config import SourceConfig
 from node.harvest import read_reports, run_harvest
-from node.harvest import staging as staging_module
+from node.harvest import journal as staging_module
 from node.harvest.provenance import CONTENT_HASH, source_graph_prefix
 from tests.harvesters.catalogues import catalogue_turtle, dataset_iri, serve_paged
 from tests.harvesters.conftest import make_fetcher
