@@ -6,16 +6,22 @@ that names the setting, instead of failing later on a request.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
+import types
+import typing
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from node.errors import ConfigError
+from node.identity import CatalogIdentity, identity_from_table
 
 HARVESTER_KINDS = ("dcat", "ckan", "sparql", "fdp")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 VALIDATION_POLICIES = ("reject", "warn")
 
 
@@ -71,14 +77,24 @@ class Settings:
     sparql_union_default_graph: bool = True
     sparql_service_allowlist: tuple[str, ...] = ()
     threads: int = 8
-    log_level: str = "INFO"
+    log_level: str = "INFO"                # level of the node's log on stderr (DEBUG, INFO, WARNING, ERROR)
+    catalog: CatalogIdentity | None = None  # the [catalog] table; None: the bundled HDH identity
     sources: tuple[SourceConfig, ...] = field(default_factory=tuple)
 
     def __post_init__(self):
-        if not re.match(r"https?://[^/]+", self.base_url):
-            raise ConfigError(f"base_url must be an absolute http(s) URL, got '{self.base_url}'")
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise ConfigError(f"base_url must be an absolute http(s) URL without query or fragment, "
+                              f"got '{self.base_url}'")
         if not self.base_url.endswith("/"):
             object.__setattr__(self, "base_url", self.base_url + "/")
+        if self.log_level.upper() not in _LOG_LEVELS:
+            raise ConfigError(f"log_level must be one of {', '.join(_LOG_LEVELS)}, got '{self.log_level}'")
+        object.__setattr__(self, "log_level", self.log_level.upper())
+        if not 0 <= self.port <= 65535:
+            raise ConfigError(f"port must be between 0 and 65535, got {self.port}")
+        if self.threads < 1:
+            raise ConfigError(f"threads must be 1 or more, got {self.threads}")
         if not 1 <= self.page_size <= self.max_page_size:
             raise ConfigError(f"page_size must be between 1 and max_page_size ({self.max_page_size})")
         names = [s.name for s in self.sources]
@@ -94,6 +110,7 @@ class Settings:
 
 
 _ENV_PREFIX = "EHDS_NODE_"
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
 def load_settings(
@@ -101,88 +118,147 @@ def load_settings(
     environ: Mapping[str, str] | None = None,
     **overrides: Any,
 ) -> Settings:
-    """Build Settings from the TOML file, the environment and explicit overrides (CLI flags)."""
+    """Build Settings from the TOML file, the environment and explicit overrides (CLI flags).
+
+    Each value keeps where it came from, so that a bad one is reported with its origin."""
     environ = os.environ if environ is None else environ
     config_file = config_file or environ.get(_ENV_PREFIX + "CONFIG")
-    values: dict[str, Any] = {}
+    values: dict[str, tuple[Any, str]] = {}
     if config_file:
         values.update(_read_toml(Path(config_file)))
     values.update(_from_environment(environ))
-    values.update({k: v for k, v in overrides.items() if v is not None})
+    values.update({k: (v, f"command-line option for '{k}'") for k, v in overrides.items() if v is not None})
     return _build(values)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path) -> dict[str, tuple[Any, str]]:
     try:
         with path.open("rb") as handle:
             raw = tomllib.load(handle)
     except FileNotFoundError:
         raise ConfigError(f"config file {path} not found") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"config file {path}: cannot be read ({err})") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"config file {path}: {err}") from None
+    origin = f"config file {path}"
     node_table = raw.pop("node", {})
-    sources = raw.pop("sources", [])
+    if not isinstance(node_table, dict):
+        raise ConfigError(f"{origin}: [node] must be a table")
+    values = {name: (value, f"{origin} [node]") for name, value in node_table.items()}
+    for name in ("sources", "catalog"):
+        if name in values:
+            raise ConfigError(f"{origin} [node]: '{name}' is a table of its own ([{name}]), not a [node] key")
+    if "sources" in raw:
+        values["sources"] = (raw.pop("sources"), f"{origin} [[sources]]")
+    if "catalog" in raw:
+        values["catalog"] = (raw.pop("catalog"), origin)
     if raw:
-        raise ConfigError(f"config file {path}: unknown tables or keys {sorted(raw)}; use [node] and [[sources]]")
-    return {**node_table, "sources": sources}
+        raise ConfigError(f"{origin}: unknown tables or keys {sorted(raw)}; use [node], [catalog] and [[sources]]")
+    return values
 
 
-def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
-    known = {f.name for f in fields(Settings)} - {"sources"}
+def _from_environment(environ: Mapping[str, str]) -> dict[str, tuple[Any, str]]:
+    """EHDS_NODE_<SETTING> variables; an unknown one is an error, not silently ignored."""
+    settable = {f.name for f in fields(Settings)} - {"sources", "catalog"}
     values = {}
     for key, value in environ.items():
         if key.startswith(_ENV_PREFIX) and key != _ENV_PREFIX + "CONFIG":
             name = key[len(_ENV_PREFIX):].lower()
-            if name in known:
-                values[name] = value
+            if name not in settable:
+                raise ConfigError(f"environment variable {key}: no setting '{name}' "
+                                  f"(known: {', '.join(sorted(settable))})")
+            values[name] = (value, f"environment variable {key}")
     return values
 
 
-def _build(values: dict[str, Any]) -> Settings:
-    known = {f.name: f for f in fields(Settings)}
-    unknown = set(values) - set(known)
+def _build(values: dict[str, tuple[Any, str]]) -> Settings:
+    hints = typing.get_type_hints(Settings)
+    unknown = set(values) - set(hints)
     if unknown:
-        raise ConfigError(f"unknown settings: {', '.join(sorted(unknown))}")
-    kwargs = {name: _coerce(name, known[name].type, value) for name, value in values.items() if name != "sources"}
-    kwargs["sources"] = tuple(_source(s) for s in values.get("sources", ()))
+        origins = "; ".join(f"'{name}' ({values[name][1]})" for name in sorted(unknown))
+        raise ConfigError(f"unknown settings: {origins}")
+    kwargs = {name: _coerce(name, hints[name], value, origin)
+              for name, (value, origin) in values.items() if name not in ("sources", "catalog")}
+    if "sources" in values:
+        table, origin = values["sources"]
+        if not isinstance(table, list):
+            raise ConfigError(f"{origin}: sources must be an array of tables ([[sources]])")
+        kwargs["sources"] = tuple(_source(s, origin) for s in table)
+    if "catalog" in values:
+        kwargs["catalog"] = identity_from_table(*values["catalog"])
     return Settings(**kwargs)
 
 
-def _source(table: Any) -> SourceConfig:
+def _source(table: Any, origin: str) -> SourceConfig:
     if not isinstance(table, dict):
-        raise ConfigError("each [[sources]] entry must be a table")
-    known = {f.name: f for f in fields(SourceConfig)}
-    unknown = set(table) - set(known)
+        raise ConfigError(f"{origin}: each [[sources]] entry must be a table")
+    hints = typing.get_type_hints(SourceConfig)
+    where = f"{origin}, source '{table.get('name', '?')}'"
+    unknown = set(table) - set(hints)
     if unknown:
-        raise ConfigError(f"source '{table.get('name', '?')}': unknown keys {', '.join(sorted(unknown))}")
+        raise ConfigError(f"{where}: unknown keys {', '.join(sorted(unknown))}")
     missing = {"name", "kind", "url"} - set(table)
     if missing:
-        raise ConfigError(f"source '{table.get('name', '?')}': missing {', '.join(sorted(missing))}")
-    return SourceConfig(**{k: _coerce(k, known[k].type, v) for k, v in table.items()})
+        raise ConfigError(f"{where}: missing {', '.join(sorted(missing))}")
+    return SourceConfig(**{k: _coerce(k, hints[k], v, where) for k, v in table.items()})
 
 
-def _coerce(name: str, type_name: Any, value: Any) -> Any:
-    """Turn TOML/env values into the field's type; env values arrive as strings."""
-    type_name = str(type_name)
+def _coerce(name: str, hint: Any, value: Any, origin: str) -> Any:
+    """Check a value against the field's type hint; strings (environment, flags) are parsed, nothing else
+    is converted: `port = true` or `max_page_size = 1.9` are errors, not 1."""
     try:
-        if type_name.startswith("bool"):
-            if isinstance(value, str):
-                if value.lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
-                    raise ValueError(value)
-                return value.lower() in ("1", "true", "yes", "on")
-            return bool(value)
-        if type_name.startswith("int"):
-            return int(value)
-        if type_name.startswith("float"):
-            return float(value)
-        if type_name.startswith("Path"):
-            return Path(value)
-        if type_name.startswith("tuple"):
-            if isinstance(value, str):
-                return tuple(v.strip() for v in value.split(",") if v.strip())
-            return tuple(value)
-        if value == "" and "None" in type_name:
-            return None
-        return value
+        return _as_type(hint, value)
     except (TypeError, ValueError):
-        raise ConfigError(f"setting '{name}': cannot read {value!r} as {type_name}") from None
+        raise ConfigError(f"setting '{name}' ({origin}): {value!r} is not {_describe(hint)}") from None
+
+
+def _as_type(hint: Any, value: Any) -> Any:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if type(None) in args and (value is None or value == ""):
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _as_type(inner, value)
+    if origin is tuple:
+        items = [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)):
+            raise TypeError
+        return tuple(_as_type(args[0], item) for item in items)
+    if hint is bool:
+        return _as_bool(value)
+    if hint is int:
+        if isinstance(value, str):
+            value = int(value.strip(), 10)
+        if type(value) is not int:
+            raise TypeError
+        return value
+    if hint is float:
+        if isinstance(value, str):
+            value = float(value.strip())
+        if type(value) not in (int, float) or not math.isfinite(value):
+            raise TypeError
+        return float(value)
+    if hint is str or hint is Path:
+        if not isinstance(value, (str, Path)):
+            raise TypeError
+        return hint(value)
+    raise TypeError(f"no reader for {hint!r}")
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+        return value.strip().lower() in _TRUE
+    raise TypeError
+
+
+def _describe(hint: Any) -> str:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_describe(a) for a in args if a is not type(None)) + " (or empty)"
+    if origin is tuple:
+        return f"a list of {_describe(args[0]).removeprefix('a ').removeprefix('an ')}s"
+    return {bool: "a boolean (true/false)", int: "a whole number", float: "a number", str: "a string",
+            Path: "a path"}.get(hint, str(hint))
