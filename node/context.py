@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from node import rdfio
+from node import creation, rdfio
 from node.catalog_index import CatalogIndex
 from node.config import Settings
 from node.datasets import by_subject_index, reachable, split_records
 from node.errors import InvalidRecord, ValidationFailed
-from node.records import Naming, PublishResult, publish
+from node.identity import catalog_description
+from node.records import Naming, PublishResult, now_iso, publish
 from node.store.base import GraphChange
 from node.store.oxigraph import OxigraphStore
 from vocab.namespaces import DCAT
@@ -53,34 +54,72 @@ class NodeContext:
         self.store.close()
 
 
-def open_node(settings: Settings, *, in_memory: bool = False) -> NodeContext:
-    """Open the node's store; a new store gets the bundled HDH catalogue unless disabled."""
+def open_node(settings: Settings, *, in_memory: bool = False, seed: bool = True) -> NodeContext:
+    """Open the node's store and write the catalogue's own description (from the configuration).
+
+    A new store is seeded with the bundled HDH records only when `seed` (the first `serve`) and the
+    settings allow it; an existing store must have been created for the configured base URL."""
     store = OxigraphStore(None if in_memory else Path(settings.data_dir) / "store")
     ctx = NodeContext(settings, store)
     if not in_memory:
         from node.harvest import recover_interrupted_applies
 
         recover_interrupted_applies(store, settings.data_dir)
-    if settings.load_bundled_catalogue and not store.has_graph(ctx.naming.catalog_graph):
-        results = load_bundled_catalogue(ctx)
-        log.info("loaded the bundled HDH catalogue: %d datasets", len(results))
+    try:
+        _check_or_create(ctx, seed=seed)
+        write_catalog_description(ctx)
+    except BaseException:
+        store.close()
+        raise
     return ctx
 
 
+def _check_or_create(ctx: NodeContext, *, seed: bool) -> None:
+    settings = ctx.settings
+    if creation.created_for(ctx.store) is not None:
+        creation.check_base_url(ctx.store, settings.base_url, settings.data_dir)
+        return
+    seeded_with = None
+    if seed and settings.load_bundled_catalogue:
+        results = load_bundled_catalogue(ctx)
+        seeded_with = BUNDLED_CATALOGUE
+        log.info("new store: loaded the bundled HDH catalogue, %d datasets", len(results))
+    creation.record_creation(ctx.store, settings.base_url, now_iso(), seeded_with)  # after seeding: a cut
+    # seeding is done again on the next start (same ids, so nothing is duplicated)
+
+
 def load_bundled_catalogue(ctx: NodeContext) -> list[PublishResult]:
+    return load_records(ctx, _bundled_triples(ctx.settings.base_url), source=BUNDLED_CATALOGUE)
+
+
+def _bundled_triples(base_url: str) -> list[ox.Triple]:
     data = files("node.data").joinpath(BUNDLED_CATALOGUE).read_bytes()
-    triples = rdfio.parse_triples(data, "text/turtle", filename=BUNDLED_CATALOGUE, base_iri=ctx.settings.base_url)
-    set_catalog_description(ctx, triples)
-    return load_records(ctx, triples, source=BUNDLED_CATALOGUE)
+    return rdfio.parse_triples(data, "text/turtle", filename=BUNDLED_CATALOGUE, base_iri=base_url)
+
+
+def write_catalog_description(ctx: NodeContext) -> None:
+    """The dcat:Catalog's own description: the `[catalog]` table, else the bundled HDH identity.
+    Rewritten only when it changed, so that several processes can open the same store."""
+    if ctx.settings.catalog is not None:
+        description = catalog_description(ctx.settings.catalog, ctx.naming.catalog, ctx.settings.base_url)
+    else:
+        description = bundled_catalog_description(ctx.naming.catalog, _bundled_triples(ctx.settings.base_url))
+    if set(ctx.store.graph_triples(ctx.naming.catalog_graph)) != set(description):
+        ctx.store.apply([GraphChange(ctx.naming.catalog_graph, tuple(description))])
 
 
 def set_catalog_description(ctx: NodeContext, triples: list[ox.Triple]) -> None:
-    """Keep the dcat:Catalog's own description (not its dataset links: records carry those)."""
-    catalog = ox.NamedNode(ctx.naming.catalog)
+    """Keep the dcat:Catalog's own description found in a document (not its dataset links)."""
+    description = bundled_catalog_description(ctx.naming.catalog, triples)
+    ctx.store.apply([GraphChange(ctx.naming.catalog_graph, tuple(description))])
+
+
+def bundled_catalog_description(catalog_iri: str, triples: list[ox.Triple]) -> list[ox.Triple]:
+    catalog = ox.NamedNode(catalog_iri)
     description = [t for t in _reachable_from(triples, catalog) if t.predicate.value not in _CATALOG_LINKS]
     if not description:
         raise InvalidRecord(f"no description of the catalogue <{catalog.value}> found")
-    ctx.store.apply([GraphChange(ctx.naming.catalog_graph, tuple(description))])
+    return description
 
 
 def _reachable_from(triples: list[ox.Triple], start) -> list[ox.Triple]:
