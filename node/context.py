@@ -20,7 +20,7 @@ from node.config import Settings
 from node.datasets import by_subject_index, reachable, split_records
 from node.errors import InvalidRecord, ValidationFailed
 from node.identity import catalog_description
-from node.records import Naming, PublishResult, now_iso, publish
+from node.records import Naming, PublishResult, check_not_held_elsewhere, now_iso, publish
 from node.store.base import GraphChange
 from node.store.oxigraph import OxigraphStore
 from vocab.namespaces import DCAT
@@ -136,6 +136,8 @@ def load_records(ctx: NodeContext, triples: list[ox.Triple], *, source: str) -> 
         records.append((record_id, dataset.value, record_triples))
     if not records:
         raise InvalidRecord(f"{source}: no dcat:Dataset found")
+    for record_id, dataset_iri, _ in records:  # before any write: a refused file writes nothing
+        check_not_held_elsewhere(ctx.store, ctx.naming, record_id, dataset_iri)
     reports = ctx.validator.validate_records((record_id, record_triples) for record_id, _, record_triples in records)
     failures = [(record_id, report) for record_id, report in reports.items() if not report.conforms]
     if failures:

@@ -170,7 +170,10 @@ def _agent_triples(publisher: Publisher, agent: ox.NamedNode) -> list[ox.Triple]
     if publisher.url:
         triples.append(_t(agent, FOAF.homepage, _n(publisher.url)))
     if publisher.type:
-        triples += [_t(agent, DCTERMS.type, _n(publisher.type)), _t(_n(publisher.type), RDF.type, _n(SKOS.Concept))]
+        concept = _n(publisher.type)  # labelled by its code, as a concept of the shapes needs a label
+        label = ox.Literal(publisher.type.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1], language="en")
+        triples += [_t(agent, DCTERMS.type, concept), _t(concept, RDF.type, _n(SKOS.Concept)),
+                    _t(concept, SKOS.prefLabel, label)]
     if publisher.email:
         contact = ox.NamedNode(agent.value + "/contact-point")
         triples += [_t(agent, ox.NamedNode("http://data.europa.eu/m8g/contactPoint"), contact),
