@@ -178,7 +178,7 @@ def _build(values: dict[str, tuple[Any, str]]) -> Settings:
     if unknown:
         origins = "; ".join(f"'{name}' ({values[name][1]})" for name in sorted(unknown))
         raise ConfigError(f"unknown settings: {origins}")
-    kwargs = {name: _coerce(name, hints[name], value, origin)
+    kwargs = {name: _coerce(name, hints[name], value, origin, from_text=origin.startswith("environment"))
               for name, (value, origin) in values.items() if name not in ("sources", "catalog")}
     if "sources" in values:
         table, origin = values["sources"]
@@ -204,37 +204,37 @@ def _source(table: Any, origin: str) -> SourceConfig:
     return SourceConfig(**{k: _coerce(k, hints[k], v, where) for k, v in table.items()})
 
 
-def _coerce(name: str, hint: Any, value: Any, origin: str) -> Any:
-    """Check a value against the field's type hint; strings (environment, flags) are parsed, nothing else
-    is converted: `port = true` or `max_page_size = 1.9` are errors, not 1."""
+def _coerce(name: str, hint: Any, value: Any, origin: str, *, from_text: bool = False) -> Any:
+    """Check a value against the field's type hint. Only environment variables (text by nature) are
+    parsed; nothing else is converted: `port = true`, `port = "80"` or `max_page_size = 1.9` are errors."""
     try:
-        return _as_type(hint, value)
+        return _as_type(hint, value, from_text)
     except (TypeError, ValueError):
         raise ConfigError(f"setting '{name}' ({origin}): {value!r} is not {_describe(hint)}") from None
 
 
-def _as_type(hint: Any, value: Any) -> Any:
+def _as_type(hint: Any, value: Any, from_text: bool) -> Any:
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
-        if type(None) in args and (value is None or value == ""):
+        if type(None) in args and (value is None or (from_text and value == "")):
             return None
         (inner,) = [a for a in args if a is not type(None)]
-        return _as_type(inner, value)
+        return _as_type(inner, value, from_text)
     if origin is tuple:
-        items = [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else value
+        items = [v.strip() for v in value.split(",") if v.strip()] if from_text else value
         if not isinstance(items, (list, tuple)):
             raise TypeError
-        return tuple(_as_type(args[0], item) for item in items)
+        return tuple(_as_type(args[0], item, from_text) for item in items)
     if hint is bool:
-        return _as_bool(value)
+        return _as_bool(value, from_text)
     if hint is int:
-        if isinstance(value, str):
+        if from_text:
             value = int(value.strip(), 10)
         if type(value) is not int:
             raise TypeError
         return value
     if hint is float:
-        if isinstance(value, str):
+        if from_text:
             value = float(value.strip())
         if type(value) not in (int, float) or not math.isfinite(value):
             raise TypeError
@@ -246,10 +246,10 @@ def _as_type(hint: Any, value: Any) -> Any:
     raise TypeError(f"no reader for {hint!r}")
 
 
-def _as_bool(value: Any) -> bool:
+def _as_bool(value: Any, from_text: bool) -> bool:
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+    if from_text and value.strip().lower() in _TRUE + _FALSE:
         return value.strip().lower() in _TRUE
     raise TypeError
 
