@@ -27,6 +27,9 @@ def run(args) -> int:
     new_base = Settings(base_url=args.new_base_url).base_url
     store = OxigraphStore(Path(settings.data_dir) / "store")
     try:
+        from node.harvest import recover_interrupted_applies
+
+        recover_interrupted_applies(store, settings.data_dir)  # finish an interrupted harvest apply first
         result = rebase_store(store, new_base, now_iso())
     finally:
         store.close()
