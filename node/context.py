@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -79,22 +79,24 @@ def _check_or_create(ctx: NodeContext, *, seed: bool) -> None:
     if creation.created_for(ctx.store) is not None:
         creation.check_base_url(ctx.store, settings.base_url, settings.data_dir)
         return
-    seeded_with = None
-    if seed and settings.load_bundled_catalogue:
-        results = load_bundled_catalogue(ctx)
-        seeded_with = BUNDLED_CATALOGUE
-        log.info("new store: loaded the bundled HDH catalogue, %d datasets", len(results))
-    creation.record_creation(ctx.store, settings.base_url, now_iso(), seeded_with)  # after seeding: a cut
-    # seeding is done again on the next start (same ids, so nothing is duplicated)
-
-
-def load_bundled_catalogue(ctx: NodeContext) -> list[PublishResult]:
-    return load_records(ctx, _bundled_triples(ctx.settings.base_url), source=BUNDLED_CATALOGUE)
+    if not (seed and settings.load_bundled_catalogue):
+        ctx.store.apply([creation.creation_record(settings.base_url, now_iso(), None)])
+        return
+    # the seed and the creation record in one transaction: a start cut short leaves a new store
+    record = creation.creation_record(settings.base_url, now_iso(), BUNDLED_CATALOGUE)
+    results = load_records(ctx, _bundled_triples(settings.base_url), source=BUNDLED_CATALOGUE, also=[record])
+    log.info("new store: loaded the bundled HDH catalogue, %d datasets", len(results))
 
 
 def _bundled_triples(base_url: str) -> list[ox.Triple]:
+    return list(_parsed_bundled(base_url))
+
+
+@lru_cache(maxsize=4)
+def _parsed_bundled(base_url: str) -> tuple[ox.Triple, ...]:
+    """Parsed once per base URL: every start reads the HDH identity from it when [catalog] is absent."""
     data = files("node.data").joinpath(BUNDLED_CATALOGUE).read_bytes()
-    return rdfio.parse_triples(data, "text/turtle", filename=BUNDLED_CATALOGUE, base_iri=base_url)
+    return tuple(rdfio.parse_triples(data, "text/turtle", filename=BUNDLED_CATALOGUE, base_iri=base_url))
 
 
 def write_catalog_description(ctx: NodeContext) -> None:
@@ -126,8 +128,23 @@ def _reachable_from(triples: list[ox.Triple], start) -> list[ox.Triple]:
     return reachable(start, by_subject_index(t for t in triples if t.predicate.value not in _CATALOG_LINKS))
 
 
-def load_records(ctx: NodeContext, triples: list[ox.Triple], *, source: str) -> list[PublishResult]:
-    """Publish every dataset of a document; all are validated before any is written."""
+class _OneTransaction:
+    """The store, with writes collected instead of applied: several records then go in one apply."""
+
+    def __init__(self, store):
+        self._store, self.changes = store, []
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def apply(self, changes) -> None:
+        self.changes.extend(changes)
+
+
+def load_records(ctx: NodeContext, triples: list[ox.Triple], *, source: str,
+                 also: list[GraphChange] = ()) -> list[PublishResult]:
+    """Publish every dataset of a document: all are validated first, then written in one transaction
+    (with `also`), so a file is loaded whole or not at all."""
     records = []
     for dataset, record_triples in split_records(triples):
         if not isinstance(dataset, ox.NamedNode):
@@ -144,8 +161,11 @@ def load_records(ctx: NodeContext, triples: list[ox.Triple], *, source: str) -> 
         names = ", ".join(record_id for record_id, _ in failures)
         raise ValidationFailed(f"{source}: {len(failures)} record(s) do not conform ({names}); nothing was written",
                                failures[0][1], detail={"records": names})
-    return [publish(ctx.store, ctx.naming, rid, rt, lambda _t, report=reports[rid]: report, dataset_iri=iri)
-            for rid, iri, rt in records]
+    batch = _OneTransaction(ctx.store)
+    results = [publish(batch, ctx.naming, rid, rt, lambda _t, report=reports[rid]: report, dataset_iri=iri)
+               for rid, iri, rt in records]
+    ctx.store.apply(batch.changes + list(also))
+    return results
 
 
 def _foreign_record_id(dataset_iri: str) -> str:

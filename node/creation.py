@@ -40,11 +40,12 @@ def _inferred_base(store) -> str | None:
     return None
 
 
-def record_creation(store, base_url: str, created: str, seeded_with: str | None) -> None:
+def creation_record(base_url: str, created: str, seeded_with: str | None) -> GraphChange:
+    """The record of a new store, written in the same transaction as its seed (if any)."""
     triples = [ox.Triple(_STORE, _BASE_URL, ox.Literal(base_url)), ox.Triple(_STORE, _CREATED, ox.Literal(created))]
     if seeded_with:
         triples.append(ox.Triple(_STORE, _SEEDED, ox.Literal(seeded_with)))
-    store.apply([GraphChange(STORE_GRAPH, tuple(triples))])
+    return GraphChange(STORE_GRAPH, tuple(triples))
 
 
 def moved_record(store, old_base: str, new_base: str, when: str) -> GraphChange:
