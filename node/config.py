@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
+import pyoxigraph as ox
+
 from node.errors import ConfigError
 from node.identity import CatalogIdentity, identity_from_table
 
@@ -83,7 +85,8 @@ class Settings:
 
     def __post_init__(self):
         parts = urlsplit(self.base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        if (parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment
+                or not _is_iri(self.base_url)):
             raise ConfigError(f"base_url must be an absolute http(s) URL without query or fragment, "
                               f"got '{self.base_url}'")
         if not self.base_url.endswith("/"):
@@ -107,6 +110,15 @@ class Settings:
                 return source
         known = ", ".join(s.name for s in self.sources) or "none configured"
         raise ConfigError(f"no source named '{name}' (known: {known})")
+
+
+def _is_iri(text: str) -> bool:
+    """Every IRI the node mints starts with the base URL: Oxigraph's IRI parser must accept it."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 _ENV_PREFIX = "EHDS_NODE_"

@@ -98,3 +98,8 @@ def test_init_writes_a_working_configuration_and_refuses_to_overwrite(tmp_path):
     assert (folder / "data").is_dir() and not any((folder / "data").iterdir())
     again = run_cli("init", str(folder))
     assert again.returncode == 2 and "already exists" in again.stderr
+
+
+@pytest.mark.parametrize("base_url", ["http://:80/", "http://a b/", "https://h/?q=1", "ftp://h/", "h/"])
+def test_a_base_url_that_is_not_an_http_iri_is_refused(tmp_path, base_url):
+    assert "base_url" in refused(tmp_path, f'[node]\nbase_url = "{base_url}"\n')
