@@ -58,11 +58,22 @@ def test_unknown_keys_tables_and_variables_are_refused(tmp_path):
     assert "licences" in refused(tmp_path, SECOND_CONFIG.format(data_dir='"d"') + 'licences = "x"\n')
 
 
-def test_log_level_is_checked_and_used(tmp_path):
+def test_log_level_is_checked(tmp_path):
     assert "log_level" in refused(tmp_path, "[node]\nlog_level = 'chatty'\n")
     assert from_toml(tmp_path, "[node]\nlog_level = 'warning'\n").log_level == "WARNING"
-    quiet = run_cli("load", "--data", str(tmp_path / "d"), "/nonexistent.ttl", env={"EHDS_NODE_LOG_LEVEL": "ERROR"})
-    assert quiet.returncode == 2 and "no such file" in quiet.stderr
+
+
+@pytest.mark.parametrize("level, shown", [("INFO", True), ("warning", False)])
+def test_log_level_is_used_by_serve(tmp_path, monkeypatch, level, shown):
+    import requests
+
+    from tests.publish.running_server import running_node
+
+    monkeypatch.setenv("EHDS_NODE_LOG_LEVEL", level)
+    with running_node(tmp_path / "data", "--empty") as node:
+        assert requests.get(node.root + "catalog", timeout=10).status_code == 200
+        _, stderr = node.stop()
+    assert ("ehds-node serving" in stderr) is shown and ('"event": "request"' in stderr) is shown, stderr
 
 
 @pytest.mark.parametrize("change, named", [
