@@ -54,11 +54,12 @@ class NodeContext:
         self.store.close()
 
 
-def open_node(settings: Settings, *, in_memory: bool = False, seed: bool = True) -> NodeContext:
+def open_node(settings: Settings, *, in_memory: bool = False) -> NodeContext:
     """Open the node's store and write the catalogue's own description (from the configuration).
 
-    A new store is seeded with the bundled HDH records only when `seed` (the first `serve`) and the
-    settings allow it; an existing store must have been created for the configured base URL."""
+    A new store is seeded with the bundled HDH records when `settings.load_bundled_catalogue` (only
+    `serve` leaves it on: node.cli.settings_from_args); an existing store is never seeded, and must
+    have been created for the configured base URL."""
     store = OxigraphStore(None if in_memory else Path(settings.data_dir) / "store")
     ctx = NodeContext(settings, store)
     if not in_memory:
@@ -66,7 +67,7 @@ def open_node(settings: Settings, *, in_memory: bool = False, seed: bool = True)
 
         recover_interrupted_applies(store, settings.data_dir)
     try:
-        _check_or_create(ctx, seed=seed)
+        _check_or_create(ctx)
         write_catalog_description(ctx)
     except BaseException:
         store.close()
@@ -74,12 +75,12 @@ def open_node(settings: Settings, *, in_memory: bool = False, seed: bool = True)
     return ctx
 
 
-def _check_or_create(ctx: NodeContext, *, seed: bool) -> None:
+def _check_or_create(ctx: NodeContext) -> None:
     settings = ctx.settings
     if creation.created_for(ctx.store) is not None:
         creation.check_base_url(ctx.store, settings.base_url, settings.data_dir)
         return
-    if not (seed and settings.load_bundled_catalogue):
+    if not settings.load_bundled_catalogue:
         ctx.store.apply([creation.creation_record(settings.base_url, now_iso(), None)])
         return
     # the seed and the creation record in one transaction: a start cut short leaves a new store
