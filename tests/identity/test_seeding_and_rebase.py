@@ -98,3 +98,19 @@ def test_rebase_refuses_an_empty_store_or_the_same_url_or_a_bad_url(tmp_path):
     assert same.returncode == 2 and "already" in same.stderr
     bad = run_cli("rebase", "ftp://x/", "--data", str(tmp_path / "data"))
     assert bad.returncode == 2 and "base_url" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize("started_empty", [True, False])
+def test_a_failed_harvest_never_seeds(tmp_path, started_empty):
+    """Finding 2: a failed `ehds-node harvest` on a central node added the six HDH records."""
+    if started_empty:
+        open_at(tmp_path / "data", load_bundled_catalogue=False).close()  # serve --empty
+    config = tmp_path / "central.toml"
+    config.write_text(f'[node]\nbase_url = "{OLD}"\ndata_dir = "{tmp_path / "data"}"\n\n[[sources]]\n'
+                      'name = "partner"\nkind = "dcat"\nurl = "http://127.0.0.1:9/catalog"\n'
+                      'allow_private_network = true\nretries = 0\ntimeout = 2.0\n')
+    result = run_cli("harvest", "partner", "--config", str(config))
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+    ctx = open_at(tmp_path / "data")
+    assert local_ids(ctx) == []
+    ctx.close()
