@@ -65,8 +65,8 @@ def identity_from_table(table: Any, origin: str) -> CatalogIdentity:
         description=_texts(table["description"], "catalog.description", where),
         publisher=_publisher(table["publisher"], where),
         homepage=_optional_iri(table.get("homepage"), "catalog.homepage", where),
-        languages=_iri_list(table.get("languages", []), "catalog.languages", where, _AUTHORITY + "language/"),
-        spatial=_iri_list(table.get("spatial", []), "catalog.spatial", where, _AUTHORITY + "country/"),
+        languages=_iri_list(table.get("languages", []), "catalog.languages", where, _AUTHORITY + "language/", 3),
+        spatial=_iri_list(table.get("spatial", []), "catalog.spatial", where, _AUTHORITY + "country/", 3),
         licence=_optional_iri(table.get("licence"), "catalog.licence", where, _AUTHORITY + "licence/"),
         themes=_iri_list(table.get("themes", [_DATA_THEMES]), "catalog.themes", where),
     )
@@ -118,10 +118,20 @@ def _email(value: Any, where: str) -> str | None:
     return address.addr_spec
 
 
-def _iri_list(value: Any, name: str, where: str, code_base: str | None = None) -> tuple[str, ...]:
+def _iri_list(value: Any, name: str, where: str, code_base: str | None = None,
+              letters: int | None = None) -> tuple[str, ...]:
+    """A list of IRIs or codes; `letters`: the vocabulary's codes are that many letters (ENG, BEL)."""
     if isinstance(value, str) or not isinstance(value, list):
         raise ConfigError(f'{where}: {name} must be a list, e.g. ["…"]')
-    return tuple(_iri(item, name, where, code_base) for item in value)
+    items = []
+    for item in value:
+        if letters and isinstance(item, str) and "/" not in item:
+            if not (len(item) == letters and item.isascii() and item.isalpha()):
+                raise ConfigError(f"{where}: {name}: {item!r} is not a {letters}-letter EU code (e.g. "
+                                  f"{'ENG' if 'language' in code_base else 'BEL'}) nor an http(s) IRI")
+            item = item.upper()
+        items.append(_iri(item, name, where, code_base))
+    return tuple(items)
 
 
 def _optional_iri(value: Any, name: str, where: str, code_base: str | None = None) -> str | None:

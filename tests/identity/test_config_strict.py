@@ -83,6 +83,8 @@ def test_log_level_is_used_by_serve(tmp_path, monkeypatch, level, shown):
     ('homepage = "javascript:alert(1)"', "catalog.homepage"),
     ('languages = "ENG"', "catalog.languages"),
     ('spatial = ["http://"]', "catalog.spatial"),
+    ('languages = ["en"]', "catalog.languages"),
+    ('spatial = ["Belgium"]', "catalog.spatial"),
     ('publisher = { name = "P", email = "not-an-address" }', "catalog.publisher.email"),
     ('publisher = { email = "a@b.example" }', "catalog.publisher.name"),
     ('publisher = { name = "P", phone = "1" }', "catalog.publisher"),
@@ -92,6 +94,15 @@ def test_catalog_table_errors_name_the_setting(tmp_path, change, named):
     lines = [line for line in SECOND_CONFIG.format(data_dir='"d"').splitlines() if not line.startswith(key + " =")]
     message = refused(tmp_path, "\n".join(lines) + "\n" + change + "\n")
     assert named in message and "node.toml" in message, message
+
+
+def test_codes_of_the_eu_vocabularies_become_their_iris(tmp_path):
+    lines = [line for line in SECOND_CONFIG.format(data_dir='"d"').splitlines() if not line.startswith("languages")]
+    catalog = from_toml(tmp_path, "\n".join(lines) + '\nlanguages = ["eng", "http://lexvo.org/id/iso639-3/nld"]\n').catalog
+    assert catalog.languages == ("http://publications.europa.eu/resource/authority/language/ENG",
+                                 "http://lexvo.org/id/iso639-3/nld")
+    assert catalog.spatial == ("http://publications.europa.eu/resource/authority/country/BEL",)
+    assert catalog.publisher.type == "http://purl.org/adms/publishertype/NationalAuthority"
 
 
 def test_cli_stops_on_a_bad_config_without_traceback(tmp_path):
