@@ -6,19 +6,25 @@ that names the setting, instead of failing later on a request.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
+import types
 import typing
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+import pyoxigraph as ox
 
 from node.errors import ConfigError
-from node.identity import CatalogConfig, read_catalog_table
+from node.identity import CatalogIdentity, identity_from_table
 from node.store.fairness import FairnessPolicy
 
 HARVESTER_KINDS = ("dcat", "ckan", "sparql", "fdp")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 VALIDATION_POLICIES = ("reject", "warn")
 
 
@@ -89,20 +95,26 @@ class Settings:
     sparql_client_budget: float = 20.0     # worker-seconds one client may use per window (then 429)
     sparql_budget_window: float = 60.0     # seconds
     sparql_client_tokens: tuple[str, ...] = ()  # bearer tokens that are clients of their own (partners)
-    log_level: str = "INFO"                # DEBUG, INFO, WARNING or ERROR: the operator's log
-    catalog: CatalogConfig | None = None   # the [catalog] table: this node's own identity (node/identity.py)
+    log_level: str = "INFO"                # level of the node's log on stderr (DEBUG, INFO, WARNING, ERROR)
+    catalog: CatalogIdentity | None = None  # the [catalog] table; None: the bundled HDH identity
     sources: tuple[SourceConfig, ...] = field(default_factory=tuple)
 
     def __post_init__(self):
-        if not re.match(r"https?://[^/]+", self.base_url):
-            raise ConfigError(f"base_url must be an absolute http(s) URL, got '{self.base_url}'")
+        parts = urlsplit(self.base_url)
+        if (parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment
+                or not _is_iri(self.base_url)):
+            raise ConfigError(f"base_url must be an absolute http(s) URL without query or fragment, "
+                              f"got '{self.base_url}'")
         if not self.base_url.endswith("/"):
             object.__setattr__(self, "base_url", self.base_url + "/")
+        if self.log_level.upper() not in _LOG_LEVELS:
+            raise ConfigError(f"log_level must be one of {', '.join(_LOG_LEVELS)}, got '{self.log_level}'")
+        object.__setattr__(self, "log_level", self.log_level.upper())
+        if not 0 <= self.port <= 65535:
+            raise ConfigError(f"port must be between 0 and 65535, got {self.port}")
+        _check_sparql_shares(self)
         if not 1 <= self.page_size <= self.max_page_size:
             raise ConfigError(f"page_size must be between 1 and max_page_size ({self.max_page_size})")
-        _check_sparql_shares(self)
-        if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-            raise ConfigError(f"log_level must be DEBUG, INFO, WARNING or ERROR, got '{self.log_level}'")
         names = [s.name for s in self.sources]
         if len(names) != len(set(names)):
             raise ConfigError(f"source names must be unique: {names}")
@@ -122,7 +134,17 @@ def _check_sparql_shares(settings: Settings) -> None:
                           f"({settings.sparql_workers} + {settings.sparql_queue}): pages need threads SPARQL cannot take")
 
 
+def _is_iri(text: str) -> bool:
+    """Every IRI the node mints starts with the base URL: Oxigraph's IRI parser must accept it."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
 _ENV_PREFIX = "EHDS_NODE_"
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
 def load_settings(
@@ -130,49 +152,57 @@ def load_settings(
     environ: Mapping[str, str] | None = None,
     **overrides: Any,
 ) -> Settings:
-    """Build Settings from the TOML file, the environment and explicit overrides (CLI flags). Each value
-    is checked against its field's type hint; a wrong type or an unknown key names the setting and
-    where it came from."""
+    """Build Settings from the TOML file, the environment and explicit overrides (CLI flags).
+
+    Each value keeps where it came from, so that a bad one is reported with its origin."""
     environ = os.environ if environ is None else environ
     config_file = config_file or environ.get(_ENV_PREFIX + "CONFIG")
     values: dict[str, tuple[Any, str]] = {}
     if config_file:
-        values.update({k: (v, f"config file {config_file}") for k, v in _read_toml(Path(config_file)).items()})
-    values.update({k: (v, f"environment variable {_ENV_PREFIX}{k.upper()}") for k, v in
-                   _from_environment(environ).items()})
-    values.update({k: (v, "command line") for k, v in overrides.items() if v is not None})
+        values.update(_read_toml(Path(config_file)))
+    values.update(_from_environment(environ))
+    values.update({k: (v, f"command-line option for '{k}'") for k, v in overrides.items() if v is not None})
     return _build(values)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path) -> dict[str, tuple[Any, str]]:
     try:
         with path.open("rb") as handle:
             raw = tomllib.load(handle)
     except FileNotFoundError:
         raise ConfigError(f"config file {path} not found") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"config file {path}: cannot be read ({err})") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"config file {path}: {err}") from None
+    origin = f"config file {path}"
     node_table = raw.pop("node", {})
-    sources = raw.pop("sources", [])
-    catalog = raw.pop("catalog", None)
+    if not isinstance(node_table, dict):
+        raise ConfigError(f"{origin}: [node] must be a table")
+    values = {name: (value, f"{origin} [node]") for name, value in node_table.items()}
+    for name in ("sources", "catalog"):
+        if name in values:
+            raise ConfigError(f"{origin} [node]: '{name}' is a table of its own ([{name}]), not a [node] key")
+    if "sources" in raw:
+        values["sources"] = (raw.pop("sources"), f"{origin} [[sources]]")
+    if "catalog" in raw:
+        values["catalog"] = (raw.pop("catalog"), origin)
     if raw:
-        raise ConfigError(f"config file {path}: unknown tables or keys {sorted(raw)}; use [node], [catalog] "
-                          "and [[sources]]")
-    if not isinstance(node_table, dict) or not isinstance(sources, list):
-        raise ConfigError(f"config file {path}: [node] must be a table and [[sources]] an array of tables")
-    if "catalog" in node_table:
-        raise ConfigError(f"config file {path}: 'catalog' is a table of its own ([catalog]), not a [node] key")
-    return {**node_table, "sources": sources} | ({"catalog": catalog} if catalog is not None else {})
+        raise ConfigError(f"{origin}: unknown tables or keys {sorted(raw)}; use [node], [catalog] and [[sources]]")
+    return values
 
 
-def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
-    known = {f.name for f in fields(Settings)} - {"sources", "catalog"}
+def _from_environment(environ: Mapping[str, str]) -> dict[str, tuple[Any, str]]:
+    """EHDS_NODE_<SETTING> variables; an unknown one is an error, not silently ignored."""
+    settable = {f.name for f in fields(Settings)} - {"sources", "catalog"}
     values = {}
     for key, value in environ.items():
         if key.startswith(_ENV_PREFIX) and key != _ENV_PREFIX + "CONFIG":
             name = key[len(_ENV_PREFIX):].lower()
-            if name in known:
-                values[name] = value
+            if name not in settable:
+                raise ConfigError(f"environment variable {key}: no setting '{name}' "
+                                  f"(known: {', '.join(sorted(settable))})")
+            values[name] = (value, f"environment variable {key}")
     return values
 
 
@@ -180,77 +210,89 @@ def _build(values: dict[str, tuple[Any, str]]) -> Settings:
     hints = typing.get_type_hints(Settings)
     unknown = set(values) - set(hints)
     if unknown:
-        name = sorted(unknown)[0]
-        raise ConfigError(f"unknown setting '{name}' (from {values[name][1]}); known: "
-                          f"{', '.join(sorted(h for h in hints if h not in ('sources', 'catalog')))}")
-    kwargs = {name: coerce(name, hints[name], value, origin)
+        origins = "; ".join(f"'{name}' ({values[name][1]})" for name in sorted(unknown))
+        raise ConfigError(f"unknown settings: {origins}")
+    kwargs = {name: _coerce(name, hints[name], value, origin, from_text=origin.startswith("environment"))
               for name, (value, origin) in values.items() if name not in ("sources", "catalog")}
-    if "catalog" in values:
-        kwargs["catalog"] = read_catalog_table(*values["catalog"])
     if "sources" in values:
-        raw_sources, origin = values["sources"]
-        kwargs["sources"] = tuple(_source(table, origin) for table in raw_sources)
+        table, origin = values["sources"]
+        if not isinstance(table, list):
+            raise ConfigError(f"{origin}: sources must be an array of tables ([[sources]])")
+        kwargs["sources"] = tuple(_source(s, origin) for s in table)
+    if "catalog" in values:
+        kwargs["catalog"] = identity_from_table(*values["catalog"])
     return Settings(**kwargs)
 
 
 def _source(table: Any, origin: str) -> SourceConfig:
     if not isinstance(table, dict):
-        raise ConfigError(f"each [[sources]] entry must be a table ({origin})")
+        raise ConfigError(f"{origin}: each [[sources]] entry must be a table")
     hints = typing.get_type_hints(SourceConfig)
-    name = table.get("name", "?")
+    where = f"{origin}, source '{table.get('name', '?')}'"
     unknown = set(table) - set(hints)
     if unknown:
-        raise ConfigError(f"source '{name}': unknown keys {', '.join(sorted(unknown))} ({origin})")
+        raise ConfigError(f"{where}: unknown keys {', '.join(sorted(unknown))}")
     missing = {"name", "kind", "url"} - set(table)
     if missing:
-        raise ConfigError(f"source '{name}': missing {', '.join(sorted(missing))} ({origin})")
-    return SourceConfig(**{k: coerce(f"sources.{name}.{k}", hints[k], v, origin) for k, v in table.items()})
+        raise ConfigError(f"{where}: missing {', '.join(sorted(missing))}")
+    return SourceConfig(**{k: _coerce(k, hints[k], v, where) for k, v in table.items()})
 
 
-def coerce(name: str, hint: Any, value: Any, origin: str) -> Any:
-    """`value` as the type `hint` says, strictly: TOML values must already have the type (a bool is not a
-    number, 1.9 is not a whole number); environment values arrive as text and are parsed."""
-    optional = type(None) in typing.get_args(hint)
-    if optional:
-        if value is None or value == "":
-            return None
-        hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
+def _coerce(name: str, hint: Any, value: Any, origin: str, *, from_text: bool = False) -> Any:
+    """Check a value against the field's type hint. Only environment variables (text by nature) are
+    parsed; nothing else is converted: `port = true`, `port = "80"` or `max_page_size = 1.9` are errors."""
     try:
-        return _as(hint, value)
-    except (TypeError, ValueError) as err:
-        shown = str(value).lower() if isinstance(value, bool) else repr(value)  # as TOML writes it
-        raise ConfigError(f"setting '{name}' (from {origin}): {err}, got {shown}") from None
+        return _as_type(hint, value, from_text)
+    except (TypeError, ValueError):
+        raise ConfigError(f"setting '{name}' ({origin}): {value!r} is not {_describe(hint)}") from None
 
 
-def _as(hint: Any, value: Any) -> Any:
+def _as_type(hint: Any, value: Any, from_text: bool) -> Any:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if type(None) in args and (value is None or (from_text and value == "")):
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _as_type(inner, value, from_text)
+    if origin is tuple:
+        items = [v.strip() for v in value.split(",") if v.strip()] if from_text else value
+        if not isinstance(items, (list, tuple)):
+            raise TypeError
+        return tuple(_as_type(args[0], item, from_text) for item in items)
     if hint is bool:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in _BOOLEANS:
-            return _BOOLEANS[value.lower()]
-        raise TypeError("expected true or false")
+        return _as_bool(value, from_text)
     if hint is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
-            return int(value)
-        raise TypeError("expected a whole number")
+        if from_text:
+            value = int(value.strip(), 10)
+        if type(value) is not int:
+            raise TypeError
+        return value
     if hint is float:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-        if isinstance(value, str):
-            return float(value)  # ValueError: not a number
-        raise TypeError("expected a number")
+        if from_text:
+            value = float(value.strip())
+        if type(value) not in (int, float) or not math.isfinite(value):
+            raise TypeError
+        return float(value)
     if hint is str or hint is Path:
         if not isinstance(value, (str, Path)):
-            raise TypeError("expected text")
+            raise TypeError
         return hint(value)
-    if typing.get_origin(hint) is tuple:
-        items = [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else value
-        if not isinstance(items, (list, tuple)) or not all(isinstance(v, str) for v in items):
-            raise TypeError("expected a list of text values")
-        return tuple(items)
-    raise TypeError(f"no rule to read {hint}")
+    raise TypeError(f"no reader for {hint!r}")
 
 
-_BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+def _as_bool(value: Any, from_text: bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    if from_text and value.strip().lower() in _TRUE + _FALSE:
+        return value.strip().lower() in _TRUE
+    raise TypeError
+
+
+def _describe(hint: Any) -> str:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_describe(a) for a in args if a is not type(None)) + " (or empty)"
+    if origin is tuple:
+        return f"a list of {_describe(args[0]).removeprefix('a ').removeprefix('an ')}s"
+    return {bool: "a boolean (true/false)", int: "a whole number", float: "a number", str: "a string",
+            Path: "a path"}.get(hint, str(hint))

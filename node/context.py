@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from node import rdfio
+from node import creation, rdfio
 from node.catalog_index import CatalogIndex
 from node.config import Settings
 from node.datasets import by_subject_index, reachable, split_records
-from node.errors import ConfigError, InvalidRecord, ValidationFailed
-from node.identity import CatalogConfig, catalogue_description
-from node.records import Naming, PublishResult, publish
+from node.errors import InvalidRecord, ValidationFailed
+from node.identity import catalog_description
+from node.records import Naming, PublishResult, check_not_held_elsewhere, now_iso, publish
 from node.store.base import GraphChange
 from node.store.fairness import FairnessPolicy
 from node.store.oxigraph import OxigraphStore
@@ -28,8 +28,6 @@ from vocab.namespaces import DCAT
 
 log = logging.getLogger("ehds.node")
 BUNDLED_CATALOGUE = "hdh-catalogue.ttl"
-STORE_GRAPH = "urn:ehds-node:store"  # the store's own facts (its base URL), outside every base
-_BASE_URL = ox.NamedNode("https://w3id.org/ehds-node/ns#baseUrl")
 _CATALOG_LINKS = {str(DCAT.dataset), str(DCAT.record), str(DCAT.catalog)}
 
 
@@ -58,94 +56,98 @@ class NodeContext:
 
 
 def open_node(settings: Settings, *, in_memory: bool = False) -> NodeContext:
-    """Open the node's store; a new store gets the bundled HDH catalogue unless disabled."""
-    logging.getLogger().setLevel(settings.log_level.upper())
+    """Open the node's store and write the catalogue's own description (from the configuration).
+
+    A new store is seeded with the bundled HDH records when `settings.load_bundled_catalogue` (only
+    `serve` leaves it on: node.cli.settings_from_args); an existing store is never seeded, and must
+    have been created for the configured base URL."""
     store = OxigraphStore(None if in_memory else Path(settings.data_dir) / "store",
                           query_policy=FairnessPolicy.from_settings(settings))
     ctx = NodeContext(settings, store)
     if not in_memory:
         from node.harvest import recover_interrupted_applies
 
-        recover_interrupted_applies(store, settings.data_dir)  # also turns crashed runs into failed reports
-    created = _check_store_identity(ctx)
-    if settings.catalog is not None:  # a node of its own: its description, never the HDH's records
-        _describe_catalogue(ctx, catalogue_description(settings.catalog, ctx.naming.catalog, settings.base_url))
-    elif created and settings.load_bundled_catalogue:
-        results = load_bundled_catalogue(ctx)
-        log.info("loaded the bundled HDH catalogue: %d datasets", len(results))
-    elif not store.has_graph(ctx.naming.catalog_graph):
-        log.warning('{"event": "catalogue-not-described", "hint": "give the node its identity in [catalog]"}')
-        _describe_catalogue(ctx, catalogue_description(PLACEHOLDER, ctx.naming.catalog, settings.base_url))
+        recover_interrupted_applies(store, settings.data_dir)
+    try:
+        _check_or_create(ctx)
+        write_catalog_description(ctx)
+    except BaseException:
+        store.close()
+        raise
     return ctx
 
 
-# What a node that was given no [catalog] and no bundled catalogue says of itself, until configured.
-PLACEHOLDER = CatalogConfig(
-    title=(("en", "Health data catalogue"),),
-    description=(("en", "A node of the European Health Data Space. Its operator has not described it yet "
-                        "(the [catalog] table of its configuration)."),),
-    publisher_name="The operator of this node", publisher_email="operator@node.invalid")
+def _check_or_create(ctx: NodeContext) -> None:
+    settings = ctx.settings
+    if creation.created_for(ctx.store) is not None:
+        creation.check_base_url(ctx.store, settings.base_url, settings.data_dir)
+        return
+    if not settings.load_bundled_catalogue:
+        ctx.store.apply([creation.creation_record(settings.base_url, now_iso(), None)])
+        return
+    # the seed and the creation record in one transaction: a start cut short leaves a new store
+    record = creation.creation_record(settings.base_url, now_iso(), BUNDLED_CATALOGUE)
+    results = load_records(ctx, _bundled_triples(settings.base_url), source=BUNDLED_CATALOGUE, also=[record])
+    log.info("new store: loaded the bundled HDH catalogue, %d datasets", len(results))
 
 
-def _describe_catalogue(ctx: NodeContext, description: list[ox.Triple]) -> None:
-    """Write the catalogue's own description when it differs from the stored one."""
+def _bundled_triples(base_url: str) -> list[ox.Triple]:
+    return list(_parsed_bundled(base_url))
+
+
+@lru_cache(maxsize=4)
+def _parsed_bundled(base_url: str) -> tuple[ox.Triple, ...]:
+    """Parsed once per base URL: every start reads the HDH identity from it when [catalog] is absent."""
+    data = files("node.data").joinpath(BUNDLED_CATALOGUE).read_bytes()
+    return tuple(rdfio.parse_triples(data, "text/turtle", filename=BUNDLED_CATALOGUE, base_iri=base_url))
+
+
+def write_catalog_description(ctx: NodeContext) -> None:
+    """The dcat:Catalog's own description: the `[catalog]` table, else the bundled HDH identity.
+    Rewritten only when it changed, so that several processes can open the same store."""
+    if ctx.settings.catalog is not None:
+        description = catalog_description(ctx.settings.catalog, ctx.naming.catalog, ctx.settings.base_url)
+    else:
+        description = bundled_catalog_description(ctx.naming.catalog, _bundled_triples(ctx.settings.base_url))
     if set(ctx.store.graph_triples(ctx.naming.catalog_graph)) != set(description):
         ctx.store.apply([GraphChange(ctx.naming.catalog_graph, tuple(description))])
 
 
-def _check_store_identity(ctx: NodeContext) -> bool:
-    """The base URL a store was created for is recorded in it; True when the store is new.
-
-    Seeding and IRIs follow the store's creation, not the current settings: a store opened again
-    with another base URL would mint a second set of IRIs (and used to get the bundled catalogue
-    again), so that start stops with a message naming both URLs."""
-    recorded = _recorded_base_url(ctx.store)
-    created = recorded is None and not _legacy_base_url(ctx.store)
-    if recorded is None:
-        recorded = _legacy_base_url(ctx.store) or ctx.settings.base_url
-        ctx.store.apply([GraphChange(STORE_GRAPH, (ox.Triple(ox.NamedNode(STORE_GRAPH), _BASE_URL,
-                                                             ox.Literal(recorded)),))])
-    if recorded != ctx.settings.base_url:
-        ctx.close()
-        raise ConfigError(f"the store in {ctx.settings.data_dir} was created for base_url {recorded}, not "
-                          f"{ctx.settings.base_url}: its IRIs are under the first; start it with base_url = "
-                          f"{recorded} (or export it and load the records into a new data directory)")
-    return created
-
-
-def _recorded_base_url(store) -> str | None:
-    triples = store.graph_triples(STORE_GRAPH)
-    return next((t.object.value for t in triples if t.predicate == _BASE_URL), None)
-
-
-def _legacy_base_url(store) -> str | None:
-    """Stores made before the base URL was recorded: the base of their catalogue graph."""
-    suffix = "graph/catalog"
-    return next((name[:-len(suffix)] for name in store.graph_names() if name.endswith(suffix)), None)
-
-
-def load_bundled_catalogue(ctx: NodeContext) -> list[PublishResult]:
-    data = files("node.data").joinpath(BUNDLED_CATALOGUE).read_bytes()
-    triples = rdfio.parse_triples(data, "text/turtle", filename=BUNDLED_CATALOGUE, base_iri=ctx.settings.base_url)
-    set_catalog_description(ctx, triples)
-    return load_records(ctx, triples, source=BUNDLED_CATALOGUE)
-
-
 def set_catalog_description(ctx: NodeContext, triples: list[ox.Triple]) -> None:
-    """Keep the dcat:Catalog's own description (not its dataset links: records carry those)."""
-    catalog = ox.NamedNode(ctx.naming.catalog)
+    """Keep the dcat:Catalog's own description found in a document (not its dataset links)."""
+    description = bundled_catalog_description(ctx.naming.catalog, triples)
+    ctx.store.apply([GraphChange(ctx.naming.catalog_graph, tuple(description))])
+
+
+def bundled_catalog_description(catalog_iri: str, triples: list[ox.Triple]) -> list[ox.Triple]:
+    catalog = ox.NamedNode(catalog_iri)
     description = [t for t in _reachable_from(triples, catalog) if t.predicate.value not in _CATALOG_LINKS]
     if not description:
         raise InvalidRecord(f"no description of the catalogue <{catalog.value}> found")
-    ctx.store.apply([GraphChange(ctx.naming.catalog_graph, tuple(description))])
+    return description
 
 
 def _reachable_from(triples: list[ox.Triple], start) -> list[ox.Triple]:
     return reachable(start, by_subject_index(t for t in triples if t.predicate.value not in _CATALOG_LINKS))
 
 
-def load_records(ctx: NodeContext, triples: list[ox.Triple], *, source: str) -> list[PublishResult]:
-    """Publish every dataset of a document; all are validated before any is written."""
+class _OneTransaction:
+    """The store, with writes collected instead of applied: several records then go in one apply."""
+
+    def __init__(self, store):
+        self._store, self.changes = store, []
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def apply(self, changes) -> None:
+        self.changes.extend(changes)
+
+
+def load_records(ctx: NodeContext, triples: list[ox.Triple], *, source: str,
+                 also: list[GraphChange] = ()) -> list[PublishResult]:
+    """Publish every dataset of a document: all are validated first, then written in one transaction
+    (with `also`), so a file is loaded whole or not at all."""
     records = []
     for dataset, record_triples in split_records(triples):
         if not isinstance(dataset, ox.NamedNode):
@@ -154,14 +156,19 @@ def load_records(ctx: NodeContext, triples: list[ox.Triple], *, source: str) -> 
         records.append((record_id, dataset.value, record_triples))
     if not records:
         raise InvalidRecord(f"{source}: no dcat:Dataset found")
+    for record_id, dataset_iri, _ in records:  # before any write: a refused file writes nothing
+        check_not_held_elsewhere(ctx.store, ctx.naming, record_id, dataset_iri)
     reports = ctx.validator.validate_records((record_id, record_triples) for record_id, _, record_triples in records)
     failures = [(record_id, report) for record_id, report in reports.items() if not report.conforms]
     if failures:
         names = ", ".join(record_id for record_id, _ in failures)
         raise ValidationFailed(f"{source}: {len(failures)} record(s) do not conform ({names}); nothing was written",
                                failures[0][1], detail={"records": names})
-    return [publish(ctx.store, ctx.naming, rid, rt, lambda _t, report=reports[rid]: report, dataset_iri=iri)
-            for rid, iri, rt in records]
+    batch = _OneTransaction(ctx.store)
+    results = [publish(batch, ctx.naming, rid, rt, lambda _t, report=reports[rid]: report, dataset_iri=iri)
+               for rid, iri, rt in records]
+    ctx.store.apply(batch.changes + list(also))
+    return results
 
 
 def _foreign_record_id(dataset_iri: str) -> str:

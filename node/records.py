@@ -15,15 +15,17 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from node.catalog_index import index_triples
+from node.catalog_index import INDEXED_DATASET, index_triples
 from node.datasets import dataset_subjects, split_records, with_published_form
 from node.errors import InvalidRecord, NotFound, ValidationFailed
 from node.store.base import GraphChange
-from vocab.namespaces import DCAT, DCTERMS, FOAF, RDF, XSD
+from vocab.namespaces import ADMS, DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 RECORD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _DATETIME = ox.NamedNode(str(XSD.dateTime))
+DCAT_AP_3 = "https://semiceu.github.io/DCAT-AP/releases/3.0.1/"  # the profile every record follows
+_CHANGE_TYPE = "http://purl.org/adms/changetype/"  # ADMS change types, as DCAT-AP 3 names for adms:status
 
 Validate = Callable[[list[ox.Triple]], object]  # returns a report with .conforms / .violations
 
@@ -99,11 +101,16 @@ def publish(store, naming: Naming, record_id: str, triples: list[ox.Triple], val
             *, dataset_iri: str | None = None, now: str | None = None) -> PublishResult:
     """Validate and store one record, replacing any previous version atomically.
 
-    The dataset IRI defaults to `<base>datasets/<id>`; records loaded from files may keep a
-    dataset IRI of their own (their page is still /datasets/<id>)."""
+    The dataset IRI follows `dataset_iri_rule` (the same for PUT and load); the record's page is
+    /datasets/<id> whatever the dataset IRI."""
     check_record_id(record_id)
-    dataset_iri = dataset_iri or naming.dataset(record_id)
-    triples = _single_dataset(triples, dataset_iri)
+    dataset = _single_dataset(triples)
+    dataset_iri = dataset_iri or dataset_iri_rule(naming, record_id, dataset)
+    if isinstance(dataset, ox.BlankNode):
+        triples = [_rename(t, dataset, ox.NamedNode(dataset_iri)) for t in triples]
+    else:
+        triples = _reachable_only(triples, dataset)
+    check_not_held_elsewhere(store, naming, record_id, dataset_iri)
     report = validate(triples)
     if not report.conforms:
         count = len(report.violations)
@@ -116,30 +123,37 @@ def publish(store, naming: Naming, record_id: str, triples: list[ox.Triple], val
     return PublishResult(record_id, dataset_iri, issued is None, report)
 
 
-def dataset_iri_for(naming: Naming, record_id: str, triples: list[ox.Triple]) -> str:
-    """The dataset IRI of a record, the same for PUT and `load`: an IRI outside this node's base is the
-    publisher's and is kept (the record's page is still /datasets/<id>); otherwise, and for a blank-node
-    dataset, it is <base>datasets/<id>."""
-    named = [d for d in dataset_subjects(triples) if isinstance(d, ox.NamedNode)]
-    if len(named) == 1 and not named[0].value.startswith(naming.base_url):
-        return named[0].value
-    return naming.dataset(record_id)
+def dataset_iri_rule(naming: Naming, record_id: str, dataset) -> str:
+    """The one rule for a record's dataset IRI, in PUT and load alike.
+
+    A blank node (or `<>` in a PUT body) becomes `<base>datasets/<id>`; an IRI outside
+    `<base>datasets/` is the publisher's own and is kept; an IRI under `<base>datasets/` must be
+    this record's, since it names another record otherwise."""
+    own = naming.dataset(record_id)
+    if isinstance(dataset, ox.BlankNode) or dataset.value == own:
+        return own
+    if dataset.value.startswith(naming.base_url + "datasets/"):
+        raise InvalidRecord(
+            f"the dataset in the body is <{dataset.value}>, the IRI of another record of this node, "
+            f"but this record's dataset IRI is <{own}>; use that IRI (or <> relative to the request URL)")
+    return dataset.value
 
 
-def _single_dataset(triples: list[ox.Triple], dataset_iri: str) -> list[ox.Triple]:
+def _single_dataset(triples: list[ox.Triple]):
     datasets = dataset_subjects(triples)
     if len(datasets) != 1:
         found = ", ".join(str(d) for d in datasets) or "none"
         raise InvalidRecord(f"a record describes exactly one dcat:Dataset; found {len(datasets)} ({found})")
-    (dataset,) = datasets
-    if isinstance(dataset, ox.BlankNode):
-        return [_rename(t, dataset, ox.NamedNode(dataset_iri)) for t in triples]
-    if dataset.value != dataset_iri:
-        raise InvalidRecord(
-            f"the dataset in the body is <{dataset.value}> but this record's dataset IRI is <{dataset_iri}>; "
-            "use that IRI (or <> relative to the request URL)"
-        )
-    return _reachable_only(triples, dataset)
+    return datasets[0]
+
+
+def check_not_held_elsewhere(store, naming: Naming, record_id: str, dataset_iri: str) -> None:
+    """One dataset, one local record: a second record with the same dataset IRI would merge with it."""
+    for quad in store.quads(None, INDEXED_DATASET, ox.NamedNode(dataset_iri), None):
+        holder = naming.record_id_for_graph(quad.graph_name.value)
+        if quad.graph_name.value.startswith(naming.base_url + "graph/local/") and holder != record_id:
+            raise InvalidRecord(f"the dataset <{dataset_iri}> is already published as record '{holder}'; "
+                                f"replace that record (PUT /datasets/{holder}) instead")
 
 
 def _reachable_only(triples: list[ox.Triple], dataset) -> list[ox.Triple]:
@@ -177,10 +191,15 @@ def stored_record(naming: Naming, record_id: str, dataset_iri: str, dataset_trip
 
 def catalog_record_triples(catalog: ox.NamedNode, record: ox.NamedNode, dataset, issued: str,
                            modified: str) -> list[ox.Triple]:
-    """The dcat:CatalogRecord of a dataset and the catalogue's links to both (local or harvested)."""
+    """The dcat:CatalogRecord of a dataset and the catalogue's links to both (local or harvested).
+
+    It says which profile the record follows (dct:conformsTo) and whether it was created or updated
+    (adms:status), as DCAT-AP recommends: the node's own additions raise no warnings of their own."""
     def term(iri):
         return ox.NamedNode(str(iri))
 
+    change = "Created" if issued == modified else "Updated"
+    status = _CHANGE_TYPE + change
     return [
         ox.Triple(catalog, term(DCAT.dataset), dataset),
         ox.Triple(catalog, term(DCAT.record), record),
@@ -188,6 +207,11 @@ def catalog_record_triples(catalog: ox.NamedNode, record: ox.NamedNode, dataset,
         ox.Triple(record, term(FOAF.primaryTopic), dataset),
         ox.Triple(record, term(DCTERMS.issued), ox.Literal(issued, datatype=_DATETIME)),
         ox.Triple(record, term(DCTERMS.modified), ox.Literal(modified, datatype=_DATETIME)),
+        ox.Triple(record, term(DCTERMS.conformsTo), term(DCAT_AP_3)),
+        ox.Triple(term(DCAT_AP_3), _RDF_TYPE, term(DCTERMS.Standard)),
+        ox.Triple(record, term(ADMS.status), term(status)),
+        ox.Triple(term(status), _RDF_TYPE, term(SKOS.Concept)),
+        ox.Triple(term(status), term(SKOS.prefLabel), ox.Literal(change, language="en")),
     ]
 
 

@@ -16,7 +16,6 @@ from node import __version__
 from node.errors import NodeError
 
 
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ehds-node",
@@ -24,9 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"ehds-node {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    from node.cli import harvest, init, records, score, serve, validate
+    from node.cli import harvest, init, rebase, records, score, serve, validate
 
-    for command in (serve, validate, score, records, harvest, init):
+    for command in (init, serve, validate, score, records, harvest, rebase):
         command.register(subparsers)
     return parser
 
@@ -65,12 +64,20 @@ def common_node_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", dest="base_url", help="public base URL for IRIs (default: $EHDS_NODE_BASE_URL)")
 
 
-def settings_from_args(args: argparse.Namespace, **extra):
+def settings_from_args(args: argparse.Namespace, *, seeds_new_store: bool = False, **extra):
+    """Settings from --config, the environment and the flags; the log level follows them.
+
+    Only `serve` seeds a new store with the bundled catalogue: every other command that creates
+    a store leaves it empty (`load --data NEWDIR my.ttl` holds my.ttl only)."""
     from node.config import load_settings
 
-    return load_settings(
+    if not seeds_new_store:
+        extra["load_bundled_catalogue"] = False
+    settings = load_settings(
         getattr(args, "config", None),
         data_dir=getattr(args, "data_dir", None),
         base_url=getattr(args, "base_url", None),
         **extra,
     )
+    logging.getLogger().setLevel(settings.log_level)
+    return settings

@@ -30,7 +30,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    settings = settings_from_args(args, load_bundled_catalogue=False)  # only serve seeds a new store
+    settings = settings_from_args(args)
     if args.report:
         return _show_reports(settings, args)
     sources = _sources(settings, args)

@@ -27,7 +27,7 @@ def run_load(args) -> int:
     from node import rdfio
     from node.context import load_records, open_node
 
-    ctx = open_node(settings_from_args(args, load_bundled_catalogue=False))  # only serve seeds a new store
+    ctx = open_node(settings_from_args(args))
     try:
         for name in args.files:
             path = Path(name)
@@ -48,7 +48,7 @@ def run_export(args) -> int:
     from node.export import export_catalogue
 
     syntax = _export_syntax(args.format, args.output)
-    ctx = open_node(settings_from_args(args, load_bundled_catalogue=False))  # only serve seeds a new store
+    ctx = open_node(settings_from_args(args))
     try:
         if args.output == "-":
             count = export_catalogue(ctx, sys.stdout.buffer, syntax)

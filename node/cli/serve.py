@@ -18,7 +18,7 @@ def register(subparsers) -> None:
     common_node_options(parser)
     parser.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default 8080)")
-    parser.add_argument("--empty", action="store_true", help="do not load the bundled HDH catalogue into a new store")
+    parser.add_argument("--empty", action="store_true", help="a new store starts without the bundled HDH records")
     parser.add_argument("--threads", type=int,
                         help="web server threads (default 16; more than sparql_workers + sparql_queue)")
     parser.set_defaults(handler=run)
@@ -35,7 +35,7 @@ def run(args) -> int:
     extra = {"host": args.host, "port": args.port, "threads": args.threads}
     if args.empty:
         extra["load_bundled_catalogue"] = False
-    settings = settings_from_args(args, **extra)
+    settings = settings_from_args(args, seeds_new_store=True, **extra)
     listener = _bind(settings.host, settings.port)  # before the store is opened or anything says "serving"
     context = open_node(settings)
     app = create_app(context=context)

@@ -12,7 +12,7 @@ from node import rdfio
 from node.catalog import dataset_triples, record_dataset_iri
 from node.errors import Forbidden, ParseError, Unauthorized
 from node.rdflimits import ParseLimits
-from node.records import check_record_id, dataset_iri_for, delete, publish
+from node.records import check_record_id, delete, publish
 from node.web.app import node_context
 
 blueprint = Blueprint("api", __name__)
@@ -39,8 +39,7 @@ def put_dataset(record_id: str):
     dataset_iri = ctx.naming.dataset(record_id)
     triples = rdfio.parse_triples(request.get_data(), request.content_type, base_iri=dataset_iri,
                                   limits=ParseLimits.of(ctx.settings))
-    result = publish(ctx.store, ctx.naming, record_id, triples, ctx.validate,
-                     dataset_iri=dataset_iri_for(ctx.naming, record_id, triples))
+    result = publish(ctx.store, ctx.naming, record_id, triples, ctx.validate)
     body = {"record": record_id, "dataset": result.dataset_iri, "created": result.created,
             "warnings": len(getattr(result.report, "warnings", ()))}
     response = Response(json.dumps(body), status=201 if result.created else 200, mimetype="application/json")

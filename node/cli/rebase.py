@@ -1,0 +1,38 @@
+"""`ehds-node rebase NEW_URL`: move a store to a new public base URL (all IRIs, one transaction)."""
+
+from __future__ import annotations
+
+from node.cli import settings_from_args
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("rebase", help="move the store to a new public base URL (rewrites every IRI)")
+    parser.add_argument("new_base_url", metavar="NEW_URL", help="the new public base URL, e.g. https://node.example/")
+    parser.add_argument("--config", help="TOML config file (default: $EHDS_NODE_CONFIG)")
+    parser.add_argument("--data", dest="data_dir", help="data directory of the embedded store (default: ./data)")
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from node.config import Settings
+    from node.rebase import rebase_store
+    from node.records import now_iso
+    from node.store.oxigraph import OxigraphStore
+
+    # The new URL is checked like any base_url; the store is opened without the base-URL check,
+    # which is what this command resolves. Stop `serve` first: the store takes one writer process.
+    settings = settings_from_args(args)
+    new_base = Settings(base_url=args.new_base_url).base_url
+    store = OxigraphStore(Path(settings.data_dir) / "store")
+    try:
+        from node.harvest import recover_interrupted_applies
+
+        recover_interrupted_applies(store, settings.data_dir)  # finish an interrupted harvest apply first
+        result = rebase_store(store, new_base, now_iso())
+    finally:
+        store.close()
+    print(f"moved {result.graphs} graphs ({result.triples} triples) from {result.old_base} to {result.new_base}; "
+          f"start the node with base_url = \"{result.new_base}\"")
+    return 0
