@@ -11,7 +11,7 @@ from flask import Blueprint, Response, redirect, request
 from node import rdfio
 from node.catalog import dataset_ntriples, page_ntriples, parse_page_request, select_page
 from node.errors import NotFound
-from node.web import html
+from node.web import harvest_pages, html
 from node.web.app import node_context
 
 blueprint = Blueprint("catalog", __name__)
@@ -54,6 +54,12 @@ def home():
     return redirect("catalog", code=303)
 
 
+@blueprint.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says: point them at the icon."""
+    return redirect("static/favicon.svg", code=301)
+
+
 @blueprint.get("/catalog")
 @blueprint.get("/catalog.<suffix>")
 def catalog(suffix: str | None = None):
@@ -87,7 +93,9 @@ def source_catalog(name: str):
     if not triples:
         raise NotFound(f"no harvested source '{name}'")
     media_type = _media_type(None)
-    return _rdf_response(triples, rdfio.RDF_MEDIA_TYPES[0] if media_type == HTML else media_type)
+    if media_type == HTML:
+        return harvest_pages.source_page(ctx, name, triples)
+    return _rdf_response(triples, media_type)
 
 
 def _split_suffix(ctx, name: str) -> tuple[str, str | None]:
