@@ -131,6 +131,7 @@ class CatalogIndex:
         self._generation = -1
         self._entries: list[Entry] = []
         self._facet_cache: dict[tuple, list[tuple[str, int]]] = {}
+        self._select_cache: dict[tuple, list[Entry]] = {}
 
     def entries(self) -> list[Entry]:
         """All records in catalogue order: read once, then kept up to date from the graphs each write
@@ -164,7 +165,20 @@ class CatalogIndex:
         return kept
 
     def select(self, selection: Selection) -> list[Entry]:
-        entries = self.entries()
+        """The entries a selection keeps, in catalogue order; kept per store generation, since a reader
+        paging or faceting a filtered listing asks for the same selection again and again."""
+        key = (self.store.generation, selection)  # read before the entries: never older than its key
+        cached = self._select_cache.get(key)
+        if cached is None:
+            cached = self._select(self.entries(), selection)
+            if len(self._select_cache) > 64:
+                self._select_cache.clear()
+            self._select_cache[key] = cached
+        return cached
+
+    def _select(self, entries: list[Entry], selection: Selection) -> list[Entry]:
+        if selection == Selection():
+            return entries
         allowed = self._graphs_matching(selection)
         if allowed is not None:
             entries = [e for e in entries if e.graph in allowed]
