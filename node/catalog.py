@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from node.catalog_index import FACETS, CatalogIndex, Entry, Selection
+from node.catalog_index import FACETS, SOURCE_FACET, CatalogIndex, Entry, Selection
 from node.datasets import published_ntriples
 from node.rdfio import ntriples_to_triples
 from node.errors import NotFound, ParseError
@@ -42,6 +42,8 @@ class PageRequest:
             params["q"] = self.selection.q
         for name, value in self.selection.facets:
             params[name] = value
+        if self.selection.source:
+            params[SOURCE_FACET] = self.selection.source
         if self.selection.modified_since:
             params["modified_since"] = self.selection.modified_since
         params["page"] = str(page)
@@ -68,7 +70,8 @@ def parse_page_request(args, default_per_page: int, max_per_page: int) -> PageRe
     if since:
         since = _iso_datetime(since)
     facets = tuple((name, _facet_iri(name, args[name].strip())) for name in FACETS if args.get(name, "").strip())
-    return PageRequest(page, per_page, Selection(args.get("q", "").strip()[:200], since, facets))
+    source = args.get(SOURCE_FACET, "").strip()[:200]  # compared with each record's origin, never parsed
+    return PageRequest(page, per_page, Selection(args.get("q", "").strip()[:200], since, facets, source))
 
 
 def _positive_int(raw: str, name: str) -> int:
@@ -156,16 +159,25 @@ def _hydra_triples(naming: Naming, page: CatalogPage) -> list[ox.Triple]:
     return triples
 
 
+def _template_variables() -> tuple[tuple[str, str], ...]:
+    """Every filter parse_page_request accepts, with the property it stands for."""
+    return (("modified_since", str(DCTERMS.modified)), ("q", str(HYDRA.freetextQuery)),
+            *((name, prop.value) for name, prop in FACETS.items()),
+            (SOURCE_FACET, str(DCTERMS.source)), ("page", str(HYDRA.pageIndex)), ("per_page", str(HYDRA.limit)))
+
+
 def _search_template(catalog: ox.NamedNode) -> list[ox.Triple]:
-    """hydra:search: how to ask for an incremental pull (`modified_since` stands for dct:modified)."""
+    """hydra:search: how to ask for an incremental pull (`modified_since` stands for dct:modified) and
+    every filter of the catalogue (facets take the IRI of a value; `source` is "local" or a source's name)."""
     search = ox.NamedNode(catalog.value + "#search")
+    variables = _template_variables()
     triples = [
         ox.Triple(catalog, _h("search"), search),
         ox.Triple(search, _RDF_TYPE, _h("IriTemplate")),
-        ox.Triple(search, _h("template"), ox.Literal(catalog.value + "{?modified_since,q,page,per_page}")),
+        ox.Triple(search, _h("template"), ox.Literal(catalog.value + "{?" + ",".join(v for v, _ in variables) + "}")),
         ox.Triple(search, _h("variableRepresentation"), _h("BasicRepresentation")),
     ]
-    for variable, meaning in (("modified_since", str(DCTERMS.modified)), ("q", str(HYDRA.freetextQuery))):
+    for variable, meaning in variables:
         mapping = ox.NamedNode(f"{search.value}-{variable}")
         triples += [
             ox.Triple(search, _h("mapping"), mapping),

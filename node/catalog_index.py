@@ -16,7 +16,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 
 import pyoxigraph as ox
@@ -100,6 +100,26 @@ class Selection:
     q: str = ""
     modified_since: str = ""
     facets: tuple[tuple[str, str], ...] = ()
+    source: str = ""  # "local", a harvest source's name, or "" for every origin
+
+    def without(self, name: str) -> "Selection":
+        """The same selection minus one facet (its own counts are taken without it, so that a reader
+        sees what choosing another value would give)."""
+        if name == SOURCE_FACET:
+            return replace(self, source="")
+        return replace(self, facets=tuple((n, v) for n, v in self.facets if n != name))
+
+
+SOURCE_FACET = "source"
+LOCAL = "local"
+
+
+def origin(graph: str) -> str:
+    """Where a record comes from, read from its graph name: "local" (<base>graph/local/<id>) or the
+    harvest source's name (<base>graph/source/<name>/<hash>)."""
+    head = graph.rpartition("/")[0]
+    parent, _, last = head.rpartition("/")
+    return LOCAL if last == LOCAL and parent.endswith("/graph") else last
 
 
 class CatalogIndex:
@@ -111,6 +131,7 @@ class CatalogIndex:
         self._generation = -1
         self._entries: list[Entry] = []
         self._facet_cache: dict[tuple, list[tuple[str, int]]] = {}
+        self._select_cache: dict[tuple, list[Entry]] = {}
 
     def entries(self) -> list[Entry]:
         """All records in catalogue order: read once, then kept up to date from the graphs each write
@@ -144,12 +165,27 @@ class CatalogIndex:
         return kept
 
     def select(self, selection: Selection) -> list[Entry]:
-        entries = self.entries()
+        """The entries a selection keeps, in catalogue order; kept per store generation, since a reader
+        paging or faceting a filtered listing asks for the same selection again and again."""
+        key = (self.store.generation, selection)  # read before the entries: never older than its key
+        cached = self._select_cache.get(key)
+        if cached is None:
+            cached = self._select(self.entries(), selection)
+            if len(self._select_cache) > 64:
+                self._select_cache.clear()
+            self._select_cache[key] = cached
+        return cached
+
+    def _select(self, entries: list[Entry], selection: Selection) -> list[Entry]:
+        if selection == Selection():
+            return entries
         allowed = self._graphs_matching(selection)
         if allowed is not None:
             entries = [e for e in entries if e.graph in allowed]
         if selection.modified_since:
             entries = [e for e in entries if e.modified >= selection.modified_since]
+        if selection.source:
+            entries = [e for e in entries if origin(e.graph) == selection.source]
         return entries
 
     def _graphs_matching(self, selection: Selection) -> set[str] | None:
@@ -162,15 +198,21 @@ class CatalogIndex:
         return allowed
 
     def facet_counts(self, selection: Selection, name: str, limit: int = 20) -> list[tuple[str, int]]:
-        """Most frequent values of one facet among the selected records (cached per store generation)."""
+        """Most frequent values of one facet among the records the other filters select (cached per
+        store generation); `name` is a key of FACETS or SOURCE_FACET."""
+        selection = selection.without(name)
         key = (self.store.generation, selection, name, limit)
         cached = self._facet_cache.get(key)
         if cached is None:
-            graphs = {e.graph for e in self.select(selection)}
-            counts = Counter(
-                q.object.value for q in self.store.quads(None, FACETS[name], None, None)
-                if q.graph_name.value in graphs and isinstance(q.object, ox.NamedNode)
-            )
+            selected = self.select(selection)
+            if name == SOURCE_FACET:
+                counts = Counter(origin(e.graph) for e in selected)
+            else:
+                graphs = {e.graph for e in selected}
+                counts = Counter(
+                    q.object.value for q in self.store.quads(None, FACETS[name], None, None)
+                    if q.graph_name.value in graphs and isinstance(q.object, ox.NamedNode)
+                )
             cached = counts.most_common(limit)
             if len(self._facet_cache) > 256:
                 self._facet_cache.clear()

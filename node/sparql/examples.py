@@ -67,13 +67,16 @@ WHERE {
 ORDER BY ?record ?property
 LIMIT 200"""),
     ("Latest modified datasets", _PREFIXES + """
-# The subquery sorts one pattern and keeps 100 records before joining titles: on 100,000
-# datasets this takes ~0.2 s, against ~7 s for sorting the whole join.
-SELECT ?dataset ?title ?modified
+# dct:modified as the publisher states it (not when this node loaded the record), one row per
+# dataset: the latest date when a record gives several, and one title (English when there is one).
+SELECT ?dataset (COALESCE(SAMPLE(?english), SAMPLE(?other)) AS ?title) ?modified
 WHERE {
-  { SELECT ?record ?modified WHERE { ?record ehds:modified ?modified } ORDER BY DESC(?modified) LIMIT 100 }
-  ?record ehds:dataset ?dataset .
-  ?dataset dct:title ?title .
+  { SELECT ?dataset (MAX(?date) AS ?modified)
+    WHERE { ?dataset a dcat:Dataset ; dct:modified ?date }
+    GROUP BY ?dataset ORDER BY DESC(?modified) LIMIT 100 }
+  OPTIONAL { ?dataset dct:title ?english FILTER (langMatches(lang(?english), "en")) }
+  OPTIONAL { ?dataset dct:title ?other }
 }
+GROUP BY ?dataset ?modified
 ORDER BY DESC(?modified)"""),
 )

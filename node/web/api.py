@@ -13,6 +13,7 @@ from node.catalog import dataset_triples, record_dataset_iri
 from node.errors import Forbidden, ParseError, Unauthorized
 from node.rdflimits import ParseLimits
 from node.records import check_record_id, delete, publish
+from node.web import report_pages
 from node.web.app import node_context
 
 blueprint = Blueprint("api", __name__)
@@ -59,7 +60,10 @@ def delete_dataset(record_id: str):
 def dataset_validation(record_id: str):
     ctx = node_context()
     report = ctx.validate(dataset_triples(ctx.store, ctx.naming, record_id))
-    if rdfio.negotiate(request.headers.get("Accept"), ("application/json", "text/turtle")) == "text/turtle":
+    wanted = _wanted(("application/json", "text/turtle", "text/html"))
+    if wanted == "text/html":
+        return report_pages.validation_page(record_id, report)
+    if wanted == "text/turtle":
         return Response(report.to_turtle(), mimetype="text/turtle")
     return Response(json.dumps(report.to_dict(), ensure_ascii=False), mimetype="application/json")
 
@@ -72,4 +76,13 @@ def dataset_quality(record_id: str):
     triples = dataset_triples(ctx.store, ctx.naming, record_id)
     dataset_iri = record_dataset_iri(ctx.naming, record_id, triples)
     score = score_dataset(rdfio.to_rdflib(triples), dataset_iri)  # MQA: compliance with DCAT-AP 3
+    if _wanted(("application/json", "text/html")) == "text/html":
+        return report_pages.quality_page(record_id, score)
     return Response(json.dumps(score.to_dict(), ensure_ascii=False), mimetype="application/json")
+
+
+def _wanted(offered: tuple[str, ...]) -> str | None:
+    """?format=json|turtle (the report page's download links) or Accept: JSON first, a page for browsers."""
+    by_name = {"json": "application/json", "turtle": "text/turtle"}
+    asked = by_name.get(request.args.get("format", ""))
+    return asked if asked in offered else rdfio.negotiate(request.headers.get("Accept"), offered)

@@ -25,10 +25,11 @@ def create_app(settings: Settings | None = None, *, context: NodeContext | None 
     app.config["NODE"] = context
     app.config["MAX_CONTENT_LENGTH"] = context.settings.max_body_bytes
     app.json.sort_keys = False
-    from node.web import api, catalog, harvest, sparql
+    from node.web import agents, api, catalog, harvest, i18n, sparql, validate
 
-    for area in (catalog, api, sparql, harvest):
+    for area in (catalog, api, sparql, harvest, agents, validate):
         app.register_blueprint(area.blueprint)
+    i18n.install(app)
     _install_error_handlers(app)
     _install_request_log(app)
     return app
@@ -41,20 +42,44 @@ def _install_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
+        if wants_html():
+            return error_page(err.code, err.description)
         body = {"error": err.name, "message": err.description}
-        return Response(json.dumps(body), status=err.code, mimetype="application/json")
+        response = Response(json.dumps(body), status=err.code, mimetype="application/json")
+        response.vary.add("Accept")
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(err: Exception):
         log.exception("unexpected error on %s %s", request.method, request.path)
+        if wants_html():
+            return error_page(500, None)
         body = {"error": "Internal error", "message": "the node failed on this request; the operator's log has details"}
         return Response(json.dumps(body), status=500, mimetype="application/json")
 
 
+def wants_html() -> bool:
+    """A browser (text/html preferred over JSON) gets error pages; API and RDF clients keep JSON bodies."""
+    accept = request.accept_mimetypes
+    return accept.best_match(("application/json", "text/html")) == "text/html" and \
+        accept["text/html"] > accept["application/json"]
+
+
+def error_page(status: int, message: str | None, retry_after: int | None = None) -> Response:
+    from node.web.html import error_page as render
+
+    response = Response(render(status, message), status=status, mimetype="text/html")
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 def error_response(err: NodeError) -> Response:
-    """JSON by default; a failed validation report can also be asked for as Turtle."""
+    """JSON by default (HTML for browsers); a failed validation report can also be asked for as Turtle."""
     if isinstance(err, ValidationFailed) and "text/turtle" in request.headers.get("Accept", ""):
         return Response(err.report.to_turtle(), status=err.http_status, mimetype="text/turtle")
+    if wants_html():
+        return error_page(err.http_status, err.message, getattr(err, "retry_after", None))
     body = err.to_dict()
     if isinstance(err, ValidationFailed) and hasattr(err.report, "to_dict"):
         body["report"] = err.report.to_dict()

@@ -11,11 +11,13 @@ from flask import Blueprint, Response, redirect, request
 from node import rdfio
 from node.catalog import dataset_ntriples, page_ntriples, parse_page_request, select_page
 from node.errors import NotFound
-from node.web import html
+from node.jsonld_context import compact_jsonld
+from node.web import harvest_pages, html
 from node.web.app import node_context
 
 blueprint = Blueprint("catalog", __name__)
 HTML = "text/html"
+JSON_LD = "application/ld+json"
 OFFERED = (*rdfio.RDF_MEDIA_TYPES, HTML)
 
 
@@ -29,7 +31,14 @@ def _media_type(suffix: str | None) -> str:
 
 
 def _rdf_response(triples, media_type: str) -> Response:
+    if media_type == JSON_LD:
+        return _rdf_bytes_response(compact_jsonld(rdfio.serialize(triples, "application/n-triples")), media_type)
     return _rdf_bytes_response(rdfio.serialize(triples, media_type), media_type)
+
+
+def _from_ntriples(ntriples: bytes, media_type: str) -> bytes:
+    """Oxigraph's writers; JSON-LD compacted with DCAT-AP's terms (node.jsonld_context)."""
+    return compact_jsonld(ntriples) if media_type == JSON_LD else rdfio.from_ntriples(ntriples, media_type)
 
 
 def _rdf_bytes_response(body: bytes, media_type: str) -> Response:
@@ -54,6 +63,12 @@ def home():
     return redirect("catalog", code=303)
 
 
+@blueprint.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says: point them at the icon."""
+    return redirect("static/favicon.svg", code=301)
+
+
 @blueprint.get("/catalog")
 @blueprint.get("/catalog.<suffix>")
 def catalog(suffix: str | None = None):
@@ -63,7 +78,7 @@ def catalog(suffix: str | None = None):
     page = select_page(ctx.index, page_request)
     if media_type == HTML:
         return html.catalog_page(ctx, page)
-    return _rdf_bytes_response(rdfio.from_ntriples(page_ntriples(ctx.store, ctx.naming, page), media_type), media_type)
+    return _rdf_bytes_response(_from_ntriples(page_ntriples(ctx.store, ctx.naming, page), media_type), media_type)
 
 
 @blueprint.get("/datasets/<name>")
@@ -74,7 +89,7 @@ def dataset(name: str):
     ntriples = dataset_ntriples(ctx.store, ctx.naming, record_id)
     if media_type == HTML:
         return html.dataset_page(ctx, record_id, rdfio.ntriples_to_triples(ntriples))
-    return _rdf_bytes_response(rdfio.from_ntriples(ntriples, media_type), media_type)
+    return _rdf_bytes_response(_from_ntriples(ntriples, media_type), media_type)
 
 
 @blueprint.get("/sources/<name>")
@@ -87,7 +102,9 @@ def source_catalog(name: str):
     if not triples:
         raise NotFound(f"no harvested source '{name}'")
     media_type = _media_type(None)
-    return _rdf_response(triples, rdfio.RDF_MEDIA_TYPES[0] if media_type == HTML else media_type)
+    if media_type == HTML:
+        return harvest_pages.source_page(ctx, name, triples)
+    return _rdf_response(triples, media_type)
 
 
 def _split_suffix(ctx, name: str) -> tuple[str, str | None]:

@@ -10,11 +10,12 @@ import os
 import threading
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, request
 
 from node import rdfio
 from node.errors import ConfigError, Conflict, NotFound
 from node.web.api import require_token
+from node.web import harvest_pages
 from node.web.app import node_context
 
 blueprint = Blueprint("harvest", __name__)
@@ -46,11 +47,24 @@ def harvest_runs():
     runs = read_reports(ctx.settings.data_dir, request.args.get("source") or None, limit=100)
     wanted = rdfio.negotiate(request.headers.get("Accept"), ("application/json", "text/html"))
     if wanted == "text/html":
-        return render_template("harvest.html", runs=runs, sources=ctx.settings.sources, base=ctx.naming.base_url,
-                               alternates=[], title="Harvests")
+        return harvest_pages.runs_page(ctx, runs, request.args.get("source") or None)
     body = {"sources": [{"name": s.name, "kind": s.kind, "url": s.url, "schedule": s.schedule}
                         for s in ctx.settings.sources], "runs": runs}
     return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+
+
+@blueprint.get("/harvest/runs/<run_id>")
+def harvest_run(run_id: str):
+    """One run's report: JSON for programs, a page for people."""
+    from node.harvest import read_reports
+
+    ctx = node_context()
+    run = next((r for r in read_reports(ctx.settings.data_dir, None, limit=10_000) if r.get("run_id") == run_id), None)
+    if run is None:
+        raise NotFound(f"no harvest run '{run_id}' among the kept reports")
+    if rdfio.negotiate(request.headers.get("Accept"), ("application/json", "text/html")) == "text/html":
+        return harvest_pages.run_page(ctx, run)
+    return Response(json.dumps(run, ensure_ascii=False), mimetype="application/json")
 
 
 @blueprint.post("/harvest/<name>")

@@ -1,53 +1,100 @@
-"""HTML pages for people: the catalogue with search and facets, and one page per dataset."""
+"""HTML pages for people: the catalogue with search and facets, one page per dataset, and error pages."""
 
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import render_template, request
 
 from node import rdfio
 from node.catalog import CatalogPage, page_triples, record_dataset_iri
-from node.catalog_index import FACETS
+from node.catalog_index import FACETS, LOCAL, SOURCE_FACET, Selection, origin
 from node.quality import MAX_POINTS, score_dataset
+from node.web.i18n import current_language
+from node.web.labels import FACET_TITLES, FACT_LABELS, HTTP_TITLES, ORIGIN_LOCAL, RATING_LABELS
 from node.web.views import Description, dataset_view, schema_org
 from vocab.namespaces import DCTERMS
 
-FACET_TITLES = {"theme": "Theme", "publisher": "Publisher", "access_rights": "Access rights",
-                "health_category": "Health category"}
+FACET_ORDER = (*FACETS, SOURCE_FACET)
 
 
-def alternates(path: str) -> list[tuple[str, str]]:
-    return [(s.media_type, f"{path}.{s.suffix}") for s in rdfio.SYNTAXES]
+def alternates(path: str, query: str = "") -> list[tuple[str, str]]:
+    """(media type, link) of each RDF form of a page, with its filters (`query`) kept."""
+    return [(s.media_type, f"{path}.{s.suffix}" + (f"?{query}" if query else "")) for s in rdfio.SYNTAXES]
+
+
+def render(template: str, **values) -> str:
+    """A page with what every page needs (base href, alternates, the reader's language)."""
+    from node.web.app import node_context
+
+    values.setdefault("alternates", [])
+    values.setdefault("base", node_context().naming.base_url)
+    return render_template(template, **values)
 
 
 def catalog_page(ctx, page: CatalogPage):
+    language = current_language()
     triples = page_triples(ctx.store, ctx.naming, page)
-    d = Description(triples)
+    d = Description(triples, language)
     catalog = ox.NamedNode(ctx.naming.catalog)
-    items = []
-    for entry in page.entries:
-        ds = ox.NamedNode(entry.dataset)
-        record_id = ctx.naming.record_id_for_graph(entry.graph)
-        items.append({"title": d.text(ds, DCTERMS.title) or entry.dataset,
-                      "description": d.text(ds, DCTERMS.description)[:300], "href": f"datasets/{record_id}",
-                      "modified": entry.modified})
     selection = page.request.selection
-    facets = {name: [(value, _facet_label(ctx, value), count) for value, count in ctx.index.facet_counts(selection, name)]
-              for name in FACETS}
-    return render_template(
+    links = CatalogLinks(selection, page.request.per_page, ctx.settings.page_size)
+    facets = {name: [_facet_value(ctx, name, value, count, selection, links, language)
+                     for value, count in ctx.index.facet_counts(selection, name)] for name in FACET_ORDER}
+    return render(
         "catalog.html", title=d.text(catalog, DCTERMS.title) or "Catalogue",
-        description=d.text(catalog, DCTERMS.description), items=items, page=page, facets=facets,
-        facet_titles=FACET_TITLES, selected=dict(page.request.selection.facets), q=page.request.selection.q,
-        page_link=lambda n: page.url(ctx.naming, n).replace(ctx.naming.base_url, ""),
-        alternates=alternates("catalog"), base=ctx.naming.base_url,
+        description=d.text(catalog, DCTERMS.description), items=[_card(ctx, d, e) for e in page.entries],
+        page=page, facets=facets, facet_titles=FACET_TITLES, active=_active_filters(ctx, selection, links, language),
+        q=selection.q, hidden=links.params(q=None), page_link=links.page, clear=links.href(),
+        alternates=alternates("catalog", urlencode(page.request.query_params(page.request.page))),
     )
 
 
-def _facet_label(ctx, value: str) -> str:
-    d = Description(_first_description(ctx, value))
-    return d.label(ox.NamedNode(value))
+class CatalogLinks:
+    """Links of the catalogue page that keep the current filters, changing one thing at a time."""
+
+    def __init__(self, selection: Selection, per_page: int, default_per_page: int):
+        self.current = {"q": selection.q, **dict(selection.facets), SOURCE_FACET: selection.source,
+                        "modified_since": selection.modified_since,
+                        "per_page": str(per_page) if per_page != default_per_page else ""}
+
+    def params(self, **changes) -> dict[str, str]:
+        merged = {**self.current, **changes}
+        return {name: value for name, value in merged.items() if value}
+
+    def href(self, **changes) -> str:
+        query = urlencode(self.params(**changes))
+        return "catalog" + (f"?{query}" if query else "")
+
+    def page(self, number: int) -> str:
+        return "catalog?" + urlencode({**self.params(), "page": number})
+
+
+def _facet_value(ctx, name, value, count, selection, links, language) -> dict:
+    chosen = selection.source if name == SOURCE_FACET else dict(selection.facets).get(name)
+    selected = chosen == value
+    return {"value": value, "label": _facet_label(ctx, name, value, language), "count": count,
+            "selected": selected, "href": links.href(**{name: None if selected else value})}
+
+
+def _active_filters(ctx, selection: Selection, links: CatalogLinks, language: str) -> list[dict]:
+    """The filters in force, each with a link that removes it (and only it)."""
+    active = [{"title": FACET_TITLES[name], "label": _facet_label(ctx, name, value, language),
+               "remove": links.href(**{name: None})} for name, value in selection.facets]
+    if selection.source:
+        active.append({"title": FACET_TITLES[SOURCE_FACET], "remove": links.href(source=None),
+                       "label": _facet_label(ctx, SOURCE_FACET, selection.source, language)})
+    if selection.q:
+        active.insert(0, {"title": "q", "label": f"“{selection.q}”", "remove": links.href(q=None)})
+    return active
+
+
+def _facet_label(ctx, name: str, value: str, language: str):
+    if name == SOURCE_FACET:
+        return ORIGIN_LOCAL if value == LOCAL else value
+    return Description(_first_description(ctx, value), language).label(ox.NamedNode(value))
 
 
 def _first_description(ctx, iri: str) -> list[ox.Triple]:
@@ -58,17 +105,37 @@ def _first_description(ctx, iri: str) -> list[ox.Triple]:
     return []
 
 
+def _card(ctx, d: Description, entry) -> dict:
+    """A result card: the dataset's own dct:modified (not when we stored it), where it comes from, and
+    for a harvested record when this node last harvested it."""
+    ds = ox.NamedNode(entry.dataset)
+    record_id = ctx.naming.record_id_for_graph(entry.graph)
+    source = origin(entry.graph)
+    harvested = d.text(ox.NamedNode(ctx.naming.record(record_id)), DCTERMS.modified) if source != LOCAL else ""
+    description = d.text(ds, DCTERMS.description)
+    return {"title": d.text(ds, DCTERMS.title) or entry.dataset, "description": description,
+            "short": description[:300], "href": f"datasets/{record_id}", "modified": d.text(ds, DCTERMS.modified),
+            "origin": None if source == LOCAL else source, "harvested": harvested}
+
+
 def dataset_page(ctx, record_id: str, triples: list[ox.Triple]):
     dataset_iri = record_dataset_iri(ctx.naming, record_id, triples)
-    view = dataset_view(triples, dataset_iri)
+    view = dataset_view(triples, dataset_iri, current_language())
     report = ctx.validate(triples)
     score = _quality(triples, dataset_iri)
     structured = json.dumps(schema_org(view, ctx.naming.catalog, request.base_url), ensure_ascii=False, indent=1)
-    return render_template("dataset.html", view=view, record_id=record_id, base=ctx.naming.base_url,
-                           report=report, score=score, max_points=MAX_POINTS,
-                           schema_org=structured.replace("</", "<\\/"),
-                           alternates=alternates(f"datasets/{record_id}"))
+    return render("dataset.html", view=view, record_id=record_id, report=report, score=score, max_points=MAX_POINTS,
+                  fact_labels=FACT_LABELS, rating_labels=RATING_LABELS, local_link=ctx.naming.base_url, title=view.title,
+                  schema_org=structured.replace("</", "<\\/"), alternates=alternates(f"datasets/{record_id}"))
 
 
 def _quality(triples: list[ox.Triple], dataset_iri: str):
     return score_dataset(rdfio.to_rdflib(triples), dataset_iri)
+
+
+def error_page(status: int, message: str | None) -> str:
+    """An error as a page with the site's navigation, for browsers (API clients get JSON)."""
+    from flask_babel import gettext as _
+
+    title = HTTP_TITLES.get(status) or (_("Request error") if status < 500 else _("Server error"))
+    return render("error.html", title=title, status=status, message=message)

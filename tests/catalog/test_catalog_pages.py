@@ -137,7 +137,9 @@ def test_page_offers_an_incremental_search_template_harvesters_detect(client):
 
     body = client.get("/catalog", headers={"Accept": "text/turtle"}).data
     template = modified_since_template(rdfio.parse_triples(body, "text/turtle"))
-    assert template == (BASE_URL + "catalog{?modified_since,q,page,per_page}", "modified_since")
+    # every filter the server accepts is in the template (the old one listed only two: issue 15)
+    assert template == (BASE_URL + "catalog{?modified_since,q,theme,publisher,access_rights,health_category,"
+                                   "source,page,per_page}", "modified_since")
 
 
 def test_modified_since_returns_only_later_records(client, node):

@@ -1,0 +1,75 @@
+"""/validate: the web validator stewards use instead of the EU's ITB — paste or upload a file, pick the
+profile, read the same report `ehds-node validate` prints (grouped by dataset and field, with how to fix
+it), or download it as JSON, Turtle or JUnit. Nothing is stored; the body size is capped by max_body_bytes.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from node import rdfio
+from node.errors import NodeError, ParseError
+from node.profiles import DEFAULT_PROFILE, PROFILES
+from node.validation import Validator
+from node.validation.inputs import Document
+from node.validation.output import FileOutcome, render_json, render_junit, render_turtle, summary_line
+from node.web.html import render
+from node.web.labels import SEVERITY_LABELS
+from node.web.report_pages import report_groups
+
+blueprint = Blueprint("validate", __name__)
+DOWNLOADS = {"json": ("application/json", "json", lambda o: render_json(o, "warning")),
+             "turtle": ("text/turtle", "ttl", render_turtle),
+             "junit": ("application/xml", "xml", lambda o: render_junit(o, "warning", "violation"))}
+SYNTAX_CHOICES = [("", "auto")] + [(s.media_type, s.name) for s in rdfio.SYNTAXES]
+
+
+@blueprint.get("/validate")
+def form():
+    return _page(None, DEFAULT_PROFILE, "", "")
+
+
+@blueprint.post("/validate")
+def validate():
+    profile = request.form.get("profile", DEFAULT_PROFILE)
+    if profile not in PROFILES:
+        raise ParseError(f"unknown profile '{profile[:60]}'; choose one of {', '.join(PROFILES)}")
+    media_type = request.form.get("syntax", "")
+    if media_type and media_type not in rdfio.RDF_MEDIA_TYPES:
+        raise ParseError(f"unknown syntax '{media_type[:60]}'; choose one of {', '.join(rdfio.RDF_MEDIA_TYPES)}")
+    text = request.form.get("text", "")
+    outcome = _validate(_document(text, media_type), profile)
+    wanted = request.form.get("download", "")
+    if wanted in DOWNLOADS:
+        mimetype, suffix, renderer = DOWNLOADS[wanted]
+        response = Response(renderer([outcome]), mimetype=mimetype)
+        response.headers["Content-Disposition"] = f'attachment; filename="validation-report.{suffix}"'
+        return response
+    return _page(outcome, profile, media_type, text if len(text) < 200_000 else "")
+
+
+def _document(text: str, media_type: str) -> Document:
+    upload = request.files.get("file")
+    if upload is not None and upload.filename:
+        name = upload.filename[-200:]
+        return Document(name, data=upload.read(), media_type=media_type or None)
+    if not text.strip():
+        raise ParseError("nothing to validate: paste RDF in the text box or choose a file")
+    return Document("pasted text", data=text.encode("utf-8"), media_type=media_type or "text/turtle")
+
+
+def _validate(document: Document, profile: str) -> FileOutcome:
+    """What `ehds-node validate FILE --profile P` does for one file (node/cli/validate.py)."""
+    validator = Validator.for_profile(profile)
+    try:
+        report, titles = validator.validate_with_titles(document.triples())
+    except NodeError as err:
+        return FileOutcome(document.name, error=err.message)
+    return FileOutcome(document.name, report=report, titles=tuple(sorted(titles.items())))
+
+
+def _page(outcome: FileOutcome | None, profile: str, media_type: str, text: str):
+    groups = report_groups(outcome.report, dict(outcome.titles)) if outcome and outcome.report else []
+    return render("validate.html", outcome=outcome, groups=groups, profiles=PROFILES, profile=profile,
+                  syntaxes=SYNTAX_CHOICES, syntax=media_type, text=text, severity_labels=SEVERITY_LABELS,
+                  summary=summary_line(outcome) if outcome else "", title="Validate")
