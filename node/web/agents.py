@@ -45,6 +45,14 @@ def describe(triples: list[ox.Triple], subject: ox.NamedNode) -> list[ox.Triple]
     return out
 
 
+def _iri(text: str) -> ox.NamedNode:
+    """The resource's IRI, checked by Oxigraph's IRI parser (a path with a NUL or a space is a 404)."""
+    try:
+        return ox.NamedNode(text)
+    except ValueError:
+        raise NotFound(f"no resource at {text[:200]!r}: not a valid IRI") from None
+
+
 def _negotiated() -> str:
     return rdfio.negotiate_or_406(request.headers.get("Accept"), OFFERED)
 
@@ -58,7 +66,7 @@ def _rdf(triples, media_type: str):
 @blueprint.get("/agents/<path:agent_id>")
 def agent(agent_id: str):
     ctx = node_context()
-    iri = ox.NamedNode(ctx.naming.base_url + "agents/" + agent_id)
+    iri = _iri(ctx.naming.base_url + "agents/" + agent_id)
     found = next(ctx.store.quads(iri, None, None, None), None)
     if found is None:
         raise NotFound(f"no agent '{agent_id}' is described in this catalogue")
@@ -108,7 +116,7 @@ def _datasets_of(ctx, iri: ox.NamedNode) -> list[dict]:
 def distribution(record_id: str, name: str):
     ctx = node_context()
     triples = dataset_triples(ctx.store, ctx.naming, record_id)
-    iri = ox.NamedNode(f"{ctx.naming.dataset(record_id)}/distributions/{name}")
+    iri = _iri(f"{ctx.naming.dataset(record_id)}/distributions/{name}")
     if not any(t.subject == iri for t in triples):
         raise NotFound(f"dataset '{record_id}' has no distribution '{name}'")
     media_type = _negotiated()
