@@ -1,10 +1,13 @@
 """The one HTTP client for talking to partners: every harvester (and `validate URL`) goes through it.
 
-Partners are untrusted. A Fetcher, built for one source, guarantees:
-- http(s) only, and only to the source's host or its `allowed_hosts` (redirects included, at most 5);
+Partners are untrusted. A Fetcher, built for one source at the start of a run, guarantees:
+- http(s) only, and only to the source URL's origin (scheme, host, port), its `allowed_hosts` on the
+  same scheme and port, or its `allowed_origins` (redirects included, at most 5; see origins.py);
 - no loopback/private/link-local/multicast/reserved address unless `allow_private_network`: the check
   runs inside the transport on the address actually connected to, so DNS rebinding cannot slip past it;
-- a per-request timeout, plus a whole-response deadline of ten times it (against slow drips);
+- deadlines inside the transport (guard.py, deadline.py): `timeout` to connect and between two reads,
+  `response_timeout` for a whole response however slowly it drips, and `max_run_seconds` for the run:
+  once it has passed, every fetch fails and a response in flight is cut;
 - the body streamed with a cap per page and a running cap per run, gzip/deflate and `.gz` bodies
   decompressed under the same cap (zip bombs stop at the cap);
 - retries with exponential backoff on connect errors, 429 and 5xx (Retry-After honoured up to a cap),
@@ -25,8 +28,10 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import requests
 
 from node.config import SourceConfig
-from node.errors import FetchRefused, HarvestError
-from node.fetch.guard import AddressRefused, GuardedAdapter
+from node.errors import ConfigError, FetchRefused, HarvestError
+from node.fetch.deadline import Deadlines
+from node.fetch.guard import AddressRefused, GuardedAdapter, RunTimeUp
+from node.fetch.origins import format_origin, origin_of, source_origins
 from node.rdfio import syntax_for_suffix
 
 log = logging.getLogger("ehds.fetch")
@@ -36,7 +41,7 @@ USER_AGENT = "ehds-node harvester (+https://github.com/health-data-hub/ehds-node
 _REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 _SECRET_PARAMS = ("token", "key", "secret", "password", "passwd", "signature", "sig", "auth", "credential")
 _GZIP_TYPES = ("application/gzip", "application/x-gzip", "application/octet-stream")
-_CHUNK = 64 * 1024
+_CHUNK = 16 * 1024  # one read; the deadlines are checked between reads too
 
 
 @dataclass(frozen=True)
@@ -66,30 +71,46 @@ class PartnerStatusError(HarvestError):
 
 
 class HostNotAllowed(FetchRefused):
-    """A URL outside the source's host and allowed_hosts (or not http/https)."""
+    """A URL outside the source's origins (scheme, host and port; see origins.py), or not http/https."""
 
 
-# --- the address guard, inside the transport ------------------------------------------------
+class AddressNotAllowed(FetchRefused):
+    """The host resolves to a loopback/private/... address; `reason` says which, without the config hint."""
+
+    def __init__(self, message: str, *, reason: str, source: str | None = None, url: str | None = None):
+        super().__init__(message, source=source, url=url)
+        self.reason = reason
+
+
+class RunTimeLimit(HarvestError):
+    """The run has used up max_run_seconds: this fetch (and every later one) is refused."""
 
 
 class Fetcher:
-    """HTTP for one source. Not thread-safe; one per harvest run (it counts the run's bytes)."""
+    """HTTP for one source. Not thread-safe; one per harvest run (it counts the run's bytes and time).
+
+    `transport` is the requests adapter the fetches go through (default: the guarded one, with the
+    address guard and the socket deadlines); a test can pass another one.
+    """
 
     def __init__(self, source: SourceConfig, *, backoff: float = 1.0, max_retry_after: float = 60.0,
-                 sleep=time.sleep):
+                 sleep=time.sleep, transport=None):
         self.source = source
         self.backoff = backoff
         self.max_retry_after = max_retry_after
         self._sleep = sleep
         self.bytes_fetched = 0
         self.requests_made = 0
-        host = urlsplit(source.url).hostname or ""
-        self.allowed_hosts = frozenset(h.lower() for h in (host, *source.allowed_hosts))
+        try:
+            self.origins = source_origins(source)
+        except ValueError as err:
+            raise ConfigError(f"source '{source.name}': {err}") from None
+        self.deadlines = Deadlines(source.response_timeout, time.monotonic() + source.max_run_seconds)
         self._session = requests.Session()
         self._session.trust_env = False  # no proxies or .netrc credentials from the environment
-        adapter = GuardedAdapter(source.allow_private_network)
-        self._session.mount("http://", adapter)
-        self._session.mount("https://", adapter)
+        transport = transport or GuardedAdapter(source.allow_private_network, self.deadlines)
+        self._session.mount("http://", transport)
+        self._session.mount("https://", transport)
 
     def __enter__(self):
         return self
@@ -107,17 +128,32 @@ class Fetcher:
         return HarvestError(f"{redact_url(url)}: {message}", source=self.source.name, url=redact_url(url))
 
     def check_url(self, url: str) -> str:
-        """Refuse anything but http(s) to the source's host or allowed_hosts; return the URL."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
-            raise HostNotAllowed(f"{redact_url(url)}: only http and https URLs are fetched, not '{parts.scheme}:'",
-                                 source=self.source.name, url=redact_url(url))
-        host = (parts.hostname or "").lower()
-        if host not in self.allowed_hosts:
-            raise HostNotAllowed(
-                f"{redact_url(url)}: host '{host}' is not the source's host; add it to allowed_hosts of "
-                f"source '{self.source.name}' to allow it", source=self.source.name, url=redact_url(url))
+        """Refuse anything but http(s) to one of the source's origins; return the URL."""
+        try:
+            origin = origin_of(url)
+        except ValueError as err:
+            raise HostNotAllowed(f"{redact_url(url)}: {err}", source=self.source.name, url=redact_url(url)) from None
+        if origin not in self.origins:
+            where = format_origin(origin)
+            if origin[1] not in {host for _, host, _ in self.origins}:
+                reason = (f"host '{origin[1]}' is not the source's host; add it to allowed_hosts of source "
+                          f"'{self.source.name}' to allow it")
+            else:
+                reason = (f"origin '{where}' is not the source's origin '{format_origin(origin_of(self.source.url))}' "
+                          f"(another port or scheme); add '{where}' to allowed_origins of source "
+                          f"'{self.source.name}' to allow it")
+            raise HostNotAllowed(f"{redact_url(url)}: {reason}", source=self.source.name, url=redact_url(url))
         return url
+
+    def check_run_time(self, url: str) -> None:
+        """Refuse any fetch once the run has used up max_run_seconds."""
+        if self.deadlines.run_over():
+            raise self.over_run_time(url)
+
+    def over_run_time(self, url: str) -> RunTimeLimit:
+        return RunTimeLimit(f"{redact_url(url)}: the run exceeds max_run_seconds ({self.source.max_run_seconds:g} s) "
+                            f"of source '{self.source.name}'; stopped, the run is incomplete",
+                            source=self.source.name, url=redact_url(url))
 
     def get(self, url: str, *, accept: str, params: dict | None = None,
             validators: dict | None = None) -> FetchResult:
@@ -132,6 +168,7 @@ class Fetcher:
     def _fetch(self, method, url, headers, form, validators) -> FetchResult:
         started = time.monotonic()
         self.check_url(url)
+        self.check_run_time(url)
         final_url, response = self._follow_redirects(method, url, headers, form)
         with response:
             if response.status_code == 304:
@@ -142,7 +179,7 @@ class Fetcher:
                 raise PartnerStatusError(
                     f"{redact_url(final_url)}: partner answered HTTP {response.status_code} {response.reason}",
                     status=response.status_code, source=self.source.name, url=redact_url(final_url))
-            body = self._read_body(response, final_url, started)
+            body = self._read_body(response, final_url)
         media_type = _media_type(response)
         if _looks_gzipped(body, media_type, final_url):
             body = self._gunzip(body, final_url)
@@ -163,6 +200,7 @@ class Fetcher:
             target = urljoin(url, response.headers["Location"])
             self._log(method, url, response.status_code, 0, time.monotonic())
             self.check_url(target)
+            self.check_run_time(target)
             if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
                 method, form = "GET", None
             url = target
@@ -173,34 +211,56 @@ class Fetcher:
         for attempt in range(self.source.retries + 1):
             last = attempt == self.source.retries
             self.requests_made += 1
+            self.deadlines.expired = None
+            self._sent_at = time.monotonic()
             try:
                 response = self._session.request(
                     method, url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate", **headers},
                     data=form, stream=True, timeout=(timeout, timeout), allow_redirects=False)
             except AddressRefused as err:
-                raise self.refuse(f"{err}; set allow_private_network = true for source "
-                                  f"'{self.source.name}' if this partner is on your own network", url) from None
+                raise AddressNotAllowed(
+                    f"{redact_url(url)}: {err}; set allow_private_network = true for source "
+                    f"'{self.source.name}' if this partner is on your own network",
+                    reason=str(err), source=self.source.name, url=redact_url(url)) from None
+            except RunTimeUp:
+                raise self.over_run_time(url) from None
             except requests.RequestException as err:
                 self._log(method, url, "error", 0, time.monotonic())
+                if self.deadlines.expired == "run":
+                    raise self.over_run_time(url) from None
                 if last:
-                    raise self.fail(f"{_describe(err, timeout)} (after {attempt + 1} attempts)", url) from None
-                self._sleep(self.backoff * 2 ** attempt)
+                    raise self.fail(f"{self._describe(err)} (after {attempt + 1} attempts)", url) from None
+                self._pause(self.backoff * 2 ** attempt, url)
                 continue
             if (response.status_code == 429 or response.status_code >= 500) and not last:
                 self._log(method, url, response.status_code, 0, time.monotonic())
                 wait = _retry_after(response, self.max_retry_after)
                 response.close()
-                self._sleep(wait if wait is not None else self.backoff * 2 ** attempt)
+                self._pause(wait if wait is not None else self.backoff * 2 ** attempt, url)
                 continue
             return response
         raise AssertionError("unreachable")
 
-    def _read_body(self, response, url: str, started: float) -> bytes:
+    def _pause(self, seconds: float, url: str) -> None:
+        """Wait before a retry, but never past the run's deadline."""
+        left = self.deadlines.run_ends_at - time.monotonic()
+        if left <= seconds:
+            raise self.over_run_time(url)
+        self._sleep(seconds)
+
+    def _describe(self, err: Exception) -> str:
+        if self.deadlines.expired == "response":
+            return f"response not complete within response_timeout ({self.source.response_timeout:g} s)"
+        if self.deadlines.expired == "run":
+            return f"cut at the run's max_run_seconds ({self.source.max_run_seconds:g} s)"
+        return _describe(err, self.source.timeout)
+
+    def _read_body(self, response, url: str) -> bytes:
         page_cap, run_left = self.source.max_page_bytes, self.source.max_run_bytes - self.bytes_fetched
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > page_cap and "Content-Encoding" not in response.headers:
             raise self.refuse(f"response of {declared} bytes exceeds max_page_bytes ({page_cap})", url)
-        deadline = started + 10 * self.source.timeout
+        deadline = self._sent_at + self.source.response_timeout  # also checked here, whatever the transport
         chunks, size = [], 0
         try:
             for chunk in response.iter_content(_CHUNK):
@@ -209,11 +269,16 @@ class Fetcher:
                     raise self.refuse(f"response exceeds max_page_bytes ({page_cap} bytes); aborted", url)
                 if size > run_left:
                     raise self.refuse(f"run exceeds max_run_bytes ({self.source.max_run_bytes} bytes); aborted", url)
+                if self.deadlines.run_over():
+                    raise self.over_run_time(url)
                 if time.monotonic() > deadline:
-                    raise self.fail(f"response not complete within {10 * self.source.timeout:g} s; aborted", url)
+                    self.deadlines.expired = "response"
+                    raise self.fail(f"reading the response failed: {self._describe(None)}; aborted", url)
                 chunks.append(chunk)
         except requests.RequestException as err:
-            raise self.fail(f"reading the response failed: {_describe(err, self.source.timeout)}", url) from None
+            if self.deadlines.expired == "run":
+                raise self.over_run_time(url) from None
+            raise self.fail(f"reading the response failed: {self._describe(err)}; aborted", url) from None
         return b"".join(chunks)
 
     def _gunzip(self, data: bytes, url: str) -> bytes:
