@@ -48,9 +48,14 @@ class ResponseClock:
             return timeout
         left = self.ends_at - time.monotonic()
         if left <= 0:
-            self.deadlines.expired = "run" if self.deadlines.run_over() else "response"
+            self.timed_out()
             raise socket.timeout("response deadline passed")
         return left if timeout is None else min(timeout, left)
+
+    def timed_out(self) -> None:
+        """A read timed out: record whether a deadline (not the plain read timeout) was the cause."""
+        if self.ends_at is not None and time.monotonic() >= self.ends_at:
+            self.deadlines.expired = "run" if self.deadlines.run_over() else "response"
 
 
 class DeadlineSocket:
@@ -71,12 +76,18 @@ class DeadlineSocket:
         return self._timeout
 
     def recv_into(self, buffer, nbytes: int = 0, flags: int = 0) -> int:
-        self._sock.settimeout(self._clock.read_timeout(self._timeout))
-        return self._sock.recv_into(buffer, nbytes, flags)
+        return self._read(self._sock.recv_into, buffer, nbytes, flags)
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
+        return self._read(self._sock.recv, bufsize, flags)
+
+    def _read(self, read, *args):
         self._sock.settimeout(self._clock.read_timeout(self._timeout))
-        return self._sock.recv(bufsize, flags)
+        try:
+            return read(*args)
+        except socket.timeout:
+            self._clock.timed_out()
+            raise
 
     def makefile(self, mode: str = "rb", buffering: int | None = None, **_ignored):
         if mode not in ("r", "rb"):
