@@ -22,16 +22,17 @@ import logging
 import time
 import zlib
 from dataclasses import dataclass, replace
-from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
 
 from node.config import SourceConfig
 from node.errors import ConfigError, FetchRefused, HarvestError
 from node.fetch.deadline import Deadlines
 from node.fetch.guard import AddressRefused, GuardedAdapter, RunTimeUp
 from node.fetch.origins import format_origin, origin_of, source_origins
+from node.fetch.retry import PartnerRetry
 from node.rdfio import syntax_for_suffix
 
 log = logging.getLogger("ehds.fetch")
@@ -100,15 +101,18 @@ class Fetcher:
         self.max_retry_after = max_retry_after
         self._sleep = sleep
         self.bytes_fetched = 0
-        self.requests_made = 0
+        self._current_url = source.url
         try:
             self.origins = source_origins(source)
         except ValueError as err:
             raise ConfigError(f"source '{source.name}': {err}") from None
         self.deadlines = Deadlines(source.response_timeout, time.monotonic() + source.max_run_seconds)
+        self._attempts, self._sent_at = 0, time.monotonic()
         self._session = requests.Session()
         self._session.trust_env = False  # no proxies or .netrc credentials from the environment
-        transport = transport or GuardedAdapter(source.allow_private_network, self.deadlines)
+        retries = PartnerRetry.for_run(source.retries, backoff=backoff, max_retry_after=max_retry_after,
+                                       pause=self._pause, on_retry=self._on_retry)
+        transport = transport or GuardedAdapter(source.allow_private_network, self.deadlines, retries)
         self._session.mount("http://", transport)
         self._session.mount("https://", transport)
 
@@ -193,7 +197,8 @@ class Fetcher:
 
     def _follow_redirects(self, method, url, headers, form):
         for _ in range(MAX_REDIRECTS + 1):
-            response = self._send_with_retries(method, url, headers, form)
+            self._current_url = url
+            response = self._send(method, url, headers, form)
             if response.status_code not in _REDIRECT_STATUSES or "Location" not in response.headers:
                 return url, response
             response.close()
@@ -206,47 +211,41 @@ class Fetcher:
             url = target
         raise self.refuse(f"more than {MAX_REDIRECTS} redirects", url)
 
-    def _send_with_retries(self, method, url, headers, form):
-        timeout = self.source.timeout
-        for attempt in range(self.source.retries + 1):
-            last = attempt == self.source.retries
-            self.requests_made += 1
-            self.deadlines.expired = None
-            self._sent_at = time.monotonic()
-            try:
-                response = self._session.request(
-                    method, url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate", **headers},
-                    data=form, stream=True, timeout=(timeout, timeout), allow_redirects=False)
-            except AddressRefused as err:
-                raise AddressNotAllowed(
-                    f"{redact_url(url)}: {err}; set allow_private_network = true for source "
-                    f"'{self.source.name}' if this partner is on your own network",
-                    reason=str(err), source=self.source.name, url=redact_url(url)) from None
-            except RunTimeUp:
+    def _send(self, method, url, headers, form):
+        """One request; urllib3 retries it (retry.py), reporting each failed attempt to _on_retry."""
+        self._attempts, self._sent_at = 0, time.monotonic()
+        try:
+            return self._session.request(
+                method, url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate", **headers},
+                data=form, stream=True, timeout=(self.source.timeout, self.source.timeout), allow_redirects=False)
+        except AddressRefused as err:
+            raise AddressNotAllowed(
+                f"{redact_url(url)}: {err}; set allow_private_network = true for source "
+                f"'{self.source.name}' if this partner is on your own network",
+                reason=str(err), source=self.source.name, url=redact_url(url)) from None
+        except RunTimeUp:
+            raise self.over_run_time(url) from None
+        except requests.RequestException as err:
+            self._log(method, url, "error", 0, self._sent_at)
+            if self.deadlines.expired == "run":
                 raise self.over_run_time(url) from None
-            except requests.RequestException as err:
-                self._log(method, url, "error", 0, time.monotonic())
-                if self.deadlines.expired == "run":
-                    raise self.over_run_time(url) from None
-                if last:
-                    raise self.fail(f"{self._describe(err)} (after {attempt + 1} attempts)", url) from None
-                self._pause(self.backoff * 2 ** attempt, url)
-                continue
-            if (response.status_code == 429 or response.status_code >= 500) and not last:
-                self._log(method, url, response.status_code, 0, time.monotonic())
-                wait = _retry_after(response, self.max_retry_after)
-                response.close()
-                self._pause(wait if wait is not None else self.backoff * 2 ** attempt, url)
-                continue
-            return response
-        raise AssertionError("unreachable")
+            raise self.fail(f"{self._describe(err)} (after {max(self._attempts, 1)} attempts)", url) from None
 
-    def _pause(self, seconds: float, url: str) -> None:
-        """Wait before a retry, but never past the run's deadline."""
+    def _on_retry(self, method, path, response, error, final: bool) -> None:
+        """A failed attempt (an error, or a retried status): counted, and logged unless _send/_fetch log it."""
+        self._attempts += 1
+        if not final:
+            status = response.status if response is not None else "error"
+            self._log(method, self._current_url, status, 0, self._sent_at)
+
+    def _pause(self, seconds: float) -> None:
+        """Wait before a retry, but never past the run's deadline (then the run stops)."""
         left = self.deadlines.run_ends_at - time.monotonic()
         if left <= seconds:
-            raise self.over_run_time(url)
+            self.deadlines.expired = "run"
+            raise RunTimeUp("the run's time limit would pass while waiting to retry")
         self._sleep(seconds)
+        self._sent_at = time.monotonic()
 
     def _describe(self, err: Exception) -> str:
         if self.deadlines.expired == "response":
@@ -329,20 +328,11 @@ def _conditional_headers(validators: dict | None) -> dict:
     return headers
 
 
-def _retry_after(response, cap: float) -> float | None:
-    value = response.headers.get("Retry-After", "").strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return min(float(value), cap)
-    try:
-        return min(max(parsedate_to_datetime(value).timestamp() - time.time(), 0.0), cap)
-    except (TypeError, ValueError):
-        return None
-
-
 def _describe(err: requests.RequestException, timeout: float) -> str:
-    if isinstance(err, requests.Timeout):
+    cause = err.args[0] if err.args else None
+    cause = getattr(cause, "reason", cause)  # urllib3's MaxRetryError wraps the last attempt's error
+    timed_out = isinstance(cause, (ConnectTimeoutError, ReadTimeoutError)) and not isinstance(cause, NewConnectionError)
+    if isinstance(err, requests.Timeout) or timed_out:
         return f"no answer within timeout ({timeout:g} s)"
     if isinstance(err, requests.ConnectionError):
         return "connection failed (partner unreachable or connection reset)"

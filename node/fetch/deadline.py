@@ -41,6 +41,7 @@ class ResponseClock:
 
     def start(self) -> None:
         self.ends_at = self.deadlines.response_deadline()
+        self.deadlines.expired = None
 
     def read_timeout(self, timeout: float | None) -> float | None:
         """The timeout for the next read; raises socket.timeout once the deadline has passed."""

@@ -124,12 +124,13 @@ class _GuardedPoolManager(PoolManager):
 
 class GuardedAdapter(HTTPAdapter):
     """A requests transport whose every new connection passes the address guard, and whose every read
-    obeys `deadlines` (none by default: then only the requests' own timeouts apply)."""
+    obeys `deadlines` (none by default: then only the requests' own timeouts apply); `retries` is
+    urllib3's (a count or a Retry, see retry.py)."""
 
-    def __init__(self, allow_private_network: bool, deadlines: Deadlines | None = None):
+    def __init__(self, allow_private_network: bool, deadlines: Deadlines | None = None, retries=0):
         self.allow_private_network = allow_private_network
         self.deadlines = deadlines or Deadlines()
-        super().__init__(max_retries=0)
+        super().__init__(max_retries=retries)
 
     def init_poolmanager(self, connections, maxsize, block=False, **pool_kwargs):
         self.poolmanager = _GuardedPoolManager(

@@ -313,3 +313,24 @@ def test_delegated_harvest_to_a_dead_server_is_one_line_and_non_zero(tmp_path, p
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert len(lines) == 1 and lines[0].startswith("ehds-node: error: the running server at"), done.stderr
     assert "did not answer" in lines[0] and partner.hits == []
+
+
+# --- retries (urllib3's Retry under the run's clock) ---------------------------------------------
+
+@pytest.mark.parametrize("retry_after", ["soon", "Mon, 99 Foo 2024 00:00:00 GMT", "-5", ""])
+def test_a_garbage_retry_after_falls_back_to_the_backoff(partner, retry_after):
+    answers = iter([Reply(b"", status=503, headers={"Retry-After": retry_after}), Reply(catalogue_turtle([1]).encode())])
+    url = partner.handle("/c.ttl", lambda request: next(answers))
+    waits = []
+    fetcher = Fetcher(source(url, retries=1), backoff=0.01, sleep=waits.append)
+    assert fetcher.get(url, accept="text/turtle").status == 200
+    assert waits == [0.01] and partner.hits_for("/c.ttl") == 2
+
+
+def test_a_retry_wait_past_the_run_deadline_stops_the_run_instead(partner):
+    url = partner.serve("/c.ttl", b"busy", status=503, headers={"Retry-After": "30"})
+    waits = []
+    fetcher = Fetcher(source(url, retries=3, max_run_seconds=5.0), backoff=0.01, sleep=waits.append)
+    with pytest.raises(RunTimeLimit, match=r"max_run_seconds \(5 s\)"):
+        fetcher.get(url, accept="text/turtle")
+    assert waits == [] and partner.hits_for("/c.ttl") == 1
