@@ -21,70 +21,27 @@ from __future__ import annotations
 import logging
 import time
 import zlib
-from dataclasses import dataclass, replace
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from dataclasses import replace
+from urllib.parse import urljoin
 
 import requests
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
 
 from node.config import SourceConfig
 from node.errors import ConfigError, FetchRefused, HarvestError
 from node.fetch.deadline import Deadlines
+from node.fetch.errors import AddressNotAllowed, HostNotAllowed, PartnerStatusError, RunTimeLimit
 from node.fetch.guard import AddressRefused, GuardedAdapter, RunTimeUp
 from node.fetch.origins import format_origin, origin_of, source_origins
+from node.fetch.responses import (FetchResult, conditional_headers, describe_failure, inner_media_type, looks_gzipped,
+                                  media_type_of, fetch_result, redact_url, with_query)
 from node.fetch.retry import PartnerRetry
-from node.rdfio import syntax_for_suffix
 
 log = logging.getLogger("ehds.fetch")
 
 MAX_REDIRECTS = 5
 USER_AGENT = "ehds-node harvester (+https://github.com/health-data-hub/ehds-node)"
 _REDIRECT_STATUSES = (301, 302, 303, 307, 308)
-_SECRET_PARAMS = ("token", "key", "secret", "password", "passwd", "signature", "sig", "auth", "credential")
-_GZIP_TYPES = ("application/gzip", "application/x-gzip", "application/octet-stream")
 _CHUNK = 16 * 1024  # one read; the deadlines are checked between reads too
-
-
-@dataclass(frozen=True)
-class FetchResult:
-    url: str                     # the URL asked for
-    final_url: str               # after redirects (use it as the base IRI)
-    status: int
-    media_type: str | None       # Content-Type essence; for a .gz body the inner type if the name tells
-    body: bytes                  # decoded, decompressed; b"" when not_modified
-    etag: str | None
-    last_modified: str | None
-    not_modified: bool
-    elapsed: float               # seconds, redirects and retries included
-
-    @property
-    def validators(self) -> dict[str, str]:
-        """What to pass back as `validators=` next time for a conditional GET."""
-        return {k: v for k, v in (("etag", self.etag), ("last_modified", self.last_modified)) if v}
-
-
-class PartnerStatusError(HarvestError):
-    """The partner answered with an error status (after retries); `status` says which."""
-
-    def __init__(self, message: str, *, status: int, source: str | None = None, url: str | None = None):
-        super().__init__(message, source=source, url=url)
-        self.status = status
-
-
-class HostNotAllowed(FetchRefused):
-    """A URL outside the source's origins (scheme, host and port; see origins.py), or not http/https."""
-
-
-class AddressNotAllowed(FetchRefused):
-    """The host resolves to a loopback/private/... address; `reason` says which, without the config hint."""
-
-    def __init__(self, message: str, *, reason: str, source: str | None = None, url: str | None = None):
-        super().__init__(message, source=source, url=url)
-        self.reason = reason
-
-
-class RunTimeLimit(HarvestError):
-    """The run has used up max_run_seconds: this fetch (and every later one) is refused."""
 
 
 class Fetcher:
@@ -163,7 +120,7 @@ class Fetcher:
             validators: dict | None = None) -> FetchResult:
         if params:
             url = with_query(url, params)
-        headers = {"Accept": accept, **_conditional_headers(validators)}
+        headers = {"Accept": accept, **conditional_headers(validators)}
         return self._fetch("GET", url, headers, None, validators)
 
     def post_form(self, url: str, form: dict, *, accept: str) -> FetchResult:
@@ -177,22 +134,22 @@ class Fetcher:
         with response:
             if response.status_code == 304:
                 self._log(method, final_url, 304, 0, started)
-                return _result(url, final_url, response, b"", started, validators, not_modified=True)
+                return fetch_result(url, final_url, response, b"", started, validators, not_modified=True)
             if response.status_code >= 400:
                 self._log(method, final_url, response.status_code, 0, started)
                 raise PartnerStatusError(
                     f"{redact_url(final_url)}: partner answered HTTP {response.status_code} {response.reason}",
                     status=response.status_code, source=self.source.name, url=redact_url(final_url))
             body = self._read_body(response, final_url)
-        media_type = _media_type(response)
-        if _looks_gzipped(body, media_type, final_url):
+        media_type = media_type_of(response)
+        if looks_gzipped(body, media_type, final_url):
             body = self._gunzip(body, final_url)
-            media_type = _inner_media_type(final_url)
+            media_type = inner_media_type(final_url)
         if self.bytes_fetched + len(body) > self.source.max_run_bytes:
             raise self.refuse(f"run exceeds max_run_bytes ({self.source.max_run_bytes} bytes); aborted", final_url)
         self.bytes_fetched += len(body)
         self._log(method, final_url, response.status_code, len(body), started)
-        result = _result(url, final_url, response, body, started, validators, not_modified=False)
+        result = fetch_result(url, final_url, response, body, started, validators, not_modified=False)
         return replace(result, media_type=media_type)
 
     def _follow_redirects(self, method, url, headers, form):
@@ -252,7 +209,7 @@ class Fetcher:
             return f"response not complete within response_timeout ({self.source.response_timeout:g} s)"
         if self.deadlines.expired == "run":
             return f"cut at the run's max_run_seconds ({self.source.max_run_seconds:g} s)"
-        return _describe(err, self.source.timeout)
+        return describe_failure(err, self.source.timeout)
 
     def _read_body(self, response, url: str) -> bytes:
         page_cap, run_left = self.source.max_page_bytes, self.source.max_run_bytes - self.bytes_fetched
@@ -297,73 +254,3 @@ class Fetcher:
         log.info("%s %s status=%s bytes=%d ms=%d", method, safe, status, size, ms,
                  extra={"method": method, "url": safe, "status": status, "bytes": size, "ms": ms,
                         "source": self.source.name})
-
-
-# --- helpers ----------------------------------------------------------------------------------
-
-def redact_url(url: str) -> str:
-    """The URL without userinfo and with token-like query values masked, for logs and messages."""
-    parts = urlsplit(url)
-    netloc = parts.netloc.rsplit("@", 1)[-1]
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    if any(s in k.lower() for k, _ in query for s in _SECRET_PARAMS):
-        masked = [(k, "***" if any(s in k.lower() for s in _SECRET_PARAMS) else v) for k, v in query]
-        return urlunsplit((parts.scheme, netloc, parts.path, urlencode(masked, safe=":/[]*,"), parts.fragment))
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-
-
-def with_query(url: str, params: dict) -> str:
-    parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True) + [(k, str(v)) for k, v in params.items()]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
-
-
-def _conditional_headers(validators: dict | None) -> dict:
-    validators = validators or {}
-    headers = {}
-    if validators.get("etag"):
-        headers["If-None-Match"] = validators["etag"]
-    if validators.get("last_modified"):
-        headers["If-Modified-Since"] = validators["last_modified"]
-    return headers
-
-
-def _describe(err: requests.RequestException, timeout: float) -> str:
-    cause = err.args[0] if err.args else None
-    cause = getattr(cause, "reason", cause)  # urllib3's MaxRetryError wraps the last attempt's error
-    timed_out = isinstance(cause, (ConnectTimeoutError, ReadTimeoutError)) and not isinstance(cause, NewConnectionError)
-    if isinstance(err, requests.Timeout) or timed_out:
-        return f"no answer within timeout ({timeout:g} s)"
-    if isinstance(err, requests.ConnectionError):
-        return "connection failed (partner unreachable or connection reset)"
-    return f"request failed ({type(err).__name__})"
-
-
-def _media_type(response) -> str | None:
-    essence = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-    return essence or None
-
-
-def _looks_gzipped(body: bytes, media_type: str | None, url: str) -> bool:
-    """A gzip file served as such (Content-Encoding was already undone by the transport)."""
-    gzip_magic = body[:2] == b"\x1f\x8b"
-    return gzip_magic and (media_type in _GZIP_TYPES or media_type is None or urlsplit(url).path.endswith(".gz"))
-
-
-def _inner_media_type(url: str) -> str | None:
-    name = urlsplit(url).path.rsplit("/", 1)[-1]
-    if name.endswith(".gz") and "." in name[:-3]:
-        syntax = syntax_for_suffix(name[:-3].rsplit(".", 1)[1])
-        return syntax.media_type if syntax else None
-    return None
-
-
-def _result(url, final_url, response, body, started, validators, *, not_modified) -> FetchResult:
-    validators = validators or {}
-    return FetchResult(
-        url=url, final_url=final_url, status=response.status_code, media_type=_media_type(response), body=body,
-        etag=response.headers.get("ETag") or (validators.get("etag") if not_modified else None),
-        last_modified=response.headers.get("Last-Modified") or (
-            validators.get("last_modified") if not_modified else None),
-        not_modified=not_modified, elapsed=time.monotonic() - started)
-

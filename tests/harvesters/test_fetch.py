@@ -1,4 +1,4 @@
-"""node/fetch.py against a real loopback server: every guarantee a partner could try to break."""
+"""node/fetch/ against a real loopback server: every guarantee a partner could try to break."""
 
 from __future__ import annotations
 
