@@ -310,7 +310,7 @@ def test_delegated_harvest_to_a_dead_server_is_one_line_and_non_zero(tmp_path, p
         if hang_up:
             hang_up.close()
     lines = [line for line in done.stderr.splitlines() if line.strip()]
-    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert done.returncode == 3 and "Traceback" not in done.stderr  # StoreError's exit code
     assert len(lines) == 1 and lines[0].startswith("ehds-node: error: the running server at"), done.stderr
     assert "did not answer" in lines[0] and partner.hits == []
 
