@@ -58,6 +58,10 @@ class SourceConfig:
         for setting in ("timeout", "response_timeout", "max_run_seconds"):
             if not getattr(self, setting) > 0:
                 raise ConfigError(f"source '{self.name}': {setting} must be a positive number of seconds")
+        for host in self.allowed_hosts:
+            if not _is_origin(f"http://{host}") or urlsplit(f"http://{host}").port is not None:
+                raise ConfigError(f"source '{self.name}': allowed_hosts entry '{host}' must be a host name only; "
+                                  "put 'scheme://host:port' in allowed_origins for another port or scheme")
         for origin in self.allowed_origins:
             if not _is_origin(origin):
                 raise ConfigError(f"source '{self.name}': allowed_origins entry '{origin}' must look like "

@@ -41,7 +41,7 @@ def source_origins(source) -> frozenset[Origin]:
     """Every origin the fetches of a SourceConfig may reach."""
     scheme, host, port = origin_of(source.url)
     origins = {(scheme, host, port)}
-    origins |= {(scheme, extra.lower(), port) for extra in source.allowed_hosts}
+    origins |= {(scheme, urlsplit(f"//{extra}").hostname or extra.lower(), port) for extra in source.allowed_hosts}
     origins |= {origin_of(extra) for extra in source.allowed_origins}
     for _, name, on_port in list(origins):
         if (scheme, on_port) == ("http", 80):

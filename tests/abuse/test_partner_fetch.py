@@ -258,6 +258,12 @@ def test_allowed_origins_must_be_origins(bad):
         source("https://partner.example/", allowed_origins=(bad,))
 
 
+@pytest.mark.parametrize("bad", ["cdn.x.eu:8443", "https://cdn.x.eu", "cdn.x.eu/path", "user@cdn.x.eu"])
+def test_allowed_hosts_must_be_bare_host_names(bad):
+    with pytest.raises(ConfigError, match="allowed_hosts entry .* must be a host name only"):
+        source("https://partner.example/", allowed_hosts=(bad,))
+
+
 # --- finding 9: a delegated harvest whose server is gone ------------------------------------------
 
 def _closed_port() -> int:
