@@ -325,7 +325,8 @@ def test_delegated_harvest_to_a_dead_server_is_one_line_and_non_zero(tmp_path, p
 
 @pytest.mark.parametrize("retry_after", ["soon", "Mon, 99 Foo 2024 00:00:00 GMT", "-5", ""])
 def test_a_garbage_retry_after_falls_back_to_the_backoff(partner, retry_after):
-    answers = iter([Reply(b"", status=503, headers={"Retry-After": retry_after}), Reply(catalogue_turtle([1]).encode())])
+    answers = iter([Reply(b"", status=503, headers={"Retry-After": retry_after}),
+                    Reply(catalogue_turtle([1]).encode())])
     url = partner.handle("/c.ttl", lambda request: next(answers))
     waits = []
     fetcher = Fetcher(source(url, retries=1), backoff=0.01, sleep=waits.append)
