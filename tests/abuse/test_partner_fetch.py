@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -22,42 +20,11 @@ from node.fetch import Fetcher, HostNotAllowed, RunTimeLimit
 from node.harvest import run_harvest
 from tests.harvesters.catalogues import catalogue_turtle, dataset_iri
 from tests.harvesters.conftest import make_fetcher
+from tests.abuse.hostile_partners import (DRIP_SECONDS, HEAD_CHUNKED, HEAD_WITH_LENGTH, HEAD_WITHOUT_LENGTH, Drip,
+                                          HangUpServer, closed_port, dripping_reply)
 from tests.harvesters.partner_server import PartnerServer, Reply
 
 ROOT = Path(__file__).resolve().parents[2]
-DRIP_SECONDS = 60  # how long a drip would last if nobody cut it
-
-
-class Drip:
-    """Bytes one per second, recording how far it got: the partner's own view of the exchange."""
-
-    def __init__(self, head: bytes, byte: bytes = b" ", seconds: int = DRIP_SECONDS, drip_head: bool = False):
-        self.head, self.byte, self.seconds, self.drip_head = head, byte, seconds, drip_head
-        self.sent = 0
-        self.finished = False
-        self.hung_up = threading.Event()
-
-    def __iter__(self):
-        try:
-            if self.drip_head:
-                for byte in self.head:
-                    yield bytes([byte])
-                    self.sent += 1
-                    time.sleep(1)
-            else:
-                yield self.head
-            for _ in range(self.seconds):
-                yield self.byte
-                self.sent += 1
-                time.sleep(1)
-            self.finished = True
-        except GeneratorExit:  # the server stopped writing: the client hung up
-            self.hung_up.set()
-            raise
-
-
-def dripping_reply(drip: Drip) -> Reply:
-    return Reply(raw=iter(drip))  # the server closes it when a write fails: the drip records the hang-up
 
 
 @pytest.fixture
@@ -101,11 +68,6 @@ def stored_datasets(ctx) -> set[str]:
 
 # --- finding 6: a partner that drips is cut off at the response deadline ---------------------------
 
-HEAD_WITHOUT_LENGTH = b"HTTP/1.0 200 OK\r\nContent-Type: text/turtle\r\n\r\n"
-HEAD_WITH_LENGTH = b"HTTP/1.1 200 OK\r\nContent-Type: text/turtle\r\nContent-Length: 100000\r\n\r\n"
-HEAD_CHUNKED = b"HTTP/1.1 200 OK\r\nContent-Type: text/turtle\r\nTransfer-Encoding: chunked\r\n\r\n"
-
-
 @pytest.mark.parametrize("drip", [
     pytest.param(lambda: Drip(HEAD_WITHOUT_LENGTH), id="body-until-close"),
     pytest.param(lambda: Drip(HEAD_WITH_LENGTH), id="body-with-content-length"),
@@ -123,7 +85,7 @@ def test_a_dripping_partner_is_cut_at_the_response_timeout_and_the_run_fails(par
     assert dripping.hung_up.wait(15)  # and the connection was closed: the partner's next write failed
 
 
-def test_drip_cut_by_the_fetcher_too(partner):
+def test_a_drip_is_a_harvest_error_naming_response_timeout_and_the_url(partner):
     dripping = Drip(HEAD_WITHOUT_LENGTH)
     url = partner.handle("/slow.ttl", lambda request: dripping_reply(dripping))
     with make_fetcher(source(url, response_timeout=1.0)) as fetcher:
@@ -266,33 +228,6 @@ def test_allowed_hosts_must_be_bare_host_names(bad):
 
 # --- finding 9: a delegated harvest whose server is gone ------------------------------------------
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class HangUpServer:
-    """Accepts a connection, reads the request, and closes without answering (a server dying mid-run)."""
-
-    def __init__(self):
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self):
-        while True:
-            try:
-                connection, _ = self.sock.accept()
-            except OSError:
-                return
-            with connection:
-                connection.recv(65536)
-
-    def close(self):
-        self.sock.close()
-
-
 @pytest.mark.parametrize("server", ["dead", "hangs-up"])
 def test_delegated_harvest_to_a_dead_server_is_one_line_and_non_zero(tmp_path, partner, server):
     from node.context import open_node
@@ -304,7 +239,7 @@ def test_delegated_harvest_to_a_dead_server_is_one_line_and_non_zero(tmp_path, p
                       f'[[sources]]\nname = "partner"\nkind = "dcat"\nurl = "{url}"\nallow_private_network = true\n')
     data = tmp_path / "data"
     hang_up = HangUpServer() if server == "hangs-up" else None
-    port = hang_up.port if hang_up else _closed_port()
+    port = hang_up.port if hang_up else closed_port()
     ctx = open_node(Settings(base_url="http://central.test/", data_dir=data, load_bundled_catalogue=False))
     try:  # this test process holds the store, as a running `serve` would; its server file points nowhere useful
         (data / SERVER_FILE).write_text(json.dumps({"url": f"http://127.0.0.1:{port}/", "pid": os.getpid()}))
