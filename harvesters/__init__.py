@@ -1,7 +1,7 @@
 """Harvesters: one module per kind of partner source, one registry.
 
 Each harvester reads a partner through a Fetcher and yields HarvestPages (harvesters/base.py);
-none of them writes anything. node/harvest.py runs them.
+none of them writes anything. node/harvest/ runs them.
 """
 
 from __future__ import annotations

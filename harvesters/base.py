@@ -1,8 +1,8 @@
 """What every harvester yields, and the small parts they share.
 
-Harvesters never write anything: they fetch through a Fetcher (node/fetch.py), map what the partner
+Harvesters never write anything: they fetch through a Fetcher (node/fetch/), map what the partner
 says to DCAT-AP triples, and yield one HarvestPage at a time, so that a 100,000-dataset catalogue is
-never in memory at once. The orchestrator (node/harvest.py) validates, stages and swaps.
+never in memory at once. The orchestrator (node/harvest/run.py) validates, stages and swaps.
 
 A page that cannot be fetched or parsed at all raises HarvestError: the run is then incomplete and
 the previous copy of the source must stay. A problem with one record (a CKAN dict that cannot be

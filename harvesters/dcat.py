@@ -1,7 +1,7 @@
 """`dcat`: DCAT-AP RDF over HTTP, a single dump or a paged catalogue.
 
 Paging follows `hydra:next` (hydra:PartialCollectionView) and the legacy `hydra:nextPage`
-(hydra:PagedCollection). Any RDF syntax the node parses, gzip included (see node/fetch.py).
+(hydra:PagedCollection). Any RDF syntax the node parses, gzip included (see node/fetch/).
 
 Incremental harvesting (`modified_since`) is used only where the partner says it supports it:
 - config: the source `url` is an RFC 6570 template with a `modified_since` variable, e.g.

@@ -39,9 +39,12 @@ class SourceConfig:
     policy: str = "reject"                 # reject records with violations, or keep them with warnings
     schedule: str | None = None            # "every 6h", "every 30m", "daily" (run inside serve)
     allow_private_network: bool = False    # partners on loopback/private addresses
-    allowed_hosts: tuple[str, ...] = ()    # extra hosts that redirects and next links may go to
+    allowed_hosts: tuple[str, ...] = ()    # extra hosts (same scheme and port as url) redirects and links may go to
+    allowed_origins: tuple[str, ...] = ()  # extra "scheme://host[:port]" they may go to (another port or scheme)
     precedence: int = 100                  # lower wins when two sources give the same dataset
-    timeout: float = 30.0                  # seconds per HTTP request
+    timeout: float = 30.0                  # seconds to connect, and at most between two reads of a response
+    response_timeout: float = 300.0        # seconds for one whole response (a dripping partner is cut off here)
+    max_run_seconds: float = 6 * 3600.0    # wall-clock limit of one run; later fetches fail, the run is incomplete
     max_page_bytes: int = 50_000_000
     max_run_bytes: int = 5_000_000_000
     max_pages: int = 100_000
@@ -60,6 +63,28 @@ class SourceConfig:
             raise ConfigError(f"source '{self.name}': policy must be one of {', '.join(VALIDATION_POLICIES)}")
         if not 0 <= self.max_delete_share <= 1:
             raise ConfigError(f"source '{self.name}': max_delete_share must be between 0 and 1")
+        for setting in ("timeout", "response_timeout", "max_run_seconds"):
+            if not getattr(self, setting) > 0:
+                raise ConfigError(f"source '{self.name}': {setting} must be a positive number of seconds")
+        for host in self.allowed_hosts:
+            if not _is_origin(f"http://{host}") or urlsplit(f"http://{host}").port is not None:
+                raise ConfigError(f"source '{self.name}': allowed_hosts entry '{host}' must be a host name only; "
+                                  "put 'scheme://host:port' in allowed_origins for another port or scheme")
+        for origin in self.allowed_origins:
+            if not _is_origin(origin):
+                raise ConfigError(f"source '{self.name}': allowed_origins entry '{origin}' must look like "
+                                  "'https://host' or 'http://host:8080' (scheme, host and port only)")
+
+
+def _is_origin(text: str) -> bool:
+    """scheme://host[:port] with http(s), a host, a valid port, and nothing else."""
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018  (raises ValueError on a bad port)
+    except ValueError:
+        return False
+    return (parts.scheme in ("http", "https") and bool(parts.hostname) and "@" not in parts.netloc
+            and not (parts.path or parts.query or parts.fragment or text.endswith(("?", "#"))))
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,10 @@ class StoreError(NodeError):
     exit_code = 3
 
 
+class StoreLocked(StoreError):
+    """The embedded store is held by another process (a running `serve`): send the work to it instead."""
+
+
 class HarvestError(NodeError):
     """A partner source could not be harvested; names the source and URL."""
 

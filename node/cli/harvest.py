@@ -10,7 +10,9 @@ import json
 import sys
 
 from node.cli import common_node_options, settings_from_args
-from node.errors import ConfigError, StoreError
+from node.errors import ConfigError, StoreError, StoreLocked
+
+CONNECT_SECONDS = 10.0   # to reach the running server; the run itself may take up to max_run_seconds
 
 
 def register(subparsers) -> None:
@@ -36,9 +38,7 @@ def run(args) -> int:
     sources = _sources(settings, args)
     try:
         return _harvest_here(settings, sources, args)
-    except StoreError as err:
-        if "in use" not in err.message:
-            raise
+    except StoreLocked:
         return _harvest_through_server(settings, sources, args)
 
 
@@ -83,28 +83,53 @@ def _progress(report) -> None:
 
 
 def _harvest_through_server(settings, sources, args) -> int:
-    import requests
-
     from node.web.harvest import read_server_file
 
     server = read_server_file(settings.data_dir)
     if not server or not settings.api_token:
         raise StoreError("the store is in use by a running ehds-node serve; set EHDS_NODE_API_TOKEN (the same "
                          "as the server's) so this command can ask the server to run the harvest")
+    if args.url:
+        raise ConfigError("--url tries need the store: stop the server, or configure the source")
     failed = 0
     for source in sources:
-        if args.url:
-            raise ConfigError("--url tries need the store: stop the server, or configure the source")
-        response = requests.post(f"{server['url']}harvest/{source.name}",
-                                 json={"full": args.full, "force": args.force},
-                                 headers={"Authorization": f"Bearer {settings.api_token}"}, timeout=None)
-        body = response.json()
-        if response.status_code != 200:
-            raise StoreError(f"the running server refused the harvest: {body.get('message', response.text)}")
-        _print(body, f"(run by the server at {server['url']}) {body['source']}: {body['status']}, "
-                     f"written {body['written']}, deleted {body['deleted']}", args)
+        body = _ask_server(server["url"], source, settings.api_token, args)
+        _print(body, f"(run by the server at {server['url']}) {body.get('source', source.name)}: {body['status']}, "
+                     f"written {body.get('written', 0)}, deleted {body.get('deleted', 0)}", args)
         failed += body["status"] == "failed"
     return 1 if failed else 0
+
+
+def _ask_server(server_url: str, source, token: str, args) -> dict:
+    """POST /harvest/<source> to the running server; any failure is one StoreError line, never a traceback."""
+    import requests
+
+    # The server ends the run itself at max_run_seconds; wait a little longer for its answer.
+    wait = (CONNECT_SECONDS, source.max_run_seconds + 60)
+    try:
+        response = requests.post(f"{server_url}harvest/{source.name}", json={"full": args.full, "force": args.force},
+                                 headers={"Authorization": f"Bearer {token}"}, timeout=wait)
+        body = response.json()
+    except requests.RequestException as err:
+        raise StoreError(f"the running server at {server_url} did not answer ({_reason(err)}); the store stays "
+                         "locked by it: check that ehds-node serve is still running, or stop it and retry") from None
+    except ValueError:
+        raise StoreError(f"the running server at {server_url} answered HTTP {response.status_code} without a JSON "
+                         "report; see its log") from None
+    if response.status_code != 200 or not isinstance(body, dict) or "status" not in body:
+        message = body.get("message") if isinstance(body, dict) else None
+        raise StoreError(f"the running server refused the harvest: {message or f'HTTP {response.status_code}'}")
+    return body
+
+
+def _reason(err) -> str:
+    import requests
+
+    if isinstance(err, requests.Timeout):
+        return "no answer in time"
+    if isinstance(err, requests.ConnectionError):
+        return "connection refused or reset"
+    return type(err).__name__
 
 
 def _show_reports(settings, args) -> int:

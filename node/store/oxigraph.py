@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from node.errors import QueryError, StoreError
+from node.errors import QueryError, StoreError, StoreLocked
 from node.store.base import GraphChange, QueryResult
 from node.store.fairness import FairnessPolicy
 from node.store.query_exec import GRAPH_FORMATS, QueryJob, execute
@@ -37,7 +37,8 @@ class OxigraphStore:
             else:
                 self._store = ox.Store()
         except OSError as err:
-            raise StoreError(_open_error_message(self.path, err)) from None
+            locked = "lock" in str(err).lower()  # RocksDB says so only in its message
+            raise (StoreLocked if locked else StoreError)(_open_error_message(self.path, err)) from None
         self._write_lock = threading.Lock()
         self._runner: QueryRunner | None = None
         self.generation = 0

@@ -86,7 +86,7 @@ def _capped(data: bytes, name: str) -> bytes:
 def _fetch(url: str) -> Document:
     """GET through the node's guarded HTTP client: http(s) only, 30 s timeout, 50 MB cap, no private hosts."""
     from node.config import SourceConfig
-    from node.fetch import Fetcher
+    from node.fetch import AddressNotAllowed, Fetcher
 
     source = SourceConfig(name="validate", kind="dcat", url=url, timeout=URL_TIMEOUT,
                           max_page_bytes=MAX_INPUT_BYTES, max_run_bytes=MAX_INPUT_BYTES, retries=0)
@@ -94,10 +94,11 @@ def _fetch(url: str) -> Document:
     try:
         with Fetcher(source) as fetcher:
             result = fetcher.get(url, accept=accept)
+    except AddressNotAllowed as err:  # the harvester's hint (allow_private_network) does not apply here
+        raise ParseError(f"{url}: could not fetch: {err.reason}; private and loopback addresses are not fetched: "
+                         "download the file") from None
     except NodeError as err:
         reason = err.message.removeprefix(f"{url}: ")
-        if "allow_private_network" in reason:  # the harvester's hint does not apply to a command line
-            reason = reason.split(";")[0] + "; private and loopback addresses are not fetched: download the file"
         raise ParseError(f"{url}: could not fetch: {reason}") from None
     media_type = result.media_type
     if media_type in (None, "text/plain", "application/octet-stream") and syntax_for_suffix(url.rsplit(".", 1)[-1]):

@@ -86,7 +86,14 @@ def test_an_unappliable_journal_is_set_aside_and_every_command_starts(partner, t
     record.write_text(catalogue_turtle([9]).replace(f"{BASE}/dataset/9", "http://central.test/datasets/nine"))
     from node.web.app import create_app
 
-    starts = [lambda: create_app(settings(tmp_path)).test_client().get("/catalog").status_code == 200,
+    def serve_starts() -> bool:
+        app = create_app(settings(tmp_path))
+        try:
+            return app.test_client().get("/catalog").status_code == 200
+        finally:
+            app.config["NODE"].close()  # as serve does when it stops: the next command opens the store
+
+    starts = [serve_starts,
               lambda: main(["harvest", "partner", "--config", str(config), "--data", data]) == 0,
               lambda: main(["load", str(record), "--config", str(config), "--data", data]) in (0, 1)]
     for number, start in enumerate(starts):

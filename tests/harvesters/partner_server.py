@@ -39,6 +39,7 @@ class Reply:
     headers: dict = field(default_factory=dict)
     delay: float = 0.0
     chunks: Iterable[bytes] | None = None   # streamed without Content-Length
+    raw: Iterable[bytes] | None = None      # written as is: status line and headers included (a drip, a liar)
 
 
 class PartnerServer:
@@ -98,6 +99,15 @@ def _handler_for(partner: PartnerServer):
                 pass  # the client gave up (timeout or size cap): that is the point of some tests
 
         def _write(self, reply: Reply):
+            if reply.raw is not None:
+                pieces = iter(reply.raw)
+                try:
+                    for piece in pieces:
+                        self.wfile.write(piece)
+                        self.wfile.flush()
+                finally:  # a generator learns that the client hung up (GeneratorExit)
+                    getattr(pieces, "close", lambda: None)()
+                return
             self.send_response(reply.status)
             if reply.content_type:
                 self.send_header("Content-Type", reply.content_type)

@@ -1,15 +1,18 @@
-"""node/fetch.py against a real loopback server: every guarantee a partner could try to break."""
+"""node/fetch/ against a real loopback server: every guarantee a partner could try to break."""
 
 from __future__ import annotations
 
 import gzip
+import io
 import logging
 import zlib
 
 import pytest
+import requests
+import urllib3
 
 from node.errors import FetchRefused, HarvestError
-from node.fetch import Fetcher, PartnerStatusError, redact_url, refused_address_reason
+from node.fetch import Fetcher, HostNotAllowed, PartnerStatusError, redact_url, refused_address_reason
 from tests.harvesters.conftest import make_fetcher, make_source
 from tests.harvesters.partner_server import Reply
 
@@ -214,3 +217,40 @@ def test_one_log_line_per_request_without_secrets(partner, caplog):
 def test_redact_url():
     assert redact_url("https://u:p@x.eu/c?access_token=1&page=3") == "https://x.eu/c?access_token=***&page=3"
     assert redact_url("https://x.eu/c?fq=metadata_modified:[2024 TO *]") == "https://x.eu/c?fq=metadata_modified:[2024 TO *]"
+
+
+class CannedTransport(requests.adapters.BaseAdapter):
+    """A transport without sockets: answers every request from a table, records what it was asked."""
+
+    def __init__(self, answers: dict[str, tuple[int, dict, bytes]]):
+        super().__init__()
+        self.answers, self.asked = answers, []
+
+    def send(self, request, **kwargs):
+        self.asked.append(request.url)
+        status, headers, body = self.answers[request.url]
+        response = requests.Response()
+        response.status_code, response.url, response.request = status, request.url, request
+        response.headers = requests.structures.CaseInsensitiveDict(headers)
+        response.raw = urllib3.HTTPResponse(body=io.BytesIO(body), headers=headers, status=status,
+                                            preload_content=False)
+        return response
+
+    def close(self):
+        pass
+
+
+def test_a_transport_can_be_passed_in_and_the_fetchers_own_checks_still_apply():
+    transport = CannedTransport({
+        "https://partner.example/c.ttl": (302, {"Location": "/p2.ttl"}, b""),
+        "https://partner.example/p2.ttl": (200, {"Content-Type": "text/turtle"}, TURTLE),
+        "https://partner.example/moved": (302, {"Location": "https://partner.example:8443/x"}, b""),
+    })
+    source = make_source("https://partner.example/c.ttl", allow_private_network=False)
+    with Fetcher(source, transport=transport) as fetcher:
+        result = fetcher.get("https://partner.example/c.ttl", accept="text/turtle")
+        assert (result.final_url, result.body) == ("https://partner.example/p2.ttl", TURTLE)
+        with pytest.raises(HostNotAllowed, match="allowed_origins"):
+            fetcher.get("https://partner.example/moved", accept="text/turtle")
+    assert transport.asked == ["https://partner.example/c.ttl", "https://partner.example/p2.ttl",
+                               "https://partner.example/moved"]
