@@ -1,7 +1,9 @@
-"""What a SPARQL request is, before it runs: its form, its SERVICE endpoints, its top-level LIMIT.
+"""What a SPARQL request is, before it runs: its form, its nesting depth, its top-level LIMIT.
 
 `analyze` reads the token stream of node.sparql.tokens. It trusts Oxigraph for everything
 else: a query this module misreads still goes through Oxigraph's parser, on a read-only store.
+It never decides what a query may reach: SERVICE calls are judged by a real parser
+(node.sparql.services) on the exact text the engine runs.
 """
 
 from __future__ import annotations
@@ -16,16 +18,9 @@ UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY"
 
 
 @dataclass(frozen=True)
-class Service:
-    endpoint: str | None  # None: a variable or an IRI we cannot resolve (refused)
-    written: str          # as written in the query, for messages
-
-
-@dataclass(frozen=True)
 class Analysis:
     form: str | None                       # SELECT, CONSTRUCT, … or an update keyword; None if unknown
     depth: int
-    services: tuple[Service, ...] = ()
     limit: Token | None = None             # the integer of a top-level LIMIT
     values_at: int | None = None           # where a trailing top-level VALUES clause starts
     prefixes: dict[str, str] = field(default_factory=dict)
@@ -43,7 +38,6 @@ def analyze(text: str, base_iri: str | None = None) -> Analysis:
     return Analysis(
         form=form,
         depth=max_depth(tokens),
-        services=tuple(_services(tokens, prefixes, base)),
         limit=_top_level_limit(tokens),
         values_at=_trailing_values(tokens),
         prefixes=prefixes,
@@ -66,28 +60,6 @@ def _prologue(tokens: list[Token], base: str | None) -> tuple[dict[str, str], st
         else:
             break
     return prefixes, base, i
-
-
-def _services(tokens: list[Token], prefixes: dict[str, str], base: str | None):
-    for i, token in enumerate(tokens):
-        if not token.is_word("SERVICE"):
-            continue
-        target = tokens[i + 1] if i + 1 < len(tokens) else None
-        if target is not None and target.is_word("SILENT"):
-            target = tokens[i + 2] if i + 2 < len(tokens) else None
-        if target is None:
-            continue  # a syntax error: Oxigraph reports it
-        yield Service(_endpoint(target, prefixes, base), target.text)
-
-
-def _endpoint(token: Token, prefixes: dict[str, str], base: str | None) -> str | None:
-    if token.kind == "iri":
-        return _resolve(token.text[1:-1], base)
-    if token.kind == "pname":
-        prefix, _, local = token.text.partition(":")
-        if prefixes.get(prefix) and "\\" not in local:
-            return prefixes[prefix] + local
-    return None
 
 
 def _resolve(iri: str, base: str | None) -> str | None:
