@@ -6,7 +6,7 @@ No regex or hand-written tokenizer decides this. The steps, and why each is soun
    the grammar. Once replaced, a SERVICE keyword is the letters s-e-r-v-i-c-e in a row (a keyword
    is one token: no comment, escape or space can split it). So a text without that word, in any
    case, cannot call a SERVICE in any parser — whatever its strings, comments or IRIs hide.
-2. Otherwise the query is read by a real SPARQL 1.1 parser (rdflib's), and every
+2. Otherwise the query is read by a real SPARQL 1.1 parser (rdflib's grammar, node.sparql.grammar), and every
    ServiceGraphPattern in the parse tree — in OPTIONAL, MINUS, UNION, EXISTS, subqueries — is
    checked. A query that mentions the word but does not parse is refused: we cannot say what an
    engine would read in it.
@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from pyparsing import ParseException
-from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef, Variable
 
 from node.errors import QueryError, QueryRefused
+from node.sparql.grammar import parse_query
 
 # §19.2's codepoint escapes; a pattern here only finds them, it judges nothing.
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -86,7 +86,7 @@ def find_services(text: str) -> Services:
 
 def _parse(text: str):
     try:
-        return parseQuery(text)
+        return parse_query(text)
     except (ParseException, RecursionError, ValueError, TypeError) as err:
         detail = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
         raise QueryRefused("this query mentions SERVICE but does not parse as a SPARQL 1.1 query, so which "

@@ -1,0 +1,201 @@
+"""/sparql may reach the network only towards `sparql_service_allowlist`, whatever the query's spelling.
+
+A real loopback listener counts the connections the node opens; Hypothesis spells SERVICE calls to
+it every way SPARQL 1.1 allows (codepoint escapes in keywords and IRIs, case, prefixed names, BASE,
+comments, nesting in OPTIONAL/EXISTS/MINUS/UNION/subqueries, SILENT, variables). An allow-listed
+partner (a second node, served on loopback) still answers. Plus the protocol findings of issue 10.
+"""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.sparql.conftest import LiveServer, make_settings
+
+DCAT = "http://www.w3.org/ns/dcat#"
+
+
+class CountingListener:
+    """A TCP listener on 127.0.0.1 that accepts (and counts) whatever connects to it."""
+
+    def __init__(self):
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(128)
+        self.socket.setblocking(False)
+        self.port = self.socket.getsockname()[1]
+        self.count = 0
+
+    def connections(self) -> int:
+        """Every connection the kernel completed so far (a connect() returns only once it has)."""
+        while True:
+            try:
+                connection, _ = self.socket.accept()
+            except BlockingIOError:
+                return self.count
+            connection.close()
+            self.count += 1
+
+
+@pytest.fixture(scope="module")
+def listener():
+    counting = CountingListener()
+    yield counting
+    counting.socket.close()
+
+
+@pytest.fixture(scope="module")
+def partner(tmp_path_factory):
+    """The allow-listed partner: another node, with the bundled catalogue, on a loopback port."""
+    from node.context import open_node
+    from node.web.app import create_app
+
+    ctx = open_node(make_settings(tmp_path_factory.mktemp("partner") / "data", sparql_timeout=10.0))
+    server = LiveServer(create_app(context=ctx))
+    yield server
+    server.stop()
+    ctx.close()
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory, partner):
+    from node.context import open_node
+    from node.web.app import create_app
+
+    ctx = open_node(make_settings(tmp_path_factory.mktemp("guarded") / "data", sparql_timeout=10.0,
+                                  load_bundled_catalogue=False,
+                                  sparql_service_allowlist=(partner.endpoint,)))
+    yield create_app(context=ctx).test_client()
+    ctx.close()
+
+
+def ask(client, query, **params):
+    return client.post("/sparql", data={"query": query, **params},
+                       headers={"Accept": "application/sparql-results+json"})
+
+
+# --- how a SERVICE call to the listener can be spelled ------------------------------------------
+
+def escaped(text: str, draw_flags) -> str:
+    """`text` with some characters written as \\uXXXX or \\UXXXXXXXX (SPARQL 1.1 §19.2)."""
+    out = []
+    for char, flag in zip(text, draw_flags):
+        out.append(char if flag == 0 else f"\\u{ord(char):04X}" if flag == 1 else f"\\U{ord(char):08x}")
+    return "".join(out)
+
+
+@st.composite
+def keyword(draw, word: str) -> str:
+    cased = "".join(c.upper() if draw(st.booleans()) else c.lower() for c in word)
+    return escaped(cased, draw(st.lists(st.sampled_from([0, 0, 0, 1, 2]), min_size=len(word), max_size=len(word))))
+
+
+@st.composite
+def service_call(draw, port: int):
+    """(prologue, pattern): a SERVICE to http://127.0.0.1:<port>/…, spelled some legal way."""
+    path = draw(st.sampled_from(["sparql", "x", "", "a/b?c=1"]))
+    iri = f"http://127.0.0.1:{port}/{path}"
+    flags = draw(st.lists(st.sampled_from([0, 0, 0, 0, 1, 2]), min_size=len(iri), max_size=len(iri)))
+    form = draw(st.sampled_from(["iri", "pname", "base", "variable", "values"]))
+    prologue, before = "", ""
+    if form == "iri":
+        target = f"<{escaped(iri, flags)}>"
+    elif form == "pname":
+        prologue = f"PREFIX p{port % 7}: <{escaped(f'http://127.0.0.1:{port}/', flags)}>\n"
+        target = f"p{port % 7}:{path.split('?')[0].replace('/', '_')}"
+    elif form == "base":
+        prologue = f"BASE <{escaped(f'http://127.0.0.1:{port}/', flags)}>\n"
+        target = f"<{path}>" if draw(st.booleans()) else f"<//127.0.0.1:{port}/{path}>"
+    elif form == "variable":
+        before, target = f"BIND(<{escaped(iri, flags)}> AS ?endpoint) ", "?endpoint"
+    else:
+        before, target = f"VALUES ?endpoint {{ <{escaped(iri, flags)}> }} ", "?endpoint"
+    silent = f" {draw(keyword('silent'))}" if draw(st.booleans()) else ""
+    comment = draw(st.sampled_from(["", " # SERVICE <http://127.0.0.1:1/> }\n", "\n#\n"]))
+    return prologue, f"{before}{draw(keyword('service'))}{silent}{comment} {target} {{ ?s ?p ?o }}"
+
+
+WRAPPERS = [
+    "{0}", "OPTIONAL {{ {0} }}", "FILTER EXISTS {{ {0} }}", "FILTER NOT EXISTS {{ {0} }}",
+    "MINUS {{ {0} }}", "{{ ?a ?b ?c }} UNION {{ {0} }}", "{{ SELECT * WHERE {{ {0} }} LIMIT 1 }}",
+    "GRAPH ?g {{ {0} }}", "OPTIONAL {{ FILTER EXISTS {{ {{ SELECT ?s {{ {0} }} }} }} }}",
+]
+DECOYS = ["", 'BIND(<http://x/\\u0041#> AS ?v) ', 'BIND("\\u0022 # " AS ?w) ', "?x <http://e/p#> ?y . "]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_no_spelling_of_service_reaches_a_host_off_the_allowlist(client, listener, data):
+    prologue, call = data.draw(service_call(listener.port))
+    wrapped = data.draw(st.sampled_from(WRAPPERS)).format(call)
+    decoy = data.draw(st.sampled_from(DECOYS))
+    query = f"{prologue}{data.draw(keyword('select'))} * WHERE {{ {decoy}{wrapped} }}"
+    response = ask(client, query)
+    assert listener.connections() == 0, query
+    assert response.status_code in (400, 403), (query, response.status_code)
+    assert response.get_json()["message"]
+
+
+def test_the_reported_payload_is_refused_and_never_connects(client, listener):
+    query = (f"SELECT * WHERE {{ BIND(<http://x/\\u0041#> AS ?v) SERVICE <http://127.0.0.1:{listener.port}/x> "
+             "{ ?s ?p ?o } }")
+    response = ask(client, query)
+    assert response.status_code == 403
+    assert f"127.0.0.1:{listener.port}/x" in response.get_json()["message"]
+    assert listener.connections() == 0
+
+
+def test_open_and_closed_ports_look_the_same(client, listener):
+    """No port scanning: the answer is decided before any connection, the same for both."""
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    closed_port = closed.getsockname()[1]
+    closed.close()
+    answers = []
+    for port in (listener.port, closed_port):
+        response = ask(client, f"SELECT * {{ SERVICE SILENT <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}")
+        answers.append((response.status_code, response.get_json()["message"].replace(str(port), "PORT")))
+    assert answers[0] == answers[1] and answers[0][0] == 403
+    assert listener.connections() == 0
+
+
+@pytest.mark.parametrize("query", [
+    f"PREFIX dcat: <{DCAT}> SELECT ?s WHERE {{ ?s a dcat:DataService }}",
+    "SELECT ?o WHERE { ?s ?p ?o FILTER(CONTAINS(STR(?o), \"service\")) } LIMIT 1",
+    "# SERVICE <http://127.0.0.1:1/> in a comment\nASK { ?s ?p ?o }",
+])
+def test_the_word_service_alone_is_no_reason_to_refuse(client, query):
+    assert ask(client, query).status_code == 200
+
+
+@pytest.mark.parametrize("spelling", ["{endpoint}", "{escaped}"])
+def test_an_allow_listed_partner_is_still_queried(client, partner, spelling):
+    endpoint = partner.endpoint
+    written = spelling.format(endpoint=endpoint, escaped=endpoint.replace("sparql", "spar\\u0071l"))
+    query = (f"PREFIX dcat: <{DCAT}> SELECT ?d WHERE {{ SERVICE <{written}> {{ ?d a dcat:Dataset }} }}")
+    response = ask(client, query)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert len(response.get_json()["results"]["bindings"]) == 6  # the bundled catalogue
+
+
+@pytest.mark.parametrize("params, where", [
+    ("default-graph-uri=bad%20iri", "default-graph-uri 'bad iri'"),
+    ("named-graph-uri=%00", "named-graph-uri '\\x00'"),
+    ("default-graph-uri=relative", "default-graph-uri 'relative'"),
+])
+def test_bad_dataset_iris_are_400_with_a_message_and_the_workers_live_on(client, params, where):
+    response = client.get(f"/sparql?query=ASK%20%7B%7D&{params}")
+    assert response.status_code == 400
+    assert where in response.get_json()["message"]
+    assert ask(client, "ASK { ?s ?p ?o }").get_json()["boolean"] is False  # the empty node still answers
+
+
+@pytest.mark.parametrize("body", ["", "format=json", "default-graph-uri=http%3A%2F%2Fe%2Fg"])
+def test_a_post_without_a_query_is_400(client, body):
+    response = client.post("/sparql", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "'query'" in response.get_json()["message"]
