@@ -87,7 +87,11 @@ def find_services(text: str) -> Services:
 def _parse(text: str):
     try:
         return parse_query(text)
-    except (ParseException, RecursionError, ValueError, TypeError) as err:
+    except RecursionError:
+        raise QueryRefused("this query mentions SERVICE and is too large or too deeply nested for the parser that "
+                           "checks which endpoints it calls (about 80 triple patterns in one group, or 30 levels "
+                           "of nested groups); split it into smaller queries") from None
+    except (ParseException, ValueError, TypeError) as err:
         detail = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
         raise QueryRefused("this query mentions SERVICE but does not parse as a SPARQL 1.1 query, so which "
                            f"endpoints it would call cannot be checked ({detail})") from None
