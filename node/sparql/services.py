@@ -57,7 +57,9 @@ def may_call_service(text: str) -> bool:
     """False only when no conforming parser can find a SERVICE keyword in `text`.
     Checked on the raw and the unescaped text, folded every way Unicode folds case."""
     for candidate in (text, unescape_codepoints(text)):
-        for folded in (candidate.lower(), candidate.casefold(), unicodedata.normalize("NFKC", candidate).casefold()):
+        folds = (candidate.lower(), candidate.casefold(), candidate.upper().lower(),  # 'ı'.upper() is 'I'
+                 unicodedata.normalize("NFKC", candidate).casefold())
+        for folded in folds:
             if _KEYWORD in folded:
                 return True
     return False

@@ -91,6 +91,8 @@ def escaped(text: str, draw_flags) -> str:
 @st.composite
 def keyword(draw, word: str) -> str:
     cased = "".join(c.upper() if draw(st.booleans()) else c.lower() for c in word)
+    if draw(st.booleans()):  # characters whose upper case is an ASCII letter
+        cased = cased.replace("s", "\u017f").replace("i", "\u0131")
     return escaped(cased, draw(st.lists(st.sampled_from([0, 0, 0, 1, 2]), min_size=len(word), max_size=len(word))))
 
 
@@ -146,6 +148,14 @@ def test_the_reported_payload_is_refused_and_never_connects(client, listener):
     response = ask(client, query)
     assert response.status_code == 403
     assert f"127.0.0.1:{listener.port}/x" in response.get_json()["message"]
+    assert listener.connections() == 0
+
+
+@pytest.mark.parametrize("keyword", ["\u017fERVICE", "SERV\u0131CE", "S\\u0045RVICE", "\\U00000053ERVICE", "sErViCe"])
+def test_keywords_that_fold_to_service_are_judged_too(client, listener, keyword):
+    """'ſ' upper-cases to 'S' and 'ı' to 'I': a parser comparing upper-cased text reads SERVICE."""
+    response = ask(client, f"SELECT * {{ {keyword} <http://127.0.0.1:{listener.port}/> {{ ?s ?p ?o }} }}")
+    assert response.status_code in (400, 403)
     assert listener.connections() == 0
 
 
