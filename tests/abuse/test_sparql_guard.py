@@ -209,3 +209,16 @@ def test_a_post_without_a_query_is_400(client, body):
     response = client.post("/sparql", data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
     assert "'query'" in response.get_json()["message"]
+
+
+@pytest.mark.parametrize("template", [
+    "SELECT * FROM <http://127.0.0.1:{port}/g> WHERE {{ ?s ?p ?o }}",
+    "SELECT * FROM NAMED <http://127.0.0.1:{port}/g> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+    "DESCRIBE <http://127.0.0.1:{port}/g>",
+])
+def test_graphs_a_query_names_are_never_fetched(client, listener, template):
+    """FROM, FROM NAMED and DESCRIBE select from the store; the engine dereferences nothing."""
+    response = client.get("/sparql", query_string={"query": template.format(port=listener.port)},
+                          headers={"Accept": "application/sparql-results+json, text/turtle"})
+    assert response.status_code == 200
+    assert listener.connections() == 0
