@@ -8,7 +8,9 @@ partner (a second node, served on loopback) still answers. Plus the protocol fin
 
 from __future__ import annotations
 
+import http.server
 import socket
+import threading
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -62,13 +64,37 @@ def partner(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory, partner):
+def redirector(listener):
+    """An allow-listed endpoint that answers every request with a redirect to the listener."""
+    target = f"http://127.0.0.1:{listener.port}/x"
+
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.send_response(307)
+            self.send_header("Location", target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_GET = do_POST
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/sparql"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory, partner, redirector):
     from node.context import open_node
     from node.web.app import create_app
 
     ctx = open_node(make_settings(tmp_path_factory.mktemp("guarded") / "data", sparql_timeout=10.0,
                                   load_bundled_catalogue=False,
-                                  sparql_service_allowlist=(partner.endpoint,)))
+                                  sparql_service_allowlist=(partner.endpoint, redirector)))
     yield create_app(context=ctx).test_client()
     ctx.close()
 
@@ -221,4 +247,10 @@ def test_graphs_a_query_names_are_never_fetched(client, listener, template):
     response = client.get("/sparql", query_string={"query": template.format(port=listener.port)},
                           headers={"Accept": "application/sparql-results+json, text/turtle"})
     assert response.status_code == 200
+    assert listener.connections() == 0
+
+
+def test_an_allow_listed_endpoint_cannot_redirect_the_engine_elsewhere(client, listener, redirector):
+    response = ask(client, f"SELECT * {{ SERVICE <{redirector}> {{ ?s ?p ?o }} }}")
+    assert response.status_code != 200 and "307" in response.get_json()["message"]
     assert listener.connections() == 0
