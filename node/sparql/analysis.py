@@ -1,9 +1,9 @@
-"""What a SPARQL request is, before it runs: its form, its nesting, its top-level LIMIT, its prefixes.
+"""What a SPARQL request is, before it runs: its form, its nesting depth, its top-level LIMIT.
 
-`analyze` reads the token stream of node.sparql.tokens, for conveniences only (the row cap's
-LIMIT, readable output prefixes, an early word on updates). Nothing here decides what may reach
-the network: SERVICE is judged by a real parse (node.sparql.services), Oxigraph's query parser
-refuses updates whatever this module reads, and the engine runs in a killable worker process.
+`analyze` reads the token stream of node.sparql.tokens. It trusts Oxigraph for everything
+else: a query this module misreads still goes through Oxigraph's parser, on a read-only store.
+It never decides what a query may reach: SERVICE calls are judged by a real parser
+(node.sparql.services) on the exact text the engine runs.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@
 - nesting: deeper than MAX_DEPTH brackets → 400 (Oxigraph's recursive parser overflows its
   stack on a few thousand levels and takes the process down);
 - updates → 403 (the store is read-only for this endpoint anyway);
-- SERVICE only towards endpoints on `sparql_service_allowlist` → 403, decided by a real parse
-  (node.sparql.services), never by the tokenizer below;
+- SERVICE only towards endpoints on `sparql_service_allowlist`, written as full IRIs → 403, judged
+  by a real SPARQL parser on the exact text the engine runs (node.sparql.services);
 - a top-level LIMIT above the row cap is lowered, a missing one added, to cap + 1: the engine then
   stops early, and a cap + 1th row tells the runner the answer was too large.
 """
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from node.errors import PayloadTooLarge, QueryError, QueryRefused
 from node.sparql.analysis import QUERY_FORMS, Analysis, analyze
-from node.sparql.services import service_endpoints
+from node.sparql.services import engine_text, find_services
 
 MAX_DEPTH = 64
 
@@ -27,6 +27,7 @@ class CheckedQuery:
     text: str          # what the store runs (LIMIT possibly added or lowered)
     form: str          # SELECT | CONSTRUCT | DESCRIBE | ASK
     analysis: Analysis
+    services: tuple[str, ...] = ()  # the SERVICE endpoints, as the real parse read them
 
 
 def check_query(text: str, *, max_bytes: int, max_rows: int | None,
@@ -34,6 +35,7 @@ def check_query(text: str, *, max_bytes: int, max_rows: int | None,
     size = len(text.encode("utf-8"))
     if size > max_bytes:
         raise PayloadTooLarge(f"the query is {size} bytes; this endpoint accepts queries of at most {max_bytes} bytes")
+    text = engine_text(text)  # unescaped when it may call a SERVICE (see services.py)
     analysis = analyze(text, base_iri)
     if analysis.depth > MAX_DEPTH:
         raise QueryError(f"the query nests brackets {analysis.depth} levels deep; at most {MAX_DEPTH} are accepted")
@@ -43,17 +45,18 @@ def check_query(text: str, *, max_bytes: int, max_rows: int | None,
     if analysis.form not in QUERY_FORMS:
         raise QueryError("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK after the prologue")
     rewritten = cap_rows(text, analysis, max_rows) if analysis.form == "SELECT" and max_rows else text
-    _check_services(rewritten, base_iri, service_allowlist)  # on the very text the engine will run
-    return CheckedQuery(rewritten, analysis.form, analysis)
+    # Judged on the very text the engine runs, after the row cap's rewrite: nothing between this
+    # check and the engine can change what the query calls.
+    final = find_services(rewritten)
+    if final.engine_text != rewritten:
+        raise QueryRefused("the query cannot be checked for SERVICE calls after its row cap was applied")
+    _check_services(final.endpoints, service_allowlist)
+    return CheckedQuery(rewritten, analysis.form, analysis, final.endpoints)
 
 
-def _check_services(text: str, base_iri: str | None, allowlist: tuple[str, ...]) -> None:
-    """Every SERVICE endpoint, as a real parser reads the query, must be on the allow-list."""
+def _check_services(endpoints: tuple[str, ...], allowlist: tuple[str, ...]) -> None:
     allowed = {_normalise(url) for url in allowlist}
-    for endpoint in service_endpoints(text, base_iri):
-        if endpoint is None:
-            raise QueryRefused("SERVICE with a variable endpoint: only a full endpoint IRI on this node's "
-                               "allow-list can be queried")
+    for endpoint in endpoints:
         if _normalise(endpoint) not in allowed:
             listed = ", ".join(sorted(allowlist)) or "none configured"
             raise QueryRefused(f"SERVICE <{endpoint}> is not on this node's allow-list of partner "

@@ -1,80 +1,151 @@
-"""Which SERVICE endpoints a query can call, decided from a real parse.
+"""Which SERVICE endpoints a query calls, as a conforming SPARQL 1.1 parser reads it.
 
-The one way a read query makes Oxigraph open a connection is a SERVICE pattern, and a SERVICE
-pattern needs the keyword SERVICE. SPARQL 1.1 §19.2 lets codepoint escapes (\\uXXXX, \\UXXXXXXXX)
-stand anywhere in a query, so the keyword is looked for in the text with every escape applied
-(and in the raw text): a query in which neither holds "service", in any letter case, cannot call
-anything, whatever its comments, strings or IRIs — no parse is needed to know it.
+No regex or hand-written tokenizer decides this. The steps, and why each is sound:
 
-A query that does mention it is parsed by rdflib's SPARQL 1.1 parser (which applies §19.2 first)
-and every ServiceGraphPattern in its algebra — in OPTIONAL, UNION, MINUS, EXISTS, subqueries — is
-collected with its endpoint resolved against PREFIX and BASE. If that parser cannot read the query,
-the query is refused: nobody can then say where it would connect.
+1. SPARQL 1.1 §19.2: codepoint escapes (\\uXXXX, \\UXXXXXXXX) are replaced in the whole text before
+   the grammar. Once replaced, a SERVICE keyword is the letters s-e-r-v-i-c-e in a row (a keyword
+   is one token: no comment, escape or space can split it). So a text without that word, in any
+   case, cannot call a SERVICE in any parser — whatever its strings, comments or IRIs hide.
+2. Otherwise the query is read by a real SPARQL 1.1 parser (rdflib's grammar, node.sparql.grammar), and every
+   ServiceGraphPattern in the parse tree — in OPTIONAL, MINUS, UNION, EXISTS, subqueries — is
+   checked. A query that mentions the word but does not parse is refused: we cannot say what an
+   engine would read in it.
+3. Oxigraph does not apply §19.2 the same way (it expands escapes inside IRIs and strings only), so
+   the two parsers could read one text differently (an escaped quote that ends a string for one and
+   not for the other). The text the engine runs is therefore the unescaped text both parsers agree
+   on (`engine_text`), and an unescaping that leaves another escape behind is refused.
 """
 
 from __future__ import annotations
 
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from pyparsing import ParseException
 from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import URIRef
+from rdflib.term import URIRef, Variable
 
-from node.errors import QueryRefused
+from node.errors import QueryError, QueryRefused
+from node.sparql.grammar import parse_query
 
+# §19.2's codepoint escapes; a pattern here only finds them, it judges nothing.
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _KEYWORD = "service"
 
 
-def apply_codepoint_escapes(text: str) -> str:
-    """The query as SPARQL 1.1 §19.2 reads it: \\uXXXX and \\UXXXXXXXX replaced by their character."""
-    out: list[str] = []
-    i = 0
-    while True:
-        j = text.find("\\", i)
-        if j < 0 or j + 1 >= len(text):
-            out.append(text[i:])
-            return "".join(out)
-        width = {"u": 4, "U": 8}.get(text[j + 1])
-        digits = text[j + 2:j + 2 + width] if width else ""
-        if width and len(digits) == width and all(c in "0123456789abcdefABCDEF" for c in digits) \
-                and int(digits, 16) <= 0x10FFFF:
-            out.append(text[i:j] + chr(int(digits, 16)))
-            i = j + 2 + width
-        else:
-            out.append(text[i:j + 2])  # another escape (\t, \", \#): kept, its next character too
-            i = j + 2
+@dataclass(frozen=True)
+class Services:
+    engine_text: str               # what the engine runs (the unescaped text when SERVICE is possible)
+    endpoints: tuple[str, ...]     # every SERVICE endpoint, resolved
 
 
-def may_call_a_service(text: str) -> bool:
-    """False only when no conforming reading of `text` can contain a SERVICE pattern."""
-    return _KEYWORD in text.casefold() or _KEYWORD in apply_codepoint_escapes(text).casefold()
+def unescape_codepoints(text: str) -> str:
+    """§19.2: every \\uXXXX / \\UXXXXXXXX replaced by its character, in one pass."""
+    def replace(match: re.Match) -> str:
+        value = int(match.group(1) or match.group(2), 16)
+        if value > sys.maxunicode or 0xD800 <= value <= 0xDFFF:
+            raise QueryError(f"the query has an invalid codepoint escape '{match.group()}' at character "
+                             f"{match.start()}")
+        return chr(value)
+    return _CODEPOINT.sub(replace, text)
 
 
-def service_endpoints(text: str, base_iri: str | None) -> tuple[str | None, ...]:
-    """The endpoint of every SERVICE pattern (None for a variable endpoint); () when there is none."""
-    if not may_call_a_service(text):
-        return ()
+def may_call_service(text: str) -> bool:
+    """False only when no conforming parser can find a SERVICE keyword in `text`.
+    Checked on the raw and the unescaped text, folded every way Unicode folds case."""
+    for candidate in (text, unescape_codepoints(text)):
+        folds = (candidate.lower(), candidate.casefold(), candidate.upper().lower(),  # 'ı'.upper() is 'I'
+                 unicodedata.normalize("NFKC", candidate).casefold())
+        for folded in folds:
+            if _KEYWORD in folded:
+                return True
+    return False
+
+
+def engine_text(text: str) -> str:
+    """The text the engine should run: unescaped (§19.2) when it may call a SERVICE, else as sent."""
+    if not may_call_service(text):
+        return text
+    unescaped = unescape_codepoints(text)
+    if _CODEPOINT.search(unescaped):
+        raise QueryRefused("this query mentions SERVICE and its codepoint escapes produce further escapes; "
+                           "write the characters themselves")
+    return unescaped
+
+
+def find_services(text: str) -> Services:
+    """The SERVICE endpoints of a query, or QueryRefused when they cannot be known for sure."""
+    if not may_call_service(text):
+        return Services(text, ())
+    unescaped = engine_text(text)
+    tree = _parse(unescaped)
+    prefixes = _declared_prefixes(tree[0])
+    return Services(unescaped, tuple(_endpoint(node, prefixes) for node in _service_patterns(tree[1])))
+
+
+def _parse(text: str):
     try:
-        algebra = translateQuery(parseQuery(text), base=base_iri).algebra
+        return parse_query(text)
     except RecursionError:
-        raise QueryRefused("the query mentions SERVICE and nests too deeply to be checked") from None
-    except Exception as err:  # pyparsing and rdflib raise many kinds; all mean "not understood"
-        raise QueryRefused("the query mentions SERVICE but this endpoint's SPARQL parser cannot read it, so it "
-                           f"cannot check it against the allow-list of partner endpoints ({type(err).__name__}: {str(err)[:200]})") from None
-    found: list[str | None] = []
-    _collect(algebra, found)
-    return tuple(found)
+        raise QueryRefused("this query mentions SERVICE and is too large or too deeply nested for the parser that "
+                           "checks which endpoints it calls (about 80 triple patterns in one group, or 30 levels "
+                           "of nested groups); split it into smaller queries") from None
+    except (ParseException, ValueError, TypeError) as err:
+        detail = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
+        raise QueryRefused("this query mentions SERVICE but does not parse as a SPARQL 1.1 query, so which "
+                           f"endpoints it would call cannot be checked ({detail})") from None
 
 
-def _collect(node, found: list[str | None]) -> None:
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, CompValue):
-            if item.name == "ServiceGraphPattern":
-                term = item.get("term")
-                found.append(str(term) if isinstance(term, URIRef) else None)
-            stack.extend(item.values())
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple)):
-            stack.extend(item)
+def _declared_prefixes(prologue) -> dict[str, str | None]:
+    """Prefix → IRI as declared; None for a prefix whose IRI is relative (it depends on BASE)."""
+    prefixes: dict[str, str | None] = {}
+    for decl in prologue:
+        if isinstance(decl, CompValue) and decl.name == "PrefixDecl":
+            iri = str(decl.get("iri"))
+            prefixes[decl.get("prefix") or ""] = iri if _absolute(iri) else None
+    return prefixes
+
+
+def _service_patterns(node):
+    """Every ServiceGraphPattern under `node`, however deeply nested (iteratively: no recursion limit)."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, CompValue):
+            if current.name == "ServiceGraphPattern":
+                yield current
+            pending.extend(current.values())
+        elif isinstance(current, dict):
+            pending.extend(current.values())
+        elif isinstance(current, (list, tuple)) or type(current).__name__ == "ParseResults":
+            pending.extend(current)
+
+
+def _endpoint(pattern: CompValue, prefixes: dict[str, str | None]) -> str:
+    term = pattern.get("term")
+    if isinstance(term, Variable):
+        raise QueryRefused(f"SERVICE ?{term}: a variable endpoint cannot be checked against this node's "
+                           "allow-list; write the endpoint's full IRI")
+    if isinstance(term, URIRef):
+        if not _absolute(str(term)):
+            raise QueryRefused(f"SERVICE <{term}>: a relative endpoint IRI is not accepted; write the "
+                               "endpoint's full IRI (it must be on this node's allow-list)")
+        return str(term)
+    if isinstance(term, CompValue) and term.name == "pname":
+        prefix, local = term.get("prefix") or "", term.get("localname") or ""
+        namespace = prefixes.get(prefix)
+        if namespace is None or "\\" in local:
+            raise QueryRefused(f"SERVICE {prefix}:{local}: the prefix is undeclared, relative, or the name has "
+                               "escapes; write the endpoint's full IRI (it must be on this node's allow-list)")
+        return namespace + local
+    raise QueryRefused("a SERVICE endpoint that cannot be read; write the endpoint's full IRI")
+
+
+def _absolute(iri: str) -> bool:
+    try:
+        return bool(urlsplit(iri).scheme)
+    except ValueError:
+        return False

@@ -78,10 +78,18 @@ def _evaluate(store: ox.Store, job: QueryJob):
     kwargs: dict = {"use_default_graph_as_union": job.union_default_graph and not job.default_graphs,
                     "base_iri": job.base_iri}
     if job.default_graphs:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+        kwargs["default_graph"] = _graph_nodes(job.default_graphs, "default-graph-uri")
     if job.named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+        kwargs["named_graphs"] = _graph_nodes(job.named_graphs, "named-graph-uri")
     return _guarded(lambda: store.query(job.text, **kwargs))
+
+
+def _graph_nodes(iris: tuple[str, ...], name: str) -> list[ox.NamedNode]:
+    """A bad graph IRI is the client's error (400), never an exception that ends the worker."""
+    try:
+        return [ox.NamedNode(iri) for iri in iris]
+    except ValueError as err:
+        raise QueryError(f"{name}: not an absolute IRI ({err})") from None
 
 
 def _guarded(action):

@@ -1,7 +1,8 @@
 """The public SPARQL 1.1 endpoint: /sparql (query, service description, HTML editor) and VoID.
 
-The query string goes to Oxigraph untouched except for a row cap (node.sparql.guard); results
-are serialised by Oxigraph. CORS is open: any site's browser code may query the catalogue.
+The query string goes to Oxigraph untouched except for a row cap and, when it may call a SERVICE,
+SPARQL's codepoint unescaping (node.sparql.guard, node.sparql.services); results are serialised
+by Oxigraph. CORS is open: any site's browser code may query the catalogue.
 """
 
 from __future__ import annotations

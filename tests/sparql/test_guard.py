@@ -4,7 +4,6 @@ import pytest
 
 from node.errors import PayloadTooLarge, QueryError, QueryRefused
 from node.sparql.guard import MAX_DEPTH, check_query
-from node.sparql.services import service_endpoints
 
 ALLOWED = ("https://partner.example/sparql",)
 
@@ -30,7 +29,6 @@ def test_updates_are_refused_with_a_message(update):
     ("SELECT * { SERVICE <http://169.254.169.254/> { ?s ?p ?o } }", "http://169.254.169.254/"),
     ("select * { service silent <http://localhost:5432/> { ?s ?p ?o } }", "http://localhost:5432/"),
     ("PREFIX e: <http://internal.example/> SELECT * { SeRvIcE e:sparql { ?s ?p ?o } }", "http://internal.example/sparql"),
-    ("BASE <http://internal.example/> SELECT * { SERVICE <sparql> { ?s ?p ?o } }", "http://internal.example/sparql"),
 ])
 def test_service_outside_the_allowlist_is_refused(query, endpoint):
     with pytest.raises(QueryRefused, match=endpoint.replace("?", r"\?")):
@@ -40,10 +38,13 @@ def test_service_outside_the_allowlist_is_refused(query, endpoint):
 @pytest.mark.parametrize("query", [
     "SELECT * { BIND(<http://evil.example/> AS ?e) SERVICE ?e { ?s ?p ?o } }",
     "SELECT * { SERVICE <relative> { ?s ?p ?o } }",
+    "BASE <http://internal.example/> SELECT * { SERVICE <sparql> { ?s ?p ?o } }",
     "SELECT * { SERVICE unknown:x { ?s ?p ?o } }",
 ])
 def test_service_that_cannot_be_checked_is_refused(query):
-    with pytest.raises(QueryRefused, match="allow-list"):
+    # Relative endpoints are refused outright (was: resolved against BASE), so that no two IRI
+    # resolvers have to agree on where a SERVICE goes.
+    with pytest.raises(QueryRefused, match="allow-list|full IRI"):
         check(query)
 
 
@@ -51,8 +52,7 @@ def test_service_on_the_allowlist_passes_and_strings_comments_iris_are_not_keywo
     checked = check("""SELECT * {  # SERVICE <http://evil.example/> in a comment
         ?s <http://e/SERVICE> "SERVICE <http://evil.example/> { }" , '''SERVICE ?x'''
         SERVICE <https://partner.example/sparql/> { ?s ?p ?o } }""")
-    assert checked.form == "SELECT"
-    assert service_endpoints(checked.text, None) == ("https://partner.example/sparql/",)
+    assert checked.services == ("https://partner.example/sparql/",)
 
 
 def test_size_and_nesting_limits():
@@ -88,13 +88,8 @@ def test_non_select_forms_are_not_rewritten_and_garbage_is_a_bad_query():
         check("HELLO { }")
 
 
-def test_an_escaped_service_keyword_is_judged_as_the_standard_reads_it():
-    # SPARQL 1.1 §19.2 applies \u escapes everywhere; Oxigraph does not outside strings and IRIs (a syntax
-    # error there). The guard reads the query as the standard does, so either way nothing gets out.
-    import pyoxigraph as ox
-
+def test_unicode_escapes_are_read_as_sparql_1_1_section_19_2_says():
+    # An escaped keyword is a SERVICE for a conforming parser: judged (and run) unescaped.
     query = "SELECT * { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
-    with pytest.raises(SyntaxError):
-        ox.Store().query(query)
     with pytest.raises(QueryRefused, match="127.0.0.1:9"):
         check(query)
