@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from node import creation
 from node.datasets import PUBLISHED_FORM
 from node.errors import ConfigError
+from node.records import with_own_blank_nodes
 from node.store.base import GraphChange
 
 
@@ -41,7 +42,7 @@ def rebase_store(store, new_base: str, when: str) -> RebaseResult:
         new_name = move.iri(name)
         if new_name != name:
             changes.append(GraphChange(name, None))
-        changes.append(GraphChange(new_name, triples))
+        changes.append(with_own_blank_nodes(GraphChange(new_name, triples)))
     changes.append(creation.moved_record(store, old_base, new_base, when))
     store.apply(changes)  # one transaction: all graphs move, or none
     return RebaseResult(old_base, new_base, len(names), count)
