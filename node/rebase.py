@@ -1,4 +1,4 @@
-"""Move a store to a new base URL: every IRI under the old base, in every graph, in one transaction.
+"""Move a store to a new base URL: every IRI under the old base, in every graph, in batches that resume.
 
 Graph names, subjects and objects are rewritten; so are the node's own literals that hold IRIs:
 the index entries (tab-separated fields) and each record's published form (N-Triples, parsed and
