@@ -20,7 +20,8 @@ from node.config import Settings
 from node.datasets import by_subject_index, reachable, split_records
 from node.errors import InvalidRecord, ValidationFailed
 from node.identity import catalog_description
-from node.records import Naming, PublishResult, check_not_held_elsewhere, now_iso, publish
+from node.records import (Naming, PublishResult, check_not_held_elsewhere, now_iso, publish,
+                          with_own_blank_nodes)
 from node.store.base import GraphChange
 from node.store.fairness import FairnessPolicy
 from node.store.oxigraph import OxigraphStore
@@ -141,7 +142,7 @@ class _OneTransaction:
         return getattr(self._store, name)
 
     def apply(self, changes) -> None:
-        self.changes.extend(changes)
+        self.changes.extend(with_own_blank_nodes(change) for change in changes)
 
 
 def load_records(ctx: NodeContext, triples: list[ox.Triple], *, source: str,

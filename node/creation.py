@@ -18,6 +18,7 @@ _BASE_URL = ox.NamedNode("urn:ehds-node:baseUrl")
 _CREATED = ox.NamedNode("urn:ehds-node:created")
 _SEEDED = ox.NamedNode("urn:ehds-node:seededWith")
 _REBASED = ox.NamedNode("urn:ehds-node:rebasedFrom")
+_REBASING = ox.NamedNode("urn:ehds-node:rebasingTo")
 _GRAPH_MARKERS = ("graph/catalog", "graph/local/", "graph/source/")
 
 
@@ -48,9 +49,22 @@ def creation_record(base_url: str, created: str, seeded_with: str | None) -> Gra
     return GraphChange(STORE_GRAPH, tuple(triples))
 
 
+def rebasing_to(store) -> str | None:
+    """The target of a rebase that was started and not finished, if any."""
+    for triple in store.graph_triples(STORE_GRAPH):
+        if triple.predicate == _REBASING:
+            return triple.object.value
+    return None
+
+
+def rebasing_record(store, new_base: str) -> GraphChange:
+    kept = [t for t in store.graph_triples(STORE_GRAPH) if t.predicate != _REBASING]
+    return GraphChange(STORE_GRAPH, tuple(kept + [ox.Triple(_STORE, _REBASING, ox.Literal(new_base))]))
+
+
 def moved_record(store, old_base: str, new_base: str, when: str) -> GraphChange:
     """The creation record after a rebase: the new base URL, and where the store came from."""
-    kept = [t for t in store.graph_triples(STORE_GRAPH) if t.predicate != _BASE_URL]
+    kept = [t for t in store.graph_triples(STORE_GRAPH) if t.predicate not in (_BASE_URL, _REBASING)]
     if not any(t.predicate == _CREATED for t in kept):
         kept.append(ox.Triple(_STORE, _CREATED, ox.Literal(when)))
     kept += [ox.Triple(_STORE, _BASE_URL, ox.Literal(new_base)),
@@ -61,6 +75,10 @@ def moved_record(store, old_base: str, new_base: str, when: str) -> GraphChange:
 def check_base_url(store, base_url: str, data_dir) -> None:
     """Stop when the store was created for another base URL: its IRIs would not match the new one."""
     existing = created_for(store)
+    target = rebasing_to(store)
+    if target is not None:
+        raise ConfigError(f"the store in {data_dir} is being moved from {existing} to {target} and the move "
+                          f"was interrupted; finish it with: ehds-node rebase {target} --data {data_dir}")
     if existing is not None and existing != base_url:
         raise ConfigError(
             f"the store in {data_dir} was created for base URL {existing}, but this start uses {base_url}; "

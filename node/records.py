@@ -215,6 +215,22 @@ def catalog_record_triples(catalog: ox.NamedNode, record: ox.NamedNode, dataset,
     ]
 
 
+def with_own_blank_nodes(change: GraphChange) -> GraphChange:
+    """The same graph with fresh blank nodes: several graphs written in one transaction must not share
+    a blank node (Oxigraph refuses it, and each record's blank nodes are its own anyway)."""
+    if not change.triples:
+        return change
+    fresh: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def own(term):
+        if isinstance(term, ox.BlankNode):
+            return fresh.setdefault(term, ox.BlankNode())
+        return term
+
+    return GraphChange(change.name, tuple(ox.Triple(own(t.subject), t.predicate, own(t.object))
+                                          for t in change.triples))
+
+
 def delete(store, naming: Naming, record_id: str) -> None:
     check_record_id(record_id)
     graph = naming.local_graph(record_id)

@@ -1,4 +1,4 @@
-"""`ehds-node rebase NEW_URL`: move a store to a new public base URL (all IRIs, one transaction)."""
+"""`ehds-node rebase NEW_URL`: move a store to a new public base URL (all IRIs; resumable)."""
 
 from __future__ import annotations
 

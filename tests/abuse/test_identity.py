@@ -3,6 +3,7 @@ ConfigError naming the setting; nothing else escapes (issue 14)."""
 
 from __future__ import annotations
 
+import json
 import tomllib
 
 import pytest
@@ -28,7 +29,7 @@ def toml_value(value) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, str):
-        return '"' + value.encode("unicode_escape").decode("ascii").replace('"', '\\"') + '"'
+        return json.dumps(value)  # a JSON string is a valid TOML basic string
     if isinstance(value, list):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     return "{" + ", ".join(f"{toml_value(k)} = {toml_value(v)}" for k, v in value.items()) + "}"

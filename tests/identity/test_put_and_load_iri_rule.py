@@ -38,3 +38,21 @@ def test_load_keeps_the_same_iri_as_put(second_config, tmp_path):
     assert f"<{FOREIGN}>" in result.stdout
     again = run_cli("load", "--config", str(second_config), str(path))  # the same record, replaced
     assert again.returncode == 0 and "replaced" in again.stdout, again.stderr
+
+
+def test_load_writes_records_that_share_a_blank_node(second_config, tmp_path):
+    """One file, two datasets sharing a blank-node contact point: both written, in one transaction
+    (Oxigraph refuses one update whose graphs share a blank node: each record gets its own)."""
+    head, tail = CANCER_REGISTRY.split("<http://registries.example.be/agents/bcr> a foaf:Agent")
+    dataset = head.replace("dcat:contactPoint <http://registries.example.be/agents/bcr/contact>",
+                           "dcat:contactPoint _:desk")
+    first = dataset.replace("<> a dcat:Dataset", "<https://registry.example.org/ds/a> a dcat:Dataset")
+    second = dataset.split("\n<> a")[1].replace('"be-cancer-registry"', '"be-second"')
+    two = (first + "\n<https://registry.example.org/ds/b> a" + second
+           + "<http://registries.example.be/agents/bcr> a foaf:Agent" + tail
+           + '_:desk a vcard:Kind ; vcard:fn "Desk" ; vcard:hasEmail <mailto:desk@registries.example.be> .\n')
+    path = tmp_path / "two.ttl"
+    path.write_text(two)
+    result = run_cli("load", "--config", str(second_config), str(path))
+    assert result.returncode == 0, result.stderr + two
+    assert result.stdout.count("added") == 2, result.stdout

@@ -114,3 +114,39 @@ def test_a_failed_harvest_never_seeds(tmp_path, started_empty):
     ctx = open_at(tmp_path / "data")
     assert local_ids(ctx) == []
     ctx.close()
+
+
+def test_an_interrupted_rebase_stops_the_node_and_resumes(tmp_path):
+    from node.rebase import rebase_store
+    from node.store.oxigraph import OxigraphStore
+
+    open_at(tmp_path / "data").close()
+
+    class CutAfterTwoBatches:
+        def __init__(self, store):
+            self.store, self.writes = store, 0
+
+        def __getattr__(self, name):
+            return getattr(self.store, name)
+
+        def apply(self, changes):
+            self.writes += 1
+            if self.writes > 3:  # the "moving" mark, then two batches of two graphs
+                raise KeyboardInterrupt
+            self.store.apply(changes)
+
+    store = OxigraphStore(tmp_path / "data" / "store")
+    with pytest.raises(KeyboardInterrupt):
+        rebase_store(CutAfterTwoBatches(store), NEW, "2026-11-28T00:00:00Z", batch=2)
+    store.close()
+    for base in (OLD, NEW):
+        with pytest.raises(ConfigError, match=f"interrupted; finish it with: ehds-node rebase {NEW}"):
+            open_at(tmp_path / "data", base)
+    result = run_cli("rebase", NEW, "--data", str(tmp_path / "data"))
+    assert result.returncode == 0, result.stderr
+    ctx = open_at(tmp_path / "data", NEW)
+    try:
+        assert len(local_ids(ctx)) == 6
+        assert [q for q in ctx.store.quads() if OLD in str(q) and q.graph_name.value != "urn:ehds-node:store"] == []
+    finally:
+        ctx.close()
