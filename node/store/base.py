@@ -63,6 +63,9 @@ class Store(Protocol):
         (TooManyRequests beyond it, see node.store.fairness). `sealed`: run where no internet socket can
         be opened (node.store.sealing), for nodes that allow no SERVICE endpoint."""
 
+    def query_refusal(self, client: str, timeout: float):
+        """The TooManyRequests `client` is due now for being over its share, or None (checked before routing)."""
+
     def update(self, sparql_update: str) -> None:
         """Run a SPARQL Update (admin only; never from the public endpoint)."""
 

@@ -146,6 +146,19 @@ class Admission:
         finally:
             self._release(client, started)
 
+    def refusal(self, client: str, query_timeout: float) -> TooManyRequests | None:
+        """The 429 `client` would get now for being over its share, without admitting anything: lets the
+        web layer refuse a flood before it costs a routed request (None: let the request through)."""
+        with self._cond:
+            state = self._clients.get(client)
+            if state is None:
+                return None
+            try:
+                self._check_share(state, query_timeout)
+            except TooManyRequests as refused:
+                return refused
+            return None
+
     def _acquire(self, client: str, query_timeout: float) -> float:
         with self._cond:
             self._sweep()

@@ -149,6 +149,12 @@ class OxigraphStore:
             return execute(self._store, replace(job, sealed=False), deadline)
         return self._query_runner().run(job, timeout or _NO_TIMEOUT, client)
 
+    def query_refusal(self, client: str, timeout: float):
+        """The 429 `client` is due now for being over its share of the query workers, or None."""
+        if self.path is None or self._runner is None:  # in memory, or no query yet: nobody is over a share
+            return None
+        return self._runner.refusal(client, timeout)
+
     def _query_runner(self) -> QueryRunner:
         with self._write_lock:
             if self._runner is None:

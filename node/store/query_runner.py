@@ -84,6 +84,10 @@ class QueryRunner:
         with self._admission.slot(client, timeout):
             return self._run(job, timeout)
 
+    def refusal(self, client: str, timeout: float):
+        """The 429 `client` is due now (node.store.fairness.Admission.refusal), or None."""
+        return self._admission.refusal(client, timeout)
+
     def _run(self, job: QueryJob, timeout: float) -> QueryResult:
         deadline = time.monotonic() + timeout
         worker = self._acquire(deadline)

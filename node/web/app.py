@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from node.config import Settings
 from node.context import NodeContext, open_node
 from node.errors import NodeError, TooManyRequests, ValidationFailed
+from node.web.shedding import shed_over_share
 
 log = logging.getLogger("ehds.http")
 
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None, *, context: NodeContext | None 
     i18n.install(app)
     _install_error_handlers(app)
     _install_request_log(app)
+    app.wsgi_app = shed_over_share(app.wsgi_app, context)
     return app
 
 

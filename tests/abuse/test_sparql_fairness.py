@@ -141,6 +141,9 @@ def test_a_client_whose_queries_run_to_the_time_limit_loses_its_share(make_node)
     assert_retry_later(refused)
     assert "share" in refused.get_json()["message"] and int(refused.headers["Retry-After"]) > 60
     assert ask(app, QUICK, "192.0.2.11").status_code == 200  # others are not affected
+    # refused before routing (node/web/shedding.py): not even parsed, so a malformed query is 429 too
+    assert_retry_later(ask(app, "this is not SPARQL", "192.0.2.10"))
+    assert ask(app, "this is not SPARQL", "192.0.2.11").status_code == 400
 
 
 def test_a_client_with_many_queries_in_flight_makes_room_for_a_lighter_one():
