@@ -43,6 +43,12 @@ PROFILES: dict[str, Profile] = {
         "(PUBLIC, RESTRICTED, NON_PUBLIC) from dct:accessRights",
         HEALTHDCAT_AP_FILES,
     ),
+    "ehds-minimum": Profile(
+        "ehds-minimum",
+        "EHDS minimum metadata elements (draft implementing act under Art. 77(1) of Regulation 2025/327): "
+        "the twelve elements every health data holder must give, each through its HealthDCAT-AP property",
+        ("support.ttl", "ehds-minimum.ttl"),
+    ),
 }
 DEFAULT_PROFILE = "healthdcat-ap"
 
