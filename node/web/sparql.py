@@ -22,6 +22,7 @@ from vocab.namespaces import PREFIXES
 blueprint = Blueprint("sparql", __name__)
 blueprint.add_url_rule("/store", "graph_store", graph_store, methods=["GET", "PUT", "POST", "DELETE"])
 HTML = "text/html"
+_TABLE_FILES = {"text/csv": "results.csv", "text/tab-separated-values": "results.tsv"}
 _DESCRIPTION_TYPES = (*rdfio.RDF_MEDIA_TYPES, HTML)
 
 
@@ -57,6 +58,8 @@ def sparql():
         raise QueryError(explain_syntax_error(err.message, protocol_request.query)) from None
     response = Response(result.body, mimetype=result.media_type)
     response.headers["Vary"] = "Accept"
+    if result.media_type in _TABLE_FILES:  # spreadsheets are saved, not shown: give the file a name
+        response.headers["Content-Disposition"] = f'attachment; filename="{_TABLE_FILES[result.media_type]}"'
     return response
 
 

@@ -155,3 +155,14 @@ def test_the_index_terms_filter_of_the_docs_leaves_out_every_ehds_term(sparql_cl
     assert ehds + "publishedForm" in properties(unfiltered)
     kept = properties(example)
     assert "http://purl.org/dc/terms/modified" in kept and not any(p.startswith(ehds) for p in kept)
+
+
+@pytest.mark.parametrize("accept, name", [("text/csv", "results.csv"), ("text/tab-separated-values", "results.tsv")])
+def test_csv_and_tsv_answers_are_named_downloads(client, accept, name):
+    response = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"},
+                          headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
+    json_answer = client.get("/sparql", query_string={"query": "ASK {}"},
+                             headers={"Accept": "application/sparql-results+json"})
+    assert "Content-Disposition" not in json_answer.headers
