@@ -18,6 +18,7 @@ from node.config import Settings, SourceConfig
 from node.errors import ConfigError, FetchRefused, HarvestError
 from node.fetch import Fetcher, HostNotAllowed, RunTimeLimit
 from node.harvest import run_harvest
+from tests.harvest_runs.test_runs import central  # noqa: F401  (the same central node fixture)
 from tests.harvesters.catalogues import catalogue_turtle, dataset_iri
 from tests.harvesters.conftest import make_fetcher
 from tests.abuse.hostile_partners import (DRIP_SECONDS, HEAD_CHUNKED, HEAD_WITH_LENGTH, HEAD_WITHOUT_LENGTH, Drip,
@@ -39,16 +40,6 @@ def other_port():
     server = PartnerServer()
     yield server
     server.close()
-
-
-@pytest.fixture
-def central(tmp_path):
-    from node.context import open_node
-
-    ctx = open_node(Settings(base_url="http://central.test/", data_dir=tmp_path / "central",
-                             load_bundled_catalogue=False, api_token="t"))
-    yield ctx
-    ctx.close()
 
 
 def source(url: str, **overrides) -> SourceConfig:
