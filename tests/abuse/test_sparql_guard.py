@@ -17,37 +17,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.sparql.conftest import LiveServer, make_settings
+from tests.support.listeners import CountingListener
 
 DCAT = "http://www.w3.org/ns/dcat#"
-
-
-class CountingListener:
-    """A TCP listener on 127.0.0.1 that accepts (and counts) whatever connects to it."""
-
-    def __init__(self):
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        self.socket.listen(128)
-        self.socket.setblocking(False)
-        self.port = self.socket.getsockname()[1]
-        self.count = 0
-
-    def connections(self) -> int:
-        """Every connection the kernel completed so far (a connect() returns only once it has)."""
-        while True:
-            try:
-                connection, _ = self.socket.accept()
-            except BlockingIOError:
-                return self.count
-            connection.close()
-            self.count += 1
 
 
 @pytest.fixture(scope="module")
 def listener():
     counting = CountingListener()
     yield counting
-    counting.socket.close()
+    counting.close()
 
 
 @pytest.fixture(scope="module")

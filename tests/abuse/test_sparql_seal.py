@@ -4,23 +4,21 @@ listener on loopback counts every connection it receives."""
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from node.errors import NodeError
 from node.store.oxigraph import OxigraphStore
 from node.store.query_exec import QueryJob
-from tests.abuse.test_sparql_guard import CountingListener
+from tests.support.listeners import CountingListener
 
 JSON = "application/sparql-results+json"
 
 
 @pytest.fixture
 def listener():
-    counting = CountingListener()  # the guard tests' listener: one for this module's own counts
+    counting = CountingListener()
     yield counting
-    counting.socket.close()
+    counting.close()
 
 
 def test_a_sealed_worker_cannot_connect_even_if_the_guard_were_fooled(node, listener):
