@@ -14,15 +14,13 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from node.catalog_index import FACETS, SOURCE_FACET, CatalogIndex, Entry, Selection
-from node.datasets import published_ntriples
 from node.rdfio import ntriples_to_triples
 from node.errors import NotFound, ParseError
 from node.records import Naming, check_record_id
-from vocab.namespaces import DCAT, DCTERMS, HYDRA, RDF, XSD
+from vocab.namespaces import DCTERMS, HYDRA, RDF, XSD
 
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _INTEGER = ox.NamedNode(str(XSD.integer))
-_DCAT_CATALOG = ox.NamedNode(str(DCAT.catalog))
 
 
 def _h(term: str) -> ox.NamedNode:
@@ -120,10 +118,9 @@ def select_page(index: CatalogIndex, request: PageRequest) -> CatalogPage:
 
 def page_ntriples(store, naming: Naming, page: CatalogPage) -> bytes:
     """The page as N-Triples: catalogue description, sub-catalogues, each record's published form, Hydra."""
-    parts = [published_ntriples(store, naming.catalog_graph)]
-    for link in store.quads(ox.NamedNode(naming.catalog), _DCAT_CATALOG, None, None):
-        parts.append(published_ntriples(store, link.graph_name.value))  # harvested sources' sub-catalogues
-    parts += [published_ntriples(store, entry.graph) for entry in page.entries]
+    parts = [store.published_ntriples(naming.catalog_graph)]
+    parts += [store.published_ntriples(graph) for graph in store.sub_catalogue_graphs()]  # harvest sources
+    parts += [store.published_ntriples(entry.graph) for entry in page.entries]
     parts.append(ox.serialize(_hydra_triples(naming, page), format=ox.RdfFormat.N_TRIPLES))
     return b"".join(parts)
 
@@ -194,7 +191,7 @@ def dataset_ntriples(store, naming: Naming, record_id: str) -> bytes:
     check_record_id(record_id)
     for graph in naming.graph_for_record_id(record_id):
         if store.has_graph(graph):
-            return published_ntriples(store, graph)
+            return store.published_ntriples(graph)
     raise NotFound(f"no dataset '{record_id}' in this catalogue")
 
 

@@ -160,7 +160,7 @@ class CatalogIndex:
     def _merge(self, changed: frozenset[str]) -> list[Entry]:
         kept = [e for e in self._entries if e.graph not in changed]
         for graph in changed:
-            for entry in self._read(q.object.value for q in self.store.quads(None, ENTRY, None, ox.NamedNode(graph))):
+            for entry in self._read(self.store.index_values(ENTRY, graph)):
                 bisect.insort(kept, entry, key=lambda e: (e.sort_key, e.graph))
         return kept
 
@@ -191,9 +191,9 @@ class CatalogIndex:
     def _graphs_matching(self, selection: Selection) -> set[str] | None:
         allowed: set[str] | None = None
         for word in sorted(tokens(selection.q)):
-            allowed = _intersect(allowed, {q.graph_name.value for q in self.store.quads(None, TOKEN, ox.Literal(word), None)})
+            allowed = _intersect(allowed, self.store.graphs_with_index_term(TOKEN, ox.Literal(word)))
         for name, value in selection.facets:
-            matches = {q.graph_name.value for q in self.store.quads(None, FACETS[name], ox.NamedNode(value), None)}
+            matches = self.store.graphs_with_index_term(FACETS[name], ox.NamedNode(value))
             allowed = _intersect(allowed, matches)
         return allowed
 
@@ -209,10 +209,8 @@ class CatalogIndex:
                 counts = Counter(origin(e.graph) for e in selected)
             else:
                 graphs = {e.graph for e in selected}
-                counts = Counter(
-                    q.object.value for q in self.store.quads(None, FACETS[name], None, None)
-                    if q.graph_name.value in graphs and isinstance(q.object, ox.NamedNode)
-                )
+                counts = Counter(value.value for graph, value in self.store.index_term_values(FACETS[name])
+                                 if graph in graphs and isinstance(value, ox.NamedNode))
             cached = counts.most_common(limit)
             if len(self._facet_cache) > 256:
                 self._facet_cache.clear()

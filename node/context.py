@@ -20,11 +20,11 @@ from node.config import Settings
 from node.datasets import by_subject_index, reachable, split_records
 from node.errors import InvalidRecord, ValidationFailed
 from node.identity import catalog_description
-from node.records import (Naming, PublishResult, check_not_held_elsewhere, now_iso, publish,
-                          with_own_blank_nodes)
+from node.records import Naming, PublishResult, check_not_held_elsewhere, now_iso, publish
 from node.store.base import GraphChange
 from node.store.fairness import FairnessPolicy
 from node.store.oxigraph import OxigraphStore
+from node.store.records import RecordStore
 from vocab.namespaces import DCAT
 
 log = logging.getLogger("ehds.node")
@@ -35,12 +35,12 @@ _CATALOG_LINKS = {str(DCAT.dataset), str(DCAT.record), str(DCAT.catalog)}
 @dataclass
 class NodeContext:
     settings: Settings
-    store: object
+    store: RecordStore
     naming: Naming = field(init=False)
     index: CatalogIndex = field(init=False)
 
     def __post_init__(self):
-        self.naming = Naming(self.settings.base_url)
+        self.naming = self.store.naming
         self.index = CatalogIndex(self.store)
 
     @cached_property
@@ -62,8 +62,9 @@ def open_node(settings: Settings, *, in_memory: bool = False) -> NodeContext:
     A new store is seeded with the bundled HDH records when `settings.load_bundled_catalogue` (only
     `serve` leaves it on: node.cli.settings_from_args); an existing store is never seeded, and must
     have been created for the configured base URL."""
-    store = OxigraphStore(None if in_memory else Path(settings.data_dir) / "store",
-                          query_policy=FairnessPolicy.from_settings(settings))
+    backend = OxigraphStore(None if in_memory else Path(settings.data_dir) / "store",
+                            query_policy=FairnessPolicy.from_settings(settings))
+    store = RecordStore(backend, Naming(settings.base_url))
     ctx = NodeContext(settings, store)
     if not in_memory:
         from node.harvest import recover_interrupted_applies
@@ -142,7 +143,7 @@ class _OneTransaction:
         return getattr(self._store, name)
 
     def apply(self, changes) -> None:
-        self.changes.extend(with_own_blank_nodes(change) for change in changes)
+        self.changes.extend(changes)
 
 
 def load_records(ctx: NodeContext, triples: list[ox.Triple], *, source: str,

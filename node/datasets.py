@@ -59,13 +59,6 @@ def with_published_form(record: ox.NamedNode, triples: list[ox.Triple]) -> list[
     return triples + [ox.Triple(record, PUBLISHED_FORM, ox.Literal(text))]
 
 
-def published_ntriples(store, graph: str) -> bytes:
-    """A record graph as published, in N-Triples (its stored published form when it has one)."""
-    for quad in store.quads(None, PUBLISHED_FORM, None, ox.NamedNode(graph)):
-        return quad.object.value.encode()
-    return ox.serialize(publishable(store.graph_triples(graph)), format=ox.RdfFormat.N_TRIPLES)
-
-
 def dataset_subjects(triples: Iterable[ox.Triple]) -> list[ox.NamedNode | ox.BlankNode]:
     """The dcat:Dataset subjects of a document, in document order."""
     seen, found = set(), []

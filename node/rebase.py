@@ -17,8 +17,10 @@ from node.datasets import PUBLISHED_FORM
 from node.errors import ConfigError
 from node.records import with_own_blank_nodes
 from node.store.base import GraphChange
+from node.store.changelog import PAYLOAD
 
 
+_NTRIPLES_LITERALS = (PUBLISHED_FORM, PAYLOAD)  # records and change-log versions hold N-Triples
 BATCH_GRAPHS = 500  # graphs per transaction: bounds the memory of a rebase
 
 
@@ -82,8 +84,8 @@ class _Mover:
         return term
 
     def triple(self, triple: ox.Triple) -> ox.Triple:
-        if triple.predicate == PUBLISHED_FORM:
-            return ox.Triple(self.term(triple.subject), PUBLISHED_FORM, self._published_form(triple.object))
+        if triple.predicate in _NTRIPLES_LITERALS:
+            return ox.Triple(self.term(triple.subject), triple.predicate, self._published_form(triple.object))
         return ox.Triple(self.term(triple.subject), self.term(triple.predicate), self.term(triple.object))
 
     def _published_form(self, literal: ox.Literal) -> ox.Literal:

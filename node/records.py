@@ -8,75 +8,26 @@ Publishing parses nothing and serves nothing: it checks, validates, then swaps o
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
 import pyoxigraph as ox
 
-from node.catalog_index import INDEXED_DATASET, index_triples
+from node.catalog_index import index_triples
 from node.datasets import dataset_subjects, split_records, with_published_form
 from node.errors import InvalidRecord, NotFound, ValidationFailed
 from node.store.base import GraphChange
+from node.store.naming import RECORD_ID, Naming  # noqa: F401 (Naming re-exported for callers)
+from node.store.records import with_own_blank_nodes  # noqa: F401 (re-exported)
 from vocab.namespaces import ADMS, DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
-RECORD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _DATETIME = ox.NamedNode(str(XSD.dateTime))
 DCAT_AP_3 = "https://semiceu.github.io/DCAT-AP/releases/3.0.1/"  # the profile every record follows
 _CHANGE_TYPE = "http://purl.org/adms/changetype/"  # ADMS change types, as DCAT-AP 3 names for adms:status
 
 Validate = Callable[[list[ox.Triple]], object]  # returns a report with .conforms / .violations
-
-
-@dataclass(frozen=True)
-class Naming:
-    """Where the node's own resources live under the public base URL."""
-
-    base_url: str
-
-    @property
-    def catalog(self) -> str:
-        return self.base_url + "catalog"
-
-    @property
-    def catalog_graph(self) -> str:
-        return self.base_url + "graph/catalog"
-
-    def dataset(self, record_id: str) -> str:
-        return f"{self.base_url}datasets/{record_id}"
-
-    def record(self, record_id: str) -> str:
-        return f"{self.base_url}datasets/{record_id}#record"
-
-    def local_graph(self, record_id: str) -> str:
-        return f"{self.base_url}graph/local/{record_id}"
-
-    def harvested_graph(self, source: str, digest: str) -> str:
-        return f"{self.base_url}graph/source/{source}/{digest}"
-
-    def graph_for_record_id(self, record_id: str) -> list[str]:
-        """Candidate graphs of a record id: `<id>` is local, `<source>.<hash>` is harvested."""
-        graphs = [self.local_graph(record_id)]
-        source, dot, digest = record_id.partition(".")
-        if dot and re.fullmatch(r"[0-9a-f]{24}", digest):
-            graphs.append(self.harvested_graph(source, digest))
-        return graphs
-
-    def record_id_for_graph(self, graph: str) -> str:
-        local, harvested = self.base_url + "graph/local/", self.base_url + "graph/source/"
-        if graph.startswith(local):
-            return graph[len(local):]
-        return graph[len(harvested):].replace("/", ".", 1)
-
-    def record_id_for(self, dataset_iri: str) -> str | None:
-        prefix = self.base_url + "datasets/"
-        if dataset_iri.startswith(prefix):
-            candidate = dataset_iri[len(prefix):]
-            if RECORD_ID.fullmatch(candidate):
-                return candidate
-        return None
 
 
 def check_record_id(record_id: str) -> str:
@@ -116,7 +67,7 @@ def publish(store, naming: Naming, record_id: str, triples: list[ox.Triple], val
         count = len(report.violations)
         raise ValidationFailed(f"record '{record_id}' does not conform: {count} violation(s)", report)
     graph = naming.local_graph(record_id)
-    issued = _previous_issued(store, graph)
+    issued = store.record_issued(graph)
     now = now or now_iso()
     record_triples = stored_record(naming, record_id, dataset_iri, triples, issued or now, now)
     store.apply([GraphChange(graph, tuple(record_triples))])
@@ -149,9 +100,9 @@ def _single_dataset(triples: list[ox.Triple]):
 
 def check_not_held_elsewhere(store, naming: Naming, record_id: str, dataset_iri: str) -> None:
     """One dataset, one local record: a second record with the same dataset IRI would merge with it."""
-    for quad in store.quads(None, INDEXED_DATASET, ox.NamedNode(dataset_iri), None):
-        holder = naming.record_id_for_graph(quad.graph_name.value)
-        if quad.graph_name.value.startswith(naming.base_url + "graph/local/") and holder != record_id:
+    for graph in sorted(store.holders(dataset_iri)):
+        holder = naming.record_id_for_graph(graph)
+        if graph.startswith(naming.base_url + "graph/local/") and holder != record_id:
             raise InvalidRecord(f"the dataset <{dataset_iri}> is already published as record '{holder}'; "
                                 f"replace that record (PUT /datasets/{holder}) instead")
 
@@ -167,13 +118,6 @@ def _rename(triple: ox.Triple, old, new) -> ox.Triple:
     subject = new if triple.subject == old else triple.subject
     obj = new if triple.object == old else triple.object
     return ox.Triple(subject, triple.predicate, obj)
-
-
-def _previous_issued(store, graph: str) -> str | None:
-    for quad in store.quads(None, ox.NamedNode(str(DCTERMS.issued)), None, ox.NamedNode(graph)):
-        if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.endswith("#record"):
-            return quad.object.value
-    return None
 
 
 def stored_record(naming: Naming, record_id: str, dataset_iri: str, dataset_triples: list[ox.Triple],
@@ -213,22 +157,6 @@ def catalog_record_triples(catalog: ox.NamedNode, record: ox.NamedNode, dataset,
         ox.Triple(term(status), _RDF_TYPE, term(SKOS.Concept)),
         ox.Triple(term(status), term(SKOS.prefLabel), ox.Literal(change, language="en")),
     ]
-
-
-def with_own_blank_nodes(change: GraphChange) -> GraphChange:
-    """The same graph with fresh blank nodes: several graphs written in one transaction must not share
-    a blank node (Oxigraph refuses it, and each record's blank nodes are its own anyway)."""
-    if not change.triples:
-        return change
-    fresh: dict[ox.BlankNode, ox.BlankNode] = {}
-
-    def own(term):
-        if isinstance(term, ox.BlankNode):
-            return fresh.setdefault(term, ox.BlankNode())
-        return term
-
-    return GraphChange(change.name, tuple(ox.Triple(own(t.subject), t.predicate, own(t.object))
-                                          for t in change.triples))
 
 
 def delete(store, naming: Naming, record_id: str) -> None:

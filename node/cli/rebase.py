@@ -29,7 +29,13 @@ def run(args) -> int:
     try:
         from node.harvest import recover_interrupted_applies
 
-        recover_interrupted_applies(store, settings.data_dir)  # finish an interrupted harvest apply first
+        from node import creation
+        from node.store.naming import Naming
+        from node.store.records import RecordStore
+
+        # finish an interrupted harvest apply first (logged under the base URL it was written for)
+        recorded = RecordStore(store, Naming(creation.created_for(store) or settings.base_url))
+        recover_interrupted_applies(recorded, settings.data_dir)
         result = rebase_store(store, new_base, now_iso())
     finally:
         store.close()

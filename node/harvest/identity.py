@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
 
-from node.catalog_index import IDENTIFIER, INDEXED_DATASET
+
 
 
 @dataclass
@@ -23,9 +22,9 @@ class Claim:
 
 def claim(ctx, run, record, graph: str) -> Claim | None:
     """The record's claim, or None when another holder keeps the dataset (reported as a duplicate)."""
-    others = {q.graph_name.value for q in ctx.store.quads(None, INDEXED_DATASET, ox.NamedNode(record.dataset_iri), None)}
+    others = ctx.store.holders(record.dataset_iri)
     for identifier in record.identifiers:
-        others |= {q.graph_name.value for q in ctx.store.quads(None, IDENTIFIER, ox.Literal(identifier), None)}
+        others |= ctx.store.holders_of_identifier(identifier)
     others.discard(graph)
     found = Claim()
     for other in sorted(others):
@@ -50,7 +49,7 @@ def settle_renames(ctx, run) -> list[str]:
     for old, dataset in sorted(run.renamed.items()):
         if old in run.seen:
             continue
-        previous = next((q.object.value for q in ctx.store.quads(None, INDEXED_DATASET, None, ox.NamedNode(old))), old)
+        previous = ctx.store.dataset_of_graph(old) or old
         run.report.rename(dataset, previous)
         replaced.append(old)
     return replaced

@@ -26,8 +26,8 @@ from node.store.base import GraphChange
 
 log = logging.getLogger("ehds.harvest")
 DELETE_BATCH = 500
-LOAD_CHUNK = 50_000  # quads per bulk load: one huge bulk load peaks at GBs of RSS, chunks stay flat
-LOAD_CHUNK_BYTES = 64 * 2**20
+LOAD_CHUNK = 50_000  # quads per transaction: bounded memory, and each record written whole
+LOAD_CHUNK_BYTES = 32 * 2**20
 STATE_FILE = "state.json"
 RUNNING_FILE = "running.json"
 SET_ASIDE = "set-aside"
@@ -59,24 +59,31 @@ def write_journal(staged: Path, graphs: list[str], deletions: list[str], extra: 
 
 
 def apply_journal(store, journal: Path) -> None:
+    """Apply a journal through the record store: a block of whole graphs per transaction, so a reader
+    sees each record old or new, never missing, and every change is logged with the run's id."""
     plan = json.loads(journal.read_text())
     staged = journal.parent / plan["staged"]
+    run = (plan.get("report") or {}).get("run_id") or journal.name.split(".")[0]
     extra = [GraphChange(name, tuple(q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)))
              for name, text in plan["extra"]]
-    _check_staged(staged, plan["replace"])  # before anything is dropped
-    for start in range(0, len(plan["replace"]), DELETE_BATCH):
-        store.apply(GraphChange(g, None) for g in plan["replace"][start:start + DELETE_BATCH])
+    _check_staged(staged, plan["replace"])  # before anything is written
     if plan["replace"]:
-        replaced = frozenset(plan["replace"])  # one set for every block: the store keeps what each write touched
-        for block in _graph_blocks(staged):  # parsed natively as the store takes them
-            store.load_quads(ox.parse(block, format=ox.RdfFormat.TRIG), touched=replaced)
+        for block in _graph_blocks(staged):  # parsed natively, one transaction per block
+            store.apply(_graph_changes(block), run=run)
     for start in range(0, len(plan["delete"]), DELETE_BATCH):
-        store.apply(GraphChange(g, None) for g in plan["delete"][start:start + DELETE_BATCH])
+        store.apply((GraphChange(g, None) for g in plan["delete"][start:start + DELETE_BATCH]), run=run)
     if extra:
-        store.apply(extra)
+        store.apply(extra, run=run)
     _leave_run_files(journal.parent, plan)
     staged.unlink(missing_ok=True)
     journal.unlink()
+
+
+def _graph_changes(block: bytes) -> list[GraphChange]:
+    graphs: dict[str, list[ox.Triple]] = {}
+    for quad in ox.parse(block, format=ox.RdfFormat.TRIG):
+        graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
+    return [GraphChange(name, tuple(triples)) for name, triples in graphs.items()]
 
 
 def _leave_run_files(folder: Path, plan: dict) -> None:

@@ -10,7 +10,6 @@ from functools import partial
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pyoxigraph as ox
 
 from node.config import SourceConfig
 from node.errors import HarvestError
@@ -21,11 +20,8 @@ from node.harvest.reports import HarvestReport, save_report
 from node.harvest.staging import Staging, oversized_literal
 from node.records import now_iso
 from node.store.base import GraphChange
-from vocab.namespaces import DCTERMS
 
 log = logging.getLogger("ehds.harvest")
-_ISSUED = ox.NamedNode(str(DCTERMS.issued))
-_PUBLISHER = ox.NamedNode(str(DCTERMS.publisher))
 
 
 @dataclass
@@ -215,9 +211,7 @@ def _fail(ctx, run: RunState, message: str) -> HarvestReport:
 
 
 def _existing_hashes(ctx, source: str) -> dict[str, str]:
-    prefix = prov.source_graph_prefix(ctx.naming, source)
-    return {q.graph_name.value: q.object.value for q in ctx.store.quads(None, prov.CONTENT_HASH, None, None)
-            if q.graph_name.value.startswith(prefix)}
+    return ctx.store.content_hashes(source)
 
 
 def _page_graphs(ctx, source: str, pages: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -236,21 +230,15 @@ def _listed_last_time(ctx, run: RunState, url: str) -> list[str]:
     records last written from that page, as their provenance says)."""
     if url in run.previous_pages:
         return run.previous_pages[url]
-    prefix = prov.source_graph_prefix(ctx.naming, run.source.name)
-    return sorted({q.graph_name.value for q in ctx.store.quads(None, prov.DERIVED_FROM, ox.NamedNode(url), None)
-                   if q.graph_name.value.startswith(prefix)})
+    return ctx.store.graphs_derived_from(url, run.source.name)
 
 
 def _issued(ctx, graph: str) -> str | None:
-    for quad in ctx.store.quads(None, _ISSUED, None, ox.NamedNode(graph)):
-        if quad.subject.value.endswith("#record"):
-            return quad.object.value
-    return None
+    return ctx.store.record_issued(graph)
 
 
 def _description_change(ctx, source: SourceConfig) -> GraphChange:
-    catalog = ox.NamedNode(ctx.naming.catalog)
-    publisher = next((q.object for q in ctx.store.quads(catalog, _PUBLISHER, None, None)), None)
+    publisher = ctx.store.catalog_publisher()
     return GraphChange(prov.source_description_graph(ctx.naming, source.name),
                        tuple(prov.source_description(ctx.naming, source, publisher)))
 

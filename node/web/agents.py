@@ -67,10 +67,10 @@ def _rdf(triples, media_type: str):
 def agent(agent_id: str):
     ctx = node_context()
     iri = _iri(ctx.naming.base_url + "agents/" + agent_id)
-    found = next(ctx.store.quads(iri, None, None, None), None)
-    if found is None:
+    graph = ctx.store.graph_describing(iri)
+    if graph is None:
         raise NotFound(f"no agent '{agent_id}' is described in this catalogue")
-    triples = describe(ctx.store.graph_triples(found.graph_name.value), iri)
+    triples = describe(ctx.store.graph_triples(graph), iri)
     media_type = _negotiated()
     if media_type != HTML:
         return _rdf(triples, media_type)
@@ -93,20 +93,18 @@ def _datasets_of(ctx, iri: ox.NamedNode) -> list[dict]:
     """Each dataset that names the agent, with the roles it gives it (publisher, HDAB …)."""
     language = current_language()
     found: dict[str, dict] = {}
-    for quad in ctx.store.quads(None, None, iri, None):
-        role = ROLES.get(quad.predicate.value)
-        graph = quad.graph_name
-        if role is None or not isinstance(graph, ox.NamedNode) or graph.value == ctx.naming.catalog_graph:
+    for triple, graph in ctx.store.referrers(iri):
+        role = ROLES.get(triple.predicate.value)
+        if role is None or ctx.naming.record_source(graph) is None:
             continue
-        entry = found.get(graph.value)
+        entry = found.get(graph)
         if entry is None:
             if len(found) >= MAX_LISTED:
                 break
-            title = Description([q.triple for q in ctx.store.quads(quad.subject, ox.NamedNode(str(DCTERMS.title)),
-                                                                    None, graph)], language)
-            entry = found[graph.value] = {"href": "datasets/" + ctx.naming.record_id_for_graph(graph.value),
-                                          "title": title.text(quad.subject, DCTERMS.title) or quad.subject.value,
-                                          "roles": []}
+            title = Description(ctx.store.description_of(triple.subject), language)
+            entry = found[graph] = {"href": "datasets/" + ctx.naming.record_id_for_graph(graph),
+                                    "title": title.text(triple.subject, DCTERMS.title) or triple.subject.value,
+                                    "roles": []}
         if role not in entry["roles"]:
             entry["roles"].append(role)
     return sorted(found.values(), key=lambda e: str(e["title"]).lower())

@@ -65,7 +65,7 @@ def graph_store():
 def _get(ctx, graph: str | None) -> Response:
     media_type = rdfio.negotiate_or_406(request.headers.get("Accept"), rdfio.RDF_MEDIA_TYPES)
     if graph is DEFAULT:
-        triples = [q.triple for q in ctx.store.quads(None, None, None, ox.DefaultGraph())]
+        triples = ctx.store.default_graph_triples()
     elif ctx.store.has_graph(graph):
         triples = ctx.store.graph_triples(graph)
     else:
@@ -75,7 +75,7 @@ def _get(ctx, graph: str | None) -> Response:
 
 def _exists(ctx, graph: str | None) -> bool:
     if graph is DEFAULT:
-        return any(True for _ in ctx.store.quads(None, None, None, ox.DefaultGraph()))
+        return bool(ctx.store.default_graph_triples())
     return ctx.store.has_graph(graph)
 
 
@@ -88,14 +88,9 @@ def _body_triples(graph: str | None) -> list[ox.Triple]:
 
 def _write(ctx, graph: str | None, triples: list[ox.Triple] | None, *, replace: bool) -> None:
     """PUT replaces, POST merges, DELETE (triples None) removes; one transaction each."""
-    if graph is not DEFAULT and replace:
-        ctx.store.apply([GraphChange(graph, tuple(triples) if triples is not None else None)])
+    if graph is DEFAULT:
+        ctx.store.write_default_graph(triples or [], replace=replace)
         return
-    target = "DEFAULT" if graph is DEFAULT else f"GRAPH <{graph}>"
-    statements = [f"CLEAR SILENT {target}"] if replace else []
-    if triples:
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
-        inner = body if graph is DEFAULT else f"GRAPH <{graph}> {{\n{body}}}"
-        statements.append(f"INSERT DATA {{\n{inner}}}")
-    if statements:
-        ctx.store.update(" ;\n".join(statements))
+    if not replace and triples is not None:
+        triples = ctx.store.graph_triples(graph) + triples
+    ctx.store.apply([GraphChange(graph, tuple(triples) if triples is not None else None)])

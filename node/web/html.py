@@ -99,10 +99,7 @@ def _facet_label(ctx, name: str, value: str, language: str):
 
 def _first_description(ctx, iri: str) -> list[ox.Triple]:
     """The triples describing `iri` in any one record (agents and concepts are repeated per record)."""
-    node = ox.NamedNode(iri)
-    for quad in ctx.store.quads(node, None, None, None):
-        return [q.triple for q in ctx.store.quads(node, None, None, quad.graph_name)]
-    return []
+    return ctx.store.description_of(ox.NamedNode(iri))
 
 
 def _card(ctx, d: Description, entry) -> dict:

@@ -75,7 +75,7 @@ def test_an_unappliable_journal_is_set_aside_and_every_command_starts(partner, t
     url = partner.serve("/c.ttl", catalogue_turtle([1, 2, 3]))
     ctx = open_node(settings(tmp_path))
     harvest(ctx, source(url))
-    graphs = [q.graph_name.value for q in ctx.store.quads(None, journal_hash_predicate(), None, None)]
+    graphs = [q.graph_name.value for q in ctx.store.backend.quads(None, journal_hash_predicate(), None, None)]
     ctx.close()
     folder = tmp_path / "central" / "harvest" / "partner"
     config = tmp_path / "node.toml"

@@ -33,7 +33,7 @@ def test_incremental_order_matches_a_fresh_read(node):
 def test_unknown_writes_fall_back_to_a_full_read(node):
     index = node.index
     index.entries()
-    node.store.update("DROP GRAPH <http://localhost:8080/graph/local/hydro>")  # the store cannot say what changed
+    node.store.backend.update("DROP GRAPH <http://localhost:8080/graph/local/hydro>")  # the store cannot say what changed
     assert len(index.entries()) == 5
     node.store.apply([GraphChange("http://localhost:8080/graph/local/snds", None)])
     assert len(index.entries()) == 4 == len(CatalogIndex(node.store).entries())

@@ -76,7 +76,7 @@ def test_rebase_moves_every_iri(tmp_path):
     ctx = open_at(tmp_path / "data", NEW)
     try:
         assert len(local_ids(ctx)) == 6
-        left = [q for q in ctx.store.quads() if OLD in str(q) and q.graph_name.value != "urn:ehds-node:store"]
+        left = [q for q in ctx.store.backend.quads() if OLD in str(q) and q.graph_name.value != "urn:ehds-node:store"]
         assert left == []
         from node.web.app import create_app
 
@@ -147,6 +147,6 @@ def test_an_interrupted_rebase_stops_the_node_and_resumes(tmp_path):
     ctx = open_at(tmp_path / "data", NEW)
     try:
         assert len(local_ids(ctx)) == 6
-        assert [q for q in ctx.store.quads() if OLD in str(q) and q.graph_name.value != "urn:ehds-node:store"] == []
+        assert [q for q in ctx.store.backend.quads() if OLD in str(q) and q.graph_name.value != "urn:ehds-node:store"] == []
     finally:
         ctx.close()

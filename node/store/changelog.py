@@ -1,0 +1,118 @@
+"""The change log: one entry per record created, updated or deleted, written with the change itself.
+
+Each entry is a small named graph `<base>changes/<seq>` whose subject is that same IRI: the activity
+of the node's DCAT-AP Feed (node.feed), so a feed page is read by a handful of point lookups, and a
+rebase moves entries with everything else. An entry holds the ActivityStreams type (as:Create,
+as:Update, as:Delete), the dataset IRI (as:object), the time (as:published), the sequence number, the
+record's graph, its source ("local" or a harvest source name), the harvest run that wrote it, the
+content hash and, for creates and updates, the record as published (N-Triples, the payload and the
+version kept for history). The head graph `<base>graph/changes` holds the last sequence number,
+rewritten in the same transaction as every entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import pyoxigraph as ox
+
+from vocab.namespaces import EHDS, RDF, XSD
+
+AS = "https://www.w3.org/ns/activitystreams#"
+KINDS = {"create": AS + "Create", "update": AS + "Update", "delete": AS + "Delete"}
+_KIND_OF_TYPE = {iri: kind for kind, iri in KINDS.items()}
+
+RDF_TYPE = ox.NamedNode(str(RDF.type))
+AS_OBJECT = ox.NamedNode(AS + "object")
+AS_PUBLISHED = ox.NamedNode(AS + "published")
+SEQUENCE = ox.NamedNode(str(EHDS.sequence))
+GRAPH = ox.NamedNode(str(EHDS.graph))
+SOURCE = ox.NamedNode(str(EHDS.source))
+RUN = ox.NamedNode(str(EHDS.run))
+HASH = ox.NamedNode(str(EHDS.contentHash))
+PAYLOAD = ox.NamedNode(str(EHDS.payload))  # N-Triples of the version (rebase rewrites it term by term)
+LAST_SEQUENCE = ox.NamedNode(str(EHDS.lastSequence))
+_DATETIME = ox.NamedNode(str(XSD.dateTime))
+_INTEGER = ox.NamedNode(str(XSD.integer))
+
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    sequence: int
+    published: str  # xsd:dateTime, UTC, milliseconds
+    kind: str  # "create" | "update" | "delete"
+    dataset_iri: str
+    graph: str
+    source: str  # "local" or the harvest source's name
+    content_hash: str
+    run: str | None = None
+    payload: str | None = None  # the record as published (N-Triples); None for a deletion
+
+    @property
+    def record_id(self) -> str:
+        return self.graph.rstrip("/").rsplit("/", 1)[-1]
+
+
+def head_graph(base_url: str) -> str:
+    return base_url + "graph/changes"
+
+
+def entry_iri(base_url: str, sequence: int) -> str:
+    return f"{base_url}changes/{sequence}"
+
+
+def sequence_of(base_url: str, iri: str) -> int | None:
+    prefix = base_url + "changes/"
+    tail = iri[len(prefix):] if iri.startswith(prefix) else ""
+    return int(tail) if tail.isdigit() and len(tail) < 19 else None
+
+
+def content_hash(payload: str | None) -> str:
+    return hashlib.sha256((payload or "").encode()).hexdigest()
+
+
+def timestamp(now: datetime | None = None) -> str:
+    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+def entry_triples(base_url: str, entry: ChangeEntry) -> tuple[ox.Triple, ...]:
+    subject = ox.NamedNode(entry_iri(base_url, entry.sequence))
+    triples = [
+        ox.Triple(subject, RDF_TYPE, ox.NamedNode(KINDS[entry.kind])),
+        ox.Triple(subject, AS_OBJECT, ox.NamedNode(entry.dataset_iri)),
+        ox.Triple(subject, AS_PUBLISHED, ox.Literal(entry.published, datatype=_DATETIME)),
+        ox.Triple(subject, SEQUENCE, ox.Literal(str(entry.sequence), datatype=_INTEGER)),
+        ox.Triple(subject, GRAPH, ox.NamedNode(entry.graph)),
+        ox.Triple(subject, SOURCE, ox.Literal(entry.source)),
+        ox.Triple(subject, HASH, ox.Literal(entry.content_hash)),
+    ]
+    if entry.run:
+        triples.append(ox.Triple(subject, RUN, ox.Literal(entry.run)))
+    if entry.payload is not None:
+        triples.append(ox.Triple(subject, PAYLOAD, ox.Literal(entry.payload)))
+    return tuple(triples)
+
+
+def head_triples(base_url: str, last_sequence: int) -> tuple[ox.Triple, ...]:
+    return (ox.Triple(ox.NamedNode(head_graph(base_url)), LAST_SEQUENCE,
+                      ox.Literal(str(last_sequence), datatype=_INTEGER)),)
+
+
+def read_entry(triples, base_url: str, *, with_payload: bool = True) -> ChangeEntry | None:
+    """An entry from its graph's triples (None when they are not an entry)."""
+    values: dict[str, object] = {}
+    for triple in triples:
+        values[triple.predicate.value] = triple.object
+    kind = _KIND_OF_TYPE.get(getattr(values.get(RDF_TYPE.value), "value", ""))
+    if kind is None or SEQUENCE.value not in values:
+        return None
+    run, payload = values.get(RUN.value), values.get(PAYLOAD.value)
+    return ChangeEntry(
+        sequence=int(values[SEQUENCE.value].value), published=values[AS_PUBLISHED.value].value, kind=kind,
+        dataset_iri=values[AS_OBJECT.value].value, graph=values[GRAPH.value].value,
+        source=values[SOURCE.value].value, content_hash=values[HASH.value].value,
+        run=run.value if run is not None else None,
+        payload=payload.value if (payload is not None and with_payload) else None)

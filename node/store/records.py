@@ -1,0 +1,337 @@
+"""The record store: every write of the node, at the level of records, with its change log.
+
+Everything outside node/store/ reads and writes the catalogue through a RecordStore, never through
+quad patterns. A write replaces or deletes whole graphs; for each record graph it changes (local
+`<base>graph/local/<id>` or harvested `<base>graph/source/<name>/<hash>`, see node.store.naming) it
+appends a change-log entry (node.store.changelog) in the same transaction, so the log can never
+disagree with the records. A write that leaves a record as it was logs nothing: a harvest journal
+replayed after a crash writes no entry twice.
+
+A backend (the quad store under it) needs only: `apply` (replace/delete named graphs atomically),
+`graph_triples`, `has_graph`, `graph_names`, `quads` (a pattern with a fixed graph or predicate),
+`select`/`iter_select`/`query`/`query_refusal` (SPARQL), `generation`/`changed_graphs` (cache keys),
+`triple_count` and `close`. OxigraphStore is the embedded one (on disk, or in memory for tests); a
+remote SPARQL 1.1 server can be another (Update for `apply`, the Graph Store protocol for reads).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+
+from node.datasets import publishable
+from node.store import changelog
+from node.store.base import GraphChange
+from node.store.changelog import ChangeEntry
+from node.store.naming import Naming
+from vocab.namespaces import DCAT, DCTERMS, EHDS, FOAF, PROV
+
+PUBLISHED_FORM = ox.NamedNode(str(EHDS.publishedForm))
+INDEXED_DATASET = ox.NamedNode(str(EHDS.dataset))
+IDENTIFIER = ox.NamedNode(str(EHDS.identifier))
+CONTENT_HASH = ox.NamedNode(str(EHDS.contentHash))
+_ISSUED = ox.NamedNode(str(DCTERMS.issued))
+_PRIMARY_TOPIC = ox.NamedNode(str(FOAF.primaryTopic))
+_DCAT_CATALOG = ox.NamedNode(str(DCAT.catalog))
+_PUBLISHER = ox.NamedNode(str(DCTERMS.publisher))
+
+
+class RecordStore:
+    """Records and their change log over a quad store backend (see the module docstring)."""
+
+    def __init__(self, backend, naming: Naming):
+        self.backend = backend
+        self.naming = naming
+        self._write_lock = threading.Lock()
+        self._last_sequence: int | None = None
+        self._last_time = ""
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def apply(self, changes: Iterable[GraphChange], *, run: str | None = None, logged: bool = True) -> list[ChangeEntry]:
+        """Replace or delete graphs in one transaction, with a change-log entry for every record
+        graph whose content changes (`run`: the harvest run writing them). `logged=False` only for
+        moves that change no record's content (a rebase)."""
+        changes = [with_own_blank_nodes(change) for change in changes]
+        with self._write_lock:
+            entries = self._entries_for(changes, run) if logged else []
+            log = [GraphChange(changelog.entry_iri(self.naming.base_url, e.sequence),
+                               changelog.entry_triples(self.naming.base_url, e)) for e in entries]
+            if entries:
+                log.append(GraphChange(changelog.head_graph(self.naming.base_url),
+                                       changelog.head_triples(self.naming.base_url, entries[-1].sequence)))
+            self.backend.apply(changes + log)
+            if entries:
+                self._last_sequence, self._last_time = entries[-1].sequence, entries[-1].published
+        return entries
+
+    def _entries_for(self, changes: list[GraphChange], run: str | None) -> list[ChangeEntry]:
+        sequence, now = self.last_sequence(), self._next_time()
+        entries = []
+        for change in changes:
+            entry = self._entry_for(change, sequence + 1, now, run)
+            if entry is not None:
+                entries.append(entry)
+                sequence += 1
+        return entries
+
+    def _entry_for(self, change: GraphChange, sequence: int, now: str, run: str | None) -> ChangeEntry | None:
+        source = self.naming.record_source(change.name)
+        if source is None:
+            return None
+        old_payload = self._stored_published_form(change.name)
+        existed = old_payload is not None or self.backend.has_graph(change.name)
+        if change.triples is None:
+            if not existed:
+                return None
+            dataset, kind, payload = self.dataset_of_graph(change.name), "delete", None
+        else:
+            payload = _published_form(change.triples)
+            if existed and payload == old_payload:
+                return None  # the same version again (a replayed journal): nothing happened
+            dataset, kind = _dataset_of(change.triples), "update" if existed else "create"
+        return ChangeEntry(sequence, now, kind, dataset or change.name, change.name, source,
+                           changelog.content_hash(payload), run, payload)
+
+    def _next_time(self) -> str:
+        """Now, never earlier than the last entry: the log's times never go back (clock steps)."""
+        if self._last_sequence is None:
+            self.last_sequence()
+        return max(changelog.timestamp(), self._last_time)
+
+    def write_default_graph(self, triples: list[ox.Triple], *, replace: bool) -> None:
+        """The default graph (never a record, so never logged): replace or merge, one transaction."""
+        statements = ["CLEAR SILENT DEFAULT"] if replace else []
+        if triples:
+            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
+            statements.append(f"INSERT DATA {{\n{body}}}")
+        if statements:
+            with self._write_lock:
+                self.backend.update(" ;\n".join(statements))
+
+    # -- records ------------------------------------------------------------------------------
+
+    def graph_triples(self, name: str) -> list[ox.Triple]:
+        return self.backend.graph_triples(name)
+
+    def has_graph(self, name: str) -> bool:
+        return self.backend.has_graph(name)
+
+    def graph_names(self, prefix: str = "") -> Iterator[str]:
+        return self.backend.graph_names(prefix)
+
+    def published_ntriples(self, graph: str) -> bytes:
+        """A record as published, in N-Triples (its stored published form; derived when it has none)."""
+        stored = self._stored_published_form(graph)
+        if stored is not None:
+            return stored.encode()
+        return ox.serialize(publishable(self.backend.graph_triples(graph)), format=ox.RdfFormat.N_TRIPLES)
+
+    def _stored_published_form(self, graph: str) -> str | None:
+        return self._object_value(PUBLISHED_FORM, graph)
+
+    def dataset_of_graph(self, graph: str) -> str | None:
+        """The dataset IRI a record graph describes (from its index terms)."""
+        return self._object_value(INDEXED_DATASET, graph)
+
+    def record_issued(self, graph: str) -> str | None:
+        """When a record was first published (its catalogue record's dct:issued), or None."""
+        for quad in self.backend.quads(None, _ISSUED, None, ox.NamedNode(graph)):
+            if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.endswith("#record"):
+                return quad.object.value
+        return None
+
+    def holders(self, dataset_iri: str) -> set[str]:
+        """The record graphs describing a dataset IRI (local and harvested)."""
+        return self._graphs_with(INDEXED_DATASET, ox.NamedNode(dataset_iri))
+
+    def holders_of_identifier(self, identifier: str) -> set[str]:
+        """The record graphs whose dataset carries this identifier (duplicate detection)."""
+        return self._graphs_with(IDENTIFIER, ox.Literal(identifier))
+
+    def graphs_with_index_term(self, predicate: ox.NamedNode, value) -> set[str]:
+        """The record graphs holding one index term (node.catalog_index's tokens and facets)."""
+        return self._graphs_with(predicate, value)
+
+    def index_term_values(self, predicate: ox.NamedNode) -> Iterator[tuple[str, object]]:
+        """(graph, value) of every index term of one kind, for facet counts."""
+        for quad in self.backend.quads(None, predicate, None, None):
+            yield quad.graph_name.value, quad.object
+
+    def index_values(self, predicate: ox.NamedNode, graph: str) -> list[str]:
+        return [q.object.value for q in self.backend.quads(None, predicate, None, ox.NamedNode(graph))]
+
+    def content_hashes(self, source: str) -> dict[str, str]:
+        """Graph → partner content hash of every record harvested from `source`."""
+        prefix = self.naming.source_graph_prefix(source)
+        return {q.graph_name.value: q.object.value for q in self.backend.quads(None, CONTENT_HASH, None, None)
+                if q.graph_name.value.startswith(prefix)}
+
+    def graphs_derived_from(self, url: str, source: str) -> list[str]:
+        """The records of `source` last written from a partner page (their prov:wasDerivedFrom)."""
+        prefix = self.naming.source_graph_prefix(source)
+        return sorted(q.graph_name.value for q in self.backend.quads(None, ox.NamedNode(str(PROV.wasDerivedFrom)),
+                                                                     ox.NamedNode(url), None)
+                      if q.graph_name.value.startswith(prefix))
+
+    def sub_catalogue_graphs(self) -> list[str]:
+        """The graphs that link our catalogue to a harvest source's sub-catalogue (dcat:catalog)."""
+        return [q.graph_name.value for q in self.backend.quads(ox.NamedNode(self.naming.catalog), _DCAT_CATALOG, None, None)]
+
+    def catalog_publisher(self):
+        return next((q.object for q in self.backend.quads(ox.NamedNode(self.naming.catalog), _PUBLISHER, None, None)), None)
+
+    def description_of(self, resource: ox.NamedNode) -> list[ox.Triple]:
+        """The triples of the first graph that describes a resource (an agent, a distribution)."""
+        for quad in self.backend.quads(resource, None, None, None):
+            return [q.triple for q in self.backend.quads(resource, None, None, quad.graph_name)]
+        return []
+
+    def graph_describing(self, resource: ox.NamedNode) -> str | None:
+        quad = next(iter(self.backend.quads(resource, None, None, None)), None)
+        return quad.graph_name.value if quad is not None and isinstance(quad.graph_name, ox.NamedNode) else None
+
+    def referrers(self, resource: ox.NamedNode) -> Iterator[tuple[ox.Triple, str]]:
+        """Every statement that points at a resource, with its graph (who links to an agent)."""
+        for quad in self.backend.quads(None, None, resource, None):
+            yield quad.triple, quad.graph_name.value
+
+    def default_graph_triples(self) -> list[ox.Triple]:
+        return [q.triple for q in self.backend.quads(None, None, None, ox.DefaultGraph())]
+
+    def _graphs_with(self, predicate: ox.NamedNode, value) -> set[str]:
+        return {q.graph_name.value for q in self.backend.quads(None, predicate, value, None)}
+
+    def _object_value(self, predicate: ox.NamedNode, graph: str) -> str | None:
+        for quad in self.backend.quads(None, predicate, None, ox.NamedNode(graph)):
+            return quad.object.value
+        return None
+
+    # -- the change log -----------------------------------------------------------------------
+
+    def last_sequence(self) -> int:
+        if self._last_sequence is None:
+            head = ox.NamedNode(changelog.head_graph(self.naming.base_url))
+            found = next(iter(self.backend.quads(head, changelog.LAST_SEQUENCE, None, head)), None)
+            self._last_sequence = int(found.object.value) if found is not None else 0
+            last = self.change(self._last_sequence, with_payload=False) if self._last_sequence else None
+            self._last_time = last.published if last else ""
+        return self._last_sequence
+
+    def change(self, sequence: int, *, with_payload: bool = True) -> ChangeEntry | None:
+        """One entry (None when out of range or pruned)."""
+        iri = changelog.entry_iri(self.naming.base_url, sequence)
+        return changelog.read_entry(self.backend.graph_triples(iri), self.naming.base_url,
+                                    with_payload=with_payload)
+
+    def changes(self, first: int, last: int, *, with_payload: bool = True) -> list[ChangeEntry]:
+        """Entries `first`..`last` (inclusive) that still exist, in order."""
+        found = (self.change(n, with_payload=with_payload) for n in range(max(first, 1), last + 1))
+        return [entry for entry in found if entry is not None]
+
+    def first_sequence_at(self, time: str) -> int:
+        """The first entry published at or after `time` (last + 1 when none): a binary search."""
+        low, high = 1, self.last_sequence() + 1
+        while low < high:
+            middle = (low + high) // 2
+            entry = self._nearest_entry(middle, high)
+            if entry is None or entry.published >= time:
+                high = middle
+            else:
+                low = middle + 1
+        return low
+
+    def _nearest_entry(self, sequence: int, limit: int) -> ChangeEntry | None:
+        """The entry `sequence` or, when it was pruned, the next one kept before `limit`."""
+        for candidate in range(sequence, limit):
+            entry = self.change(candidate, with_payload=False)
+            if entry is not None:
+                return entry
+        return None
+
+    def history(self, dataset_iri: str, *, with_payload: bool = False) -> list[ChangeEntry]:
+        """Every entry about a dataset, oldest first."""
+        entries = []
+        for quad in self.backend.quads(None, changelog.AS_OBJECT, ox.NamedNode(dataset_iri), None):
+            sequence = changelog.sequence_of(self.naming.base_url, quad.graph_name.value)
+            entry = self.change(sequence, with_payload=with_payload) if sequence else None
+            if entry is not None:
+                entries.append(entry)
+        return sorted(entries, key=lambda e: e.sequence)
+
+    def prune_changes(self, before: str) -> int:
+        """Forget entries published before `before` (retention); returns how many."""
+        doomed = []
+        for sequence in range(1, self.last_sequence() + 1):
+            entry = self.change(sequence, with_payload=False)
+            if entry is None:
+                continue
+            if entry.published >= before:
+                break
+            doomed.append(GraphChange(changelog.entry_iri(self.naming.base_url, sequence), None))
+        for start in range(0, len(doomed), 500):
+            with self._write_lock:
+                self.backend.apply(doomed[start:start + 500])
+        return len(doomed)
+
+    # -- SPARQL and the rest, as the backend offers them -----------------------------------------
+
+    @property
+    def generation(self) -> int:
+        return self.backend.generation
+
+    def changed_graphs(self, since_generation: int):
+        return self.backend.changed_graphs(since_generation)
+
+    def select(self, sparql: str, **kwargs):
+        return self.backend.select(sparql, **kwargs)
+
+    def iter_select(self, sparql: str):
+        return self.backend.iter_select(sparql)
+
+    def query(self, sparql: str, media_type: str, **kwargs):
+        return self.backend.query(sparql, media_type, **kwargs)
+
+    def query_refusal(self, client: str, timeout: float):
+        return self.backend.query_refusal(client, timeout)
+
+    def triple_count(self) -> int:
+        return self.backend.triple_count()
+
+    def close(self) -> None:
+        self.backend.close()
+
+
+def _published_form(triples) -> str:
+    for triple in triples:
+        if triple.predicate == PUBLISHED_FORM:
+            return triple.object.value
+    return ox.serialize(publishable(triples), format=ox.RdfFormat.N_TRIPLES).decode()
+
+
+def _dataset_of(triples) -> str | None:
+    primary = None
+    for triple in triples:
+        if triple.predicate == INDEXED_DATASET:
+            return triple.object.value
+        if triple.predicate == _PRIMARY_TOPIC and primary is None:
+            primary = triple.object.value
+    return primary
+
+
+def with_own_blank_nodes(change: GraphChange) -> GraphChange:
+    """The same graph with fresh blank nodes: several graphs written in one transaction must not share
+    a blank node (Oxigraph refuses it, and each record's blank nodes are its own anyway)."""
+    if not change.triples:
+        return change
+    fresh: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def own(term):
+        if isinstance(term, ox.BlankNode):
+            return fresh.setdefault(term, ox.BlankNode())
+        return term
+
+    return GraphChange(change.name, tuple(ox.Triple(own(t.subject), t.predicate, own(t.object))
+                                          for t in change.triples))
