@@ -30,7 +30,7 @@ def run(args) -> int:
     from node.context import open_node
     from node.harvest.schedule import start_scheduler
     from node.web.app import create_app
-    from node.web.harvest import write_server_file
+    from node.web.harvest import run_locks, write_server_file
 
     extra = {"host": args.host, "port": args.port, "threads": args.threads}
     if args.empty:
@@ -41,7 +41,7 @@ def run(args) -> int:
     app = create_app(context=context)
     server = waitress.create_server(app, sockets=[listener], threads=settings.threads, ident="ehds-node")
     server_file = write_server_file(settings.data_dir, f"http://{_local_host(settings.host)}:{settings.port}/")
-    start_scheduler(app, context)
+    start_scheduler(run_locks(app), context)
     threading.Thread(target=context.index.entries, name="index-warm-up", daemon=True).start()
     log.info("ehds-node serving %s on http://%s:%d/ (data: %s; %d threads, %d SPARQL workers)", settings.base_url,
              settings.host, settings.port, settings.data_dir, settings.threads, settings.sparql_workers)

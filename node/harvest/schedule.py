@@ -55,27 +55,28 @@ def failures_in_a_row(runs: list[dict]) -> int:
     return count
 
 
-def start_scheduler(app, ctx, *, tick: float = 30.0) -> threading.Thread | None:
+def start_scheduler(locks, ctx, *, tick: float = 30.0) -> threading.Thread | None:
+    """Run each scheduled source when due, through `locks` (node.harvest.locks.RunLocks) so that a run
+    started from the API at the same time is refused, not doubled."""
     scheduled = [s for s in ctx.settings.sources if s.schedule]
     for source in scheduled:
         interval_seconds(source.schedule)  # fail at start-up on a bad schedule, not hours later
     if not scheduled:
         return None
-    thread = threading.Thread(target=_loop, args=(app, ctx, scheduled, tick), name="harvest-scheduler", daemon=True)
+    thread = threading.Thread(target=_loop, args=(locks, ctx, scheduled, tick), name="harvest-scheduler", daemon=True)
     thread.start()
     return thread
 
 
-def _loop(app, ctx, sources, tick: float) -> None:
+def _loop(locks, ctx, sources, tick: float) -> None:
     from node.harvest import read_reports
-    from node.web.harvest import run_locked
 
     while True:
         for source in sources:
             runs = read_reports(ctx.settings.data_dir, source.name, limit=16)
             if due(source, runs[0]["started"] if runs else None, time.time(), failures_in_a_row(runs)):
                 try:
-                    run_locked(app, ctx, source)
+                    locks.run(ctx, source)
                 except NodeError as err:
                     log.warning("scheduled harvest of %s not run: %s", source.name, err.message)
                 except Exception:  # noqa: BLE001 — the scheduler thread must outlive one bad run

@@ -15,10 +15,25 @@ import pyoxigraph as ox
 
 @dataclass(frozen=True)
 class GraphChange:
-    """Replace graph `name` with `triples` (None: delete the graph)."""
+    """Replace graph `name` with `triples` (None: delete the graph). `fresh`: the writer knows the
+    graph does not exist yet, so nothing needs dropping first (change-log entries)."""
 
     name: str
     triples: tuple[ox.Triple, ...] | None
+    fresh: bool = False
+
+
+@dataclass(frozen=True)
+class ValueCopy:
+    """In the same transaction, after the graph changes: `<subject> <as_predicate> ?v` in `graph` for
+    the value `?v` of `predicate` in `from_graph`. A writer repeats a large literal (a record's published
+    form in its change-log entry) without sending or parsing it twice."""
+
+    from_graph: str
+    predicate: str
+    subject: str
+    as_predicate: str
+    graph: str
 
 
 @dataclass(frozen=True)
@@ -34,8 +49,8 @@ class Store(Protocol):
     generation: int
     """Increases with every write; caches derived from the store key on it."""
 
-    def apply(self, changes: Iterable[GraphChange]) -> None:
-        """Apply graph replacements and deletions atomically (all or nothing)."""
+    def apply(self, changes: Iterable[GraphChange], copies: Iterable[ValueCopy] = ()) -> None:
+        """Apply graph replacements and deletions, then value copies, atomically (all or nothing)."""
 
     def graph_triples(self, name: str) -> list[ox.Triple]:
         """The triples of one named graph (empty list when the graph does not exist)."""

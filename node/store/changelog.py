@@ -6,8 +6,8 @@ rebase moves entries with everything else. An entry holds the ActivityStreams ty
 as:Update, as:Delete), the dataset IRI (as:object), the time (as:published), the sequence number, the
 record's graph, its source ("local" or a harvest source name), the harvest run that wrote it, the
 content hash and, for creates and updates, the record as published (N-Triples, the payload and the
-version kept for history). The head graph `<base>graph/changes` holds the last sequence number,
-rewritten in the same transaction as every entry.
+version kept for history). Numbers have no gaps; the head graph `<base>graph/changes` holds the
+first number kept once old entries are pruned (retention).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ SOURCE = ox.NamedNode(str(EHDS.source))
 RUN = ox.NamedNode(str(EHDS.run))
 HASH = ox.NamedNode(str(EHDS.contentHash))
 PAYLOAD = ox.NamedNode(str(EHDS.payload))  # N-Triples of the version (rebase rewrites it term by term)
-LAST_SEQUENCE = ox.NamedNode(str(EHDS.lastSequence))
+FIRST_SEQUENCE = ox.NamedNode(str(EHDS.firstSequence))
 _DATETIME = ox.NamedNode(str(XSD.dateTime))
 _INTEGER = ox.NamedNode(str(XSD.integer))
 
@@ -78,7 +78,7 @@ def timestamp(now: datetime | None = None) -> str:
     return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 
-def entry_triples(base_url: str, entry: ChangeEntry) -> tuple[ox.Triple, ...]:
+def entry_triples(base_url: str, entry: ChangeEntry, *, with_payload: bool = True) -> tuple[ox.Triple, ...]:
     subject = ox.NamedNode(entry_iri(base_url, entry.sequence))
     triples = [
         ox.Triple(subject, RDF_TYPE, ox.NamedNode(KINDS[entry.kind])),
@@ -91,14 +91,14 @@ def entry_triples(base_url: str, entry: ChangeEntry) -> tuple[ox.Triple, ...]:
     ]
     if entry.run:
         triples.append(ox.Triple(subject, RUN, ox.Literal(entry.run)))
-    if entry.payload is not None:
+    if entry.payload is not None and with_payload:
         triples.append(ox.Triple(subject, PAYLOAD, ox.Literal(entry.payload)))
     return tuple(triples)
 
 
-def head_triples(base_url: str, last_sequence: int) -> tuple[ox.Triple, ...]:
-    return (ox.Triple(ox.NamedNode(head_graph(base_url)), LAST_SEQUENCE,
-                      ox.Literal(str(last_sequence), datatype=_INTEGER)),)
+def head_triples(base_url: str, first_sequence: int) -> tuple[ox.Triple, ...]:
+    return (ox.Triple(ox.NamedNode(head_graph(base_url)), FIRST_SEQUENCE,
+                      ox.Literal(str(first_sequence), datatype=_INTEGER)),)
 
 
 def read_entry(triples, base_url: str, *, with_payload: bool = True) -> ChangeEntry | None:

@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 
 from node.errors import QueryError, StoreError, StoreLocked
-from node.store.base import GraphChange, QueryResult
+from node.store.base import GraphChange, QueryResult, ValueCopy
 from node.store.fairness import FairnessPolicy
 from node.store.query_exec import GRAPH_FORMATS, QueryJob, execute
 from node.store.query_runner import QueryRunner
@@ -46,15 +46,17 @@ class OxigraphStore:
 
     # -- writes -------------------------------------------------------------------------------
 
-    def apply(self, changes: Iterable[GraphChange]) -> None:
+    def apply(self, changes: Iterable[GraphChange], copies: Iterable[ValueCopy] = ()) -> None:
         changes = list(changes)
         statements = []
         for change in changes:
             graph = f"<{_check_iri(change.name)}>"
-            statements.append(f"DROP SILENT GRAPH {graph}")
+            if not change.fresh:
+                statements.append(f"DROP SILENT GRAPH {graph}")
             if change.triples:
                 body = ox.serialize(change.triples, format=ox.RdfFormat.N_TRIPLES).decode()
                 statements.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}}} }}")
+        statements += [_copy_statement(copy) for copy in copies]
         if not statements:
             return
         with self._write_lock:
@@ -173,6 +175,11 @@ class OxigraphStore:
         except (OSError, AttributeError):
             pass
         self._store = None
+
+
+def _copy_statement(copy: ValueCopy) -> str:
+    iris = [_check_iri(i) for i in (copy.graph, copy.subject, copy.as_predicate, copy.from_graph, copy.predicate)]
+    return "INSERT {{ GRAPH <{}> {{ <{}> <{}> ?value }} }} WHERE {{ GRAPH <{}> {{ ?any <{}> ?value }} }}".format(*iris)
 
 
 def _check_iri(name: str) -> str:

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from node.datasets import publishable
 from node.store import changelog
-from node.store.base import GraphChange
+from node.store.base import GraphChange, ValueCopy
 from node.store.changelog import ChangeEntry
 from node.store.naming import Naming
 from vocab.namespaces import DCAT, DCTERMS, EHDS, FOAF, PROV
@@ -54,18 +54,29 @@ class RecordStore:
         """Replace or delete graphs in one transaction, with a change-log entry for every record
         graph whose content changes (`run`: the harvest run writing them). `logged=False` only for
         moves that change no record's content (a rebase)."""
-        changes = [with_own_blank_nodes(change) for change in changes]
+        changes = list(changes)
+        if sum(1 for change in changes if change.triples) > 1:  # one graph alone shares no blank node
+            changes = [with_own_blank_nodes(change) for change in changes]
         with self._write_lock:
             entries = self._entries_for(changes, run) if logged else []
-            log = [GraphChange(changelog.entry_iri(self.naming.base_url, e.sequence),
-                               changelog.entry_triples(self.naming.base_url, e)) for e in entries]
-            if entries:
-                log.append(GraphChange(changelog.head_graph(self.naming.base_url),
-                                       changelog.head_triples(self.naming.base_url, entries[-1].sequence)))
-            self.backend.apply(changes + log)
+            with_form = {c.name for c in changes if c.triples and any(t.predicate == PUBLISHED_FORM for t in c.triples)}
+            log, copies = self._log_writes(entries, with_form)
+            self.backend.apply(changes + log, copies)
             if entries:
                 self._last_sequence, self._last_time = entries[-1].sequence, entries[-1].published
         return entries
+
+    def _log_writes(self, entries: list[ChangeEntry], with_form: set[str]) -> tuple[list[GraphChange], list[ValueCopy]]:
+        """The entries' graphs; a version's payload is copied inside the store from the published form
+        its record graph gets in the same write (the same literal, not sent and parsed twice)."""
+        base, graphs, copies = self.naming.base_url, [], []
+        for entry in entries:
+            iri = changelog.entry_iri(base, entry.sequence)
+            copied = entry.graph in with_form
+            graphs.append(GraphChange(iri, changelog.entry_triples(base, entry, with_payload=not copied), fresh=True))
+            if entry.payload is not None and copied:
+                copies.append(ValueCopy(entry.graph, PUBLISHED_FORM.value, iri, changelog.PAYLOAD.value, iri))
+        return graphs, copies
 
     def _entries_for(self, changes: list[GraphChange], run: str | None) -> list[ChangeEntry]:
         sequence, now = self.last_sequence(), self._next_time()
@@ -212,13 +223,33 @@ class RecordStore:
     # -- the change log -----------------------------------------------------------------------
 
     def last_sequence(self) -> int:
+        """The newest entry's number (0 for an empty log). Entries are numbered without gaps from the
+        first kept one (the head records it when old ones are pruned), so a galloping search over
+        graph names finds the last in O(log n) lookups, and no write has to update a counter."""
         if self._last_sequence is None:
-            head = ox.NamedNode(changelog.head_graph(self.naming.base_url))
-            found = next(iter(self.backend.quads(head, changelog.LAST_SEQUENCE, None, head)), None)
-            self._last_sequence = int(found.object.value) if found is not None else 0
-            last = self.change(self._last_sequence, with_payload=False) if self._last_sequence else None
-            self._last_time = last.published if last else ""
+            low = self.first_sequence()
+            if not self._entry_exists(low):
+                self._last_sequence, self._last_time = low - 1, ""
+                return self._last_sequence
+            step = 1
+            while self._entry_exists(low + step):
+                low, step = low + step, step * 2
+            high = low + step  # low exists, high does not
+            while high - low > 1:
+                middle = (low + high) // 2
+                low, high = (middle, high) if self._entry_exists(middle) else (low, middle)
+            self._last_sequence = low
+            self._last_time = self.change(low, with_payload=False).published
         return self._last_sequence
+
+    def first_sequence(self) -> int:
+        """The oldest entry kept (1 until entries are pruned)."""
+        head = ox.NamedNode(changelog.head_graph(self.naming.base_url))
+        found = next(iter(self.backend.quads(head, changelog.FIRST_SEQUENCE, None, head)), None)
+        return int(found.object.value) if found is not None else 1
+
+    def _entry_exists(self, sequence: int) -> bool:
+        return self.backend.has_graph(changelog.entry_iri(self.naming.base_url, sequence))
 
     def change(self, sequence: int, *, with_payload: bool = True) -> ChangeEntry | None:
         """One entry (None when out of range or pruned)."""
@@ -228,12 +259,12 @@ class RecordStore:
 
     def changes(self, first: int, last: int, *, with_payload: bool = True) -> list[ChangeEntry]:
         """Entries `first`..`last` (inclusive) that still exist, in order."""
-        found = (self.change(n, with_payload=with_payload) for n in range(max(first, 1), last + 1))
+        found = (self.change(n, with_payload=with_payload) for n in range(max(first, self.first_sequence()), last + 1))
         return [entry for entry in found if entry is not None]
 
     def first_sequence_at(self, time: str) -> int:
         """The first entry published at or after `time` (last + 1 when none): a binary search."""
-        low, high = 1, self.last_sequence() + 1
+        low, high = self.first_sequence(), self.last_sequence() + 1
         while low < high:
             middle = (low + high) // 2
             entry = self._nearest_entry(middle, high)
@@ -262,19 +293,20 @@ class RecordStore:
         return sorted(entries, key=lambda e: e.sequence)
 
     def prune_changes(self, before: str) -> int:
-        """Forget entries published before `before` (retention); returns how many."""
-        doomed = []
-        for sequence in range(1, self.last_sequence() + 1):
-            entry = self.change(sequence, with_payload=False)
-            if entry is None:
-                continue
-            if entry.published >= before:
-                break
-            doomed.append(GraphChange(changelog.entry_iri(self.naming.base_url, sequence), None))
-        for start in range(0, len(doomed), 500):
+        """Forget entries published before `before` (retention), oldest first; returns how many.
+        The head records the new first entry in the same transaction as each batch."""
+        first, last = self.first_sequence(), self.last_sequence()
+        keep_from = self.first_sequence_at(before)
+        if keep_from > last:
+            keep_from = last  # the newest entry stays: it carries the sequence on
+        for start in range(first, keep_from, 500):
+            end = min(start + 500, keep_from)
+            doomed = [GraphChange(changelog.entry_iri(self.naming.base_url, n), None) for n in range(start, end)]
+            head = GraphChange(changelog.head_graph(self.naming.base_url),
+                               changelog.head_triples(self.naming.base_url, end))
             with self._write_lock:
-                self.backend.apply(doomed[start:start + 500])
-        return len(doomed)
+                self.backend.apply(doomed + [head])
+        return max(0, keep_from - first)
 
     # -- SPARQL and the rest, as the backend offers them -----------------------------------------
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request
 
 from node import rdfio
-from node.errors import ConfigError, Conflict, NotFound
+from node.errors import ConfigError, NotFound
+from node.harvest.locks import RunLocks
 from node.web.api import require_token
 from node.web import harvest_pages
 from node.web.app import node_context
@@ -22,21 +22,9 @@ blueprint = Blueprint("harvest", __name__)
 SERVER_FILE = "server.json"
 
 
-def running_locks(app) -> dict[str, threading.Lock]:
-    return app.config.setdefault("HARVEST_LOCKS", {})
-
-
-def run_locked(app, ctx, source, **options):
-    """Run one source's harvest unless one is already running for it (scheduler and API share this)."""
-    from node.harvest import run_harvest
-
-    lock = running_locks(app).setdefault(source.name, threading.Lock())
-    if not lock.acquire(blocking=False):
-        raise Conflict(f"a harvest of '{source.name}' is already running")
-    try:
-        return run_harvest(ctx, source, **options)
-    finally:
-        lock.release()
+def run_locks(app) -> RunLocks:
+    """The app's harvest locks, shared by the API and the scheduler (node.harvest.schedule)."""
+    return app.config.setdefault("HARVEST_LOCKS", RunLocks())
 
 
 @blueprint.get("/harvest")
@@ -76,7 +64,7 @@ def harvest_now(name: str):
     except ConfigError as err:
         raise NotFound(err.message) from None
     options = request.get_json(silent=True) or {}
-    report = run_locked(current_app, ctx, source, full=bool(options.get("full")),
+    report = run_locks(current_app).run(ctx, source, full=bool(options.get("full")),
                         force=bool(options.get("force")))
     return Response(json.dumps(report.to_dict(), ensure_ascii=False), mimetype="application/json")
 

@@ -142,3 +142,18 @@ def test_first_sequence_at_a_time_finds_the_boundary(node):
     assert node.store.first_sequence_at("9999") == node.store.last_sequence() + 1
     assert node.store.first_sequence_at(entries[-1].published) <= entries[-1].sequence
     assert isinstance(ox.NamedNode(entries[0].graph), ox.NamedNode)
+
+
+def test_pruning_keeps_the_newest_and_the_numbering(node, client):
+    for n in range(3):
+        assert put(client, f"p{n}", turtle(renamed("snds", f"p{n}"))).status_code == 201
+    last = node.store.last_sequence()
+    cut = node.store.change(last - 1).published
+    pruned = node.store.prune_changes(cut)
+    assert pruned == node.store.first_sequence() - 1 and pruned >= 6
+    assert node.store.change(1) is None and node.store.change(last).kind == "create"
+    node.store._last_sequence = None  # as a restart finds it: from the head and the entries
+    assert node.store.last_sequence() == last
+    assert put(client, "p9", turtle(renamed("snds", "p9"))).status_code == 201
+    assert node.store.change(last + 1).dataset_iri.endswith("/p9")
+    assert [e.sequence for e in node.store.changes(1, last + 1)][0] == node.store.first_sequence()
