@@ -97,7 +97,7 @@ def direct_timings(ctx, urls: dict[str, str], repeat: int) -> dict[str, float]:
     """pyoxigraph alone: read the same named graphs from the store and write Turtle."""
     from node.catalog import PageRequest, select_page
 
-    raw = ctx.store._store  # the bench compares against pyoxigraph itself, bypassing the node
+    raw = ctx.store.backend._store  # the bench compares against pyoxigraph itself, bypassing the node
     results = {}
     for name, url in urls.items():
         if url.startswith("/catalog"):

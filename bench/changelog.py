@@ -3,8 +3,8 @@
 Two on-disk stores on the same machine, the same generated records (bench/catalog_records.py, ~45
 stored triples each with the node's catalogue record, index terms and published form). Each record is
 written as a PUT writes it: one transaction replacing one graph. "with log" goes through the
-RecordStore (old version read, entry built, entry + head written in the same transaction); "without"
-hands the same GraphChange to the backend. Creates first, then updates of every record; the two
+RecordStore (old version read, entry built and written in the same transaction); "without" is the
+same RecordStore write with logging off (`logged=False`, as a rebase writes). Creates first, then updates of every record; the two
 stores take turns in blocks so that machine noise hits both alike. Then the same comparison for whole
 PUT requests through the write API (the record parsed and validated, as a steward's write is).
 
@@ -78,14 +78,14 @@ def main() -> None:
     naming = Naming(BASE)
     with tempfile.TemporaryDirectory() as folder:
         logged = RecordStore(OxigraphStore(Path(folder) / "logged"), naming)
-        plain = OxigraphStore(Path(folder) / "plain")
+        plain = RecordStore(OxigraphStore(Path(folder) / "plain"), naming)
         results: dict[str, list[float]] = {"with log": [], "without": []}
         for phase, modified in (("create", "2026-02-01T00:00:00Z"), ("update", "2026-03-01T00:00:00Z")):
             writes = changes(naming, args.records, modified)
             for start in range(0, len(writes), args.block):
                 block = writes[start:start + args.block]
                 results["with log"] += timed_writes(logged.apply, block)
-                results["without"] += timed_writes(plain.apply, block)
+                results["without"] += timed_writes(lambda c: plain.apply(c, logged=False), block)
         entries = logged.last_sequence()
         logged.close()
         plain.close()

@@ -55,9 +55,9 @@ STEPS = (
     ("staging write (Staging.add)", "node/harvest/staging.py", "add"),
     ("existing hashes (_existing_hashes)", "node/harvest/run.py", "_existing_hashes"),
     ("pages, records included (_take_page)", "node/harvest/run.py", "_take_page"),
-    ("apply: journal, drops, bulk load (Staging.commit)", "node/harvest/staging.py", "commit"),
-    ("  drop graphs before load (OxigraphStore.apply)", "node/store/oxigraph.py", "apply"),
-    ("  bulk load (OxigraphStore.load_quads)", "node/store/oxigraph.py", "load_quads"),
+    ("apply: journal, blocks of whole graphs (Staging.commit)", "node/harvest/staging.py", "commit"),
+    ("  one transaction a block, with its log entries (RecordStore.apply)", "node/store/records.py", "apply"),
+    ("  the SPARQL Update of a block (OxigraphStore.apply)", "node/store/oxigraph.py", "apply"),
     ("whole run (run_harvest)", "node/harvest/run.py", "run_harvest"),
 )
 
@@ -138,10 +138,7 @@ def _start_profiler():
 
 def _stored_records(ctx) -> int:
     """Records really in the store after the run (content hashes of the source's graphs)."""
-    from node.harvest.provenance import CONTENT_HASH, source_graph_prefix
-
-    prefix = source_graph_prefix(ctx.naming, SOURCE)
-    return sum(1 for q in ctx.store.quads(None, CONTENT_HASH, None, None) if q.graph_name.value.startswith(prefix))
+    return len(ctx.store.content_hashes(SOURCE))
 
 
 def _status_mb(field: str) -> float:

@@ -116,7 +116,7 @@ def bench_size(size: int, repeat: int, clients: list[int], timeout: float) -> No
 
     ctx = open_node(dataclasses.replace(settings_for(own_copy(size)), sparql_timeout=timeout))
     server = LiveServer(create_app(context=ctx))
-    raw = ctx.store._store  # the baseline is pyoxigraph itself, bypassing the node
+    raw = ctx.store.backend._store  # the baseline is pyoxigraph itself, bypassing the node
     session = requests.Session()
     try:
         through_http(session, server.endpoint, QUERIES["count datasets"])  # start a worker, take the checkpoint
@@ -146,7 +146,7 @@ def print_overhead(ctx, session: requests.Session, endpoint: str, repeat: int) -
     """The fixed cost of a trivial query, layer by layer (medians; min in brackets)."""
     query = QUERIES["count datasets"]
     layers = {
-        "pyoxigraph direct": lambda: direct(ctx.store._store, query),
+        "pyoxigraph direct": lambda: direct(ctx.store.backend._store, query),
         "store.query: worker round trip, no HTTP": lambda: ctx.store.query(query, JSON, timeout=60),
         "HTTP round trip alone (OPTIONS /sparql)": lambda: session.options(endpoint),
         "HTTP POST /sparql (all of it)": lambda: through_http(session, endpoint, query),

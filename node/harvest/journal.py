@@ -26,8 +26,8 @@ from node.store.base import GraphChange
 
 log = logging.getLogger("ehds.harvest")
 DELETE_BATCH = 500
-LOAD_CHUNK = 50_000  # quads per transaction: bounded memory, and each record written whole
-LOAD_CHUNK_BYTES = 32 * 2**20
+LOAD_CHUNK = 5_000  # quads per transaction: each record written whole, and a SPARQL Update this size stays small in memory
+LOAD_CHUNK_BYTES = 4 * 2**20
 STATE_FILE = "state.json"
 RUNNING_FILE = "running.json"
 SET_ASIDE = "set-aside"

@@ -47,7 +47,9 @@ class OxigraphStore:
     # -- writes -------------------------------------------------------------------------------
 
     def apply(self, changes: Iterable[GraphChange], copies: Iterable[ValueCopy] = ()) -> None:
-        changes = list(changes)
+        changes, copies = list(changes), list(copies)
+        if changes and not copies and all(c.fresh and c.triples for c in changes):
+            return self._insert_new_graphs(changes)
         statements = []
         for change in changes:
             graph = f"<{_check_iri(change.name)}>"
@@ -62,6 +64,17 @@ class OxigraphStore:
         with self._write_lock:
             try:
                 self._store.update(" ;\n".join(statements))
+            except OSError as err:
+                raise StoreError(f"store write failed: {err}") from None
+            self._written(frozenset(c.name for c in changes))
+
+    def _insert_new_graphs(self, changes: list[GraphChange]) -> None:
+        """Graphs that do not exist yet: one native transactional insert (no SPARQL text to parse)."""
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(_check_iri(c.name)))
+                 for c in changes for t in c.triples]
+        with self._write_lock:
+            try:
+                self._store.extend(quads)
             except OSError as err:
                 raise StoreError(f"store write failed: {err}") from None
             self._written(frozenset(c.name for c in changes))

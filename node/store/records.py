@@ -58,25 +58,39 @@ class RecordStore:
         if sum(1 for change in changes if change.triples) > 1:  # one graph alone shares no blank node
             changes = [with_own_blank_nodes(change) for change in changes]
         with self._write_lock:
+            changes = [self._marked_fresh(change) for change in changes]
             entries = self._entries_for(changes, run) if logged else []
-            with_form = {c.name for c in changes if c.triples and any(t.predicate == PUBLISHED_FORM for t in c.triples)}
-            log, copies = self._log_writes(entries, with_form)
+            if all(change.fresh for change in changes):  # only new graphs: the backend's native insert
+                log, copies = self._log_writes(entries, set()), []
+            else:
+                log, copies = self._log_writes_copying(entries, changes)
             self.backend.apply(changes + log, copies)
             if entries:
                 self._last_sequence, self._last_time = entries[-1].sequence, entries[-1].published
         return entries
 
-    def _log_writes(self, entries: list[ChangeEntry], with_form: set[str]) -> tuple[list[GraphChange], list[ValueCopy]]:
-        """The entries' graphs; a version's payload is copied inside the store from the published form
-        its record graph gets in the same write (the same literal, not sent and parsed twice)."""
-        base, graphs, copies = self.naming.base_url, [], []
-        for entry in entries:
-            iri = changelog.entry_iri(base, entry.sequence)
-            copied = entry.graph in with_form
-            graphs.append(GraphChange(iri, changelog.entry_triples(base, entry, with_payload=not copied), fresh=True))
-            if entry.payload is not None and copied:
-                copies.append(ValueCopy(entry.graph, PUBLISHED_FORM.value, iri, changelog.PAYLOAD.value, iri))
-        return graphs, copies
+    def _marked_fresh(self, change: GraphChange) -> GraphChange:
+        """A graph written that does not exist yet needs no drop; a backend may then insert natively."""
+        if change.triples and not change.fresh and not self.backend.has_graph(change.name):
+            return GraphChange(change.name, change.triples, fresh=True)
+        return change
+
+    def _log_writes(self, entries: list[ChangeEntry], copied: set[str]) -> list[GraphChange]:
+        """The entries' graphs, with their payloads unless copied in the store (`copied` record graphs)."""
+        base = self.naming.base_url
+        return [GraphChange(changelog.entry_iri(base, e.sequence),
+                            changelog.entry_triples(base, e, with_payload=e.graph not in copied), fresh=True)
+                for e in entries]
+
+    def _log_writes_copying(self, entries: list[ChangeEntry], changes: list[GraphChange]) -> tuple[list[GraphChange], list[ValueCopy]]:
+        """For a SPARQL Update: a version's payload is copied inside the store from the published form its
+        record graph gets in the same write (the same literal is not sent and parsed twice)."""
+        with_form = {c.name for c in changes if c.triples and any(t.predicate == PUBLISHED_FORM for t in c.triples)}
+        copied = {e.graph for e in entries if e.payload is not None and e.graph in with_form}
+        copies = [ValueCopy(e.graph, PUBLISHED_FORM.value, iri, changelog.PAYLOAD.value, iri)
+                  for e in entries if e.graph in copied
+                  for iri in (changelog.entry_iri(self.naming.base_url, e.sequence),)]
+        return self._log_writes(entries, copied), copies
 
     def _entries_for(self, changes: list[GraphChange], run: str | None) -> list[ChangeEntry]:
         sequence, now = self.last_sequence(), self._next_time()
@@ -92,8 +106,8 @@ class RecordStore:
         source = self.naming.record_source(change.name)
         if source is None:
             return None
-        old_payload = self._stored_published_form(change.name)
-        existed = old_payload is not None or self.backend.has_graph(change.name)
+        old_payload = None if change.fresh else self._stored_published_form(change.name)
+        existed = not change.fresh and (old_payload is not None or self.backend.has_graph(change.name))
         if change.triples is None:
             if not existed:
                 return None
