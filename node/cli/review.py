@@ -14,6 +14,7 @@ import sys
 from node.cli import common_node_options, settings_from_args
 from node.errors import ConfigError
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these cells as formulas
 CSV_COLUMNS = ("holder", "holder_iri", "record_id", "dataset_iri", "title", "last_change", "basis", "page")
 
 
@@ -56,11 +57,21 @@ def _text(groups, since: str, period: str, base_url: str) -> None:
     out = sys.stdout
     out.write(f"Records not changed since {since} ({period}): {count} record(s), {len(groups)} holder(s)\n")
     for iri, label, records in groups:
-        heading = f"{label} <{iri}>" if iri and label != iri else (label or "(no publisher)")
+        heading = f"{_printable(label)} <{iri}>" if iri and label != iri else (_printable(label) or "(no publisher)")
         out.write(f"\n{heading}: {len(records)} record(s)\n")
         for r in records:
             when = r.last_change[:10] if r.last_change else "unknown"
-            out.write(f"  {when}  {r.record_id}  {r.title}  ({r.basis}; {base_url}datasets/{r.record_id})\n")
+            out.write(f"  {when}  {r.record_id}  {_printable(r.title)}  ({r.basis}; {base_url}datasets/{r.record_id})\n")
+
+
+def _printable(text: str) -> str:
+    """Titles and names come from partners: no terminal control sequence reaches the steward's screen."""
+    return "".join(c if c.isprintable() else " " for c in text)
+
+
+def _cell(text: str) -> str:
+    """A partner's title opened in a spreadsheet must stay text (CSV injection): quote a formula start."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _csv(groups, since: str, period: str, base_url: str) -> None:
@@ -68,7 +79,7 @@ def _csv(groups, since: str, period: str, base_url: str) -> None:
     writer.writerow(CSV_COLUMNS)
     for iri, label, records in groups:
         for r in records:
-            writer.writerow((label, iri, r.record_id, r.dataset_iri, r.title, r.last_change, r.basis,
+            writer.writerow((_cell(label), iri, r.record_id, r.dataset_iri, _cell(r.title), r.last_change, r.basis,
                              f"{base_url}datasets/{r.record_id}"))
 
 
