@@ -68,7 +68,10 @@ def version(store, history: RecordHistory, sequence: int) -> ChangeEntry:
     if not any(entry.sequence == sequence for entry in history.entries):
         raise NotFound(f"change {sequence} is not a version of dataset '{history.record_id}' "
                        f"(its versions: {_listing(history)})")
-    return store.change(sequence, with_payload=True)
+    entry = store.change(sequence, with_payload=True)
+    if entry is None:  # pruned since the history was read
+        raise NotFound(f"change {sequence} of dataset '{history.record_id}' is no longer kept (retention)")
+    return entry
 
 
 def parse_sequence(raw: str, name: str) -> int:
@@ -88,12 +91,11 @@ def diff_pair(store, history: RecordHistory, first: str | None, last: str | None
     (none when `to` is the first kept: everything in it is then new)."""
     if not history.entries:
         raise NotFound(f"dataset '{history.record_id}' has no version in the change log to compare")
-    newer = version(store, history, parse_sequence(last, "?to")) if last else \
-        store.change(history.entries[-1].sequence, with_payload=True)
+    newer = version(store, history, parse_sequence(last, "?to") if last else history.entries[-1].sequence)
     if first:
         return version(store, history, parse_sequence(first, "?from")), newer
     earlier = [e for e in history.entries if e.sequence < newer.sequence]
-    return (store.change(earlier[-1].sequence, with_payload=True) if earlier else None), newer
+    return (version(store, history, earlier[-1].sequence) if earlier else None), newer
 
 
 @dataclass
