@@ -125,45 +125,54 @@ def diff_versions(old: ChangeEntry | None, new: ChangeEntry, limit: int = MAX_DI
 
     The work is bounded by the versions' size (each at most max_record_bytes) and by `limit` lines."""
     dataset = new.dataset_iri if new.payload is not None or old is None else old.dataset_iri
-    before = _keyed_statements(old.payload if old else None, dataset)
-    after = _keyed_statements(new.payload, dataset)
+    places: dict[tuple, tuple] = {}
+    before = _keyed_statements(old.payload if old else None, dataset, places)
+    after = _keyed_statements(new.payload, dataset, places)  # the newer version's paths win
     removed, added = before - after, after - before
     groups: dict[tuple, FieldChange] = {}
     shown = 0
-    for (key, value), count in sorted(removed.items()):
-        shown = _note(groups, key, value, count, "removed", shown, limit)
-    for (key, value), count in sorted(added.items()):
-        shown = _note(groups, key, value, count, "added", shown, limit)
-    fields = [groups[key] for key in sorted(groups, key=lambda k: (k[0] != DATASET_ROOT, k))]
+    for (identity, value), count in sorted(removed.items()):
+        shown = _note(groups, places[identity], value, count, "removed", shown, limit)
+    for (identity, value), count in sorted(added.items()):
+        shown = _note(groups, places[identity], value, count, "added", shown, limit)
+    fields = [groups[key] for key in sorted(groups, key=lambda k: (k[0] != DATASET_ROOT, k[0], k[1], k[2] or ""))]
     total_added, total_removed = sum(added.values()), sum(removed.values())
     return VersionDiff(dataset, old, new, fields, total_added, total_removed,
                        total_added + total_removed > shown)
 
 
-def _note(groups: dict, key: tuple, value: str, count: int, side: str, shown: int, limit: int) -> int:
+def _note(groups: dict, place: tuple, value: str, count: int, side: str, shown: int, limit: int) -> int:
     for _ in range(count):
         if shown >= limit:
             return shown
-        group = groups.setdefault(key, FieldChange(*key))
+        group = groups.setdefault(place, FieldChange(*place))
         getattr(group, side).append(value)
         shown += 1
     return shown
 
 
-def _keyed_statements(payload: str | None, dataset_iri: str) -> Counter:
-    """Each statement of a version as ((root, path, subject), readable value), counted."""
+def _keyed_statements(payload: str | None, dataset_iri: str, places: dict) -> Counter:
+    """Each statement of a version as (identity, readable value), counted; `places` gets each
+    identity's (root, path, subject) for display. A statement about a resource with an IRI (an agent,
+    a distribution) is identified by that IRI and its property, whatever path reaches it; one about a
+    blank node (or the dataset) by its path from the dataset."""
     if not payload:
         return Counter()
     triples = ntriples_to_triples(payload.encode())
     by_subject: dict = {}
     for triple in triples:
         by_subject.setdefault(triple.subject, []).append(triple)
-    places = _paths(by_subject, ox.NamedNode(dataset_iri))
+    paths = _paths(by_subject, ox.NamedNode(dataset_iri))
     keyed = Counter()
     for triple in triples:
-        root, path, root_node = places[triple.subject]
-        subject = triple.subject.value if isinstance(triple.subject, ox.NamedNode) and triple.subject != root_node else None
-        keyed[((root, (*path, triple.predicate.value), subject), readable(triple.object))] += 1
+        root, path, root_node = paths[triple.subject]
+        place = (root, (*path, triple.predicate.value), None)
+        identity = place
+        if isinstance(triple.subject, ox.NamedNode) and triple.subject != root_node:
+            place = (root, place[1], triple.subject.value)
+            identity = ("iri", triple.subject.value, triple.predicate.value)
+        places[identity] = place
+        keyed[(identity, readable(triple.object))] += 1
     return keyed
 
 
