@@ -104,6 +104,7 @@ class Settings:
     parse_seconds: float = 30.0            # time to read one untrusted RDF document
     max_record_bytes: int = 8_000_000      # a harvested record as staged (with its published form); the
                                            # store's loader cannot take one statement over 16 MiB
+    change_retention_days: int = 400       # change-log entries older than this are pruned (feed and history)
     sparql_timeout: float = 10.0
     sparql_max_rows: int = 100_000
     sparql_max_query_bytes: int = 100_000

@@ -306,6 +306,17 @@ class RecordStore:
                 entries.append(entry)
         return sorted(entries, key=lambda e: e.sequence)
 
+    def graph_history(self, graph: str, *, with_payload: bool = False) -> list[ChangeEntry]:
+        """Every entry about one record graph, oldest first: a record's history (also once deleted,
+        when no index term names its dataset any more)."""
+        entries = []
+        for quad in self.backend.quads(None, changelog.GRAPH, ox.NamedNode(graph), None):
+            sequence = changelog.sequence_of(self.naming.base_url, quad.graph_name.value)
+            entry = self.change(sequence, with_payload=with_payload) if sequence else None
+            if entry is not None:
+                entries.append(entry)
+        return sorted(entries, key=lambda e: e.sequence)
+
     def prune_changes(self, before: str) -> int:
         """Forget entries published before `before` (retention), oldest first; returns how many.
         The head records the new first entry in the same transaction as each batch."""
