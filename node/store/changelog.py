@@ -3,8 +3,8 @@
 Each entry is a small named graph `<base>changes/<seq>` whose subject is that same IRI: the activity
 of the node's DCAT-AP Feed (node.feed), so a feed page is read by a handful of point lookups, and a
 rebase moves entries with everything else. An entry holds the ActivityStreams type (as:Create,
-as:Update, as:Delete), the dataset IRI (as:object), the time (as:published), one packed literal with
-the record's graph, its source ("local" or a harvest source name), the content hash and the harvest run
+as:Update, as:Delete), the dataset IRI (as:object), the time (as:published), the record's graph, one
+packed literal with its source ("local" or a harvest source name), the content hash and the harvest run
 that wrote it (the sequence number is the IRI's last segment), and, for creates and updates, the record
 as published (N-Triples: the feed's payload and the version kept for history). Numbers have no gaps; the head graph `<base>graph/changes` holds the
 first number kept once old entries are pruned (retention).
@@ -27,7 +27,11 @@ _KIND_OF_TYPE = {iri: kind for kind, iri in KINDS.items()}
 RDF_TYPE = ox.NamedNode(str(RDF.type))
 AS_OBJECT = ox.NamedNode(AS + "object")
 AS_PUBLISHED = ox.NamedNode(AS + "published")
-DETAILS = ox.NamedNode(str(EHDS.changeDetails))  # graph, source, hash, run: one packed literal (fewer quads)
+GRAPH = ox.NamedNode(str(EHDS.graph))  # the record's graph: a record's history is found by it
+SEQUENCE = ox.NamedNode(str(EHDS.sequence))  # these three only in what is published (activity_triples)
+SOURCE = ox.NamedNode(str(EHDS.source))
+HASH = ox.NamedNode(str(EHDS.contentHash))
+DETAILS = ox.NamedNode(str(EHDS.changeDetails))  # source, hash, run: one packed literal (fewer quads)
 PAYLOAD = ox.NamedNode(str(EHDS.payload))  # N-Triples of the version (rebase rewrites it term by term)
 FIRST_SEQUENCE = ox.NamedNode(str(EHDS.firstSequence))
 _DATETIME = ox.NamedNode(str(XSD.dateTime))
@@ -76,16 +80,30 @@ def timestamp(now: datetime | None = None) -> str:
 
 def entry_triples(base_url: str, entry: ChangeEntry, *, with_payload: bool = True) -> tuple[ox.Triple, ...]:
     subject = ox.NamedNode(entry_iri(base_url, entry.sequence))
-    details = "\t".join((entry.graph, entry.source, entry.content_hash, entry.run or ""))
+    details = "\t".join((entry.source, entry.content_hash, entry.run or ""))
     triples = [
         ox.Triple(subject, RDF_TYPE, ox.NamedNode(KINDS[entry.kind])),
         ox.Triple(subject, AS_OBJECT, ox.NamedNode(entry.dataset_iri)),
         ox.Triple(subject, AS_PUBLISHED, ox.Literal(entry.published, datatype=_DATETIME)),
+        ox.Triple(subject, GRAPH, ox.NamedNode(entry.graph)),
         ox.Triple(subject, DETAILS, ox.Literal(details)),
     ]
     if entry.payload is not None and with_payload:
         triples.append(ox.Triple(subject, PAYLOAD, ox.Literal(entry.payload)))
     return tuple(triples)
+
+
+def activity_triples(base_url: str, entry: ChangeEntry) -> list[ox.Triple]:
+    """An entry as published (history, feed): the activity with each field its own statement."""
+    subject = ox.NamedNode(entry_iri(base_url, entry.sequence))
+    return [
+        ox.Triple(subject, RDF_TYPE, ox.NamedNode(KINDS[entry.kind])),
+        ox.Triple(subject, AS_OBJECT, ox.NamedNode(entry.dataset_iri)),
+        ox.Triple(subject, AS_PUBLISHED, ox.Literal(entry.published, datatype=_DATETIME)),
+        ox.Triple(subject, SEQUENCE, ox.Literal(str(entry.sequence), datatype=_INTEGER)),
+        ox.Triple(subject, SOURCE, ox.Literal(entry.source)),
+        ox.Triple(subject, HASH, ox.Literal(entry.content_hash)),
+    ]
 
 
 def head_triples(base_url: str, first_sequence: int) -> tuple[ox.Triple, ...]:
@@ -102,9 +120,10 @@ def read_entry(triples, base_url: str, *, with_payload: bool = True) -> ChangeEn
         subject = triple.subject
     kind = _KIND_OF_TYPE.get(getattr(values.get(RDF_TYPE.value), "value", ""))
     sequence = sequence_of(base_url, subject.value) if subject is not None else None
-    if kind is None or sequence is None or DETAILS.value not in values:
+    if kind is None or sequence is None or DETAILS.value not in values or GRAPH.value not in values:
         return None
-    graph, source, content_hash, run = values[DETAILS.value].value.split("\t")
+    graph = values[GRAPH.value].value
+    source, content_hash, run = values[DETAILS.value].value.split("\t")
     payload = values.get(PAYLOAD.value)
     return ChangeEntry(
         sequence=sequence, published=values[AS_PUBLISHED.value].value, kind=kind,

@@ -320,10 +320,8 @@ class RecordStore:
     def prune_changes(self, before: str) -> int:
         """Forget entries published before `before` (retention), oldest first; returns how many.
         The head records the new first entry in the same transaction as each batch."""
-        first, last = self.first_sequence(), self.last_sequence()
-        keep_from = self.first_sequence_at(before)
-        if keep_from > last:
-            keep_from = last  # the newest entry stays: it carries the sequence on
+        first = self.first_sequence()
+        keep_from = self.first_sequence_at(before)  # last + 1 when all go: the head then carries the numbering
         for start in range(first, keep_from, 500):
             end = min(start + 500, keep_from)
             doomed = [GraphChange(changelog.entry_iri(self.naming.base_url, n), None) for n in range(start, end)]

@@ -106,10 +106,8 @@ def history_triples(naming, history: RecordHistory) -> list[ox.Triple]:
 
 def version_triples(naming, history: RecordHistory, entry: changelog.ChangeEntry) -> list[ox.Triple]:
     """One version's activity (without its content)."""
-    bare = changelog.ChangeEntry(entry.sequence, entry.published, entry.kind, entry.dataset_iri, entry.graph,
-                                 entry.source, entry.content_hash, entry.run, None)
     activity = ox.NamedNode(changelog.entry_iri(naming.base_url, entry.sequence))
-    triples = list(changelog.entry_triples(naming.base_url, bare))
+    triples = changelog.activity_triples(naming.base_url, entry)
     triples.append(ox.Triple(activity, ox.NamedNode(str(RDFS.seeAlso)),
                              ox.NamedNode(f"{naming.base_url}datasets/{history.record_id}/history/{entry.sequence}")))
     if entry.run:

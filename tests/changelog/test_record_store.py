@@ -157,3 +157,12 @@ def test_pruning_keeps_the_newest_and_the_numbering(node, client):
     assert put(client, "p9", turtle(renamed("snds", "p9"))).status_code == 201
     assert node.store.change(last + 1).dataset_iri.endswith("/p9")
     assert [e.sequence for e in node.store.changes(1, last + 1)][0] == node.store.first_sequence()
+
+
+def test_pruning_everything_keeps_the_numbering_across_a_restart(node):
+    last = node.store.last_sequence()
+    assert node.store.prune_changes("9999-01-01T00:00:00.000Z") == last
+    node.store._last_sequence = None  # as a restart finds it
+    assert node.store.last_sequence() == last and node.store.changes(1, last) == []
+    node.store.apply([journal.GraphChange(node.naming.local_graph("snds"), None)])
+    assert node.store.change(last + 1).kind == "delete"
