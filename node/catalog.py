@@ -17,7 +17,7 @@ from node.catalog_index import FACETS, SOURCE_FACET, CatalogIndex, Entry, Select
 from node.rdfio import ntriples_to_triples
 from node.errors import NotFound, ParseError
 from node.records import Naming, check_record_id
-from vocab.namespaces import DCTERMS, HYDRA, RDF, XSD
+from vocab.namespaces import DCTERMS, HYDRA, RDF, RDFS, XSD
 
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _INTEGER = ox.NamedNode(str(XSD.integer))
@@ -143,6 +143,7 @@ def _hydra_triples(naming: Naming, page: CatalogPage) -> list[ox.Triple]:
         ox.Triple(view, _h("itemsPerPage"), ox.Literal(str(page.request.per_page), datatype=_INTEGER)),
     ]
     triples += _search_template(catalog)
+    triples += _feed_link(naming, catalog)
     links = {"first": 1, "last": page.last_page}
     if page.request.page > 1:
         links["previous"] = page.request.page - 1
@@ -154,6 +155,15 @@ def _hydra_triples(naming: Naming, page: CatalogPage) -> list[ox.Triple]:
         triples.append(ox.Triple(view, _h(relation), target))
         triples.append(ox.Triple(view, _h(legacy[relation]), target))
     return triples
+
+
+def _feed_link(naming: Naming, catalog: ox.NamedNode) -> list[ox.Triple]:
+    """Where incremental pullers find deletions too: the DCAT-AP Feed (node.feed), an LDES."""
+    feed = ox.NamedNode(naming.base_url + "feed")
+    return [ox.Triple(catalog, ox.NamedNode(str(RDFS.seeAlso)), feed),
+            ox.Triple(feed, _RDF_TYPE, ox.NamedNode("https://w3id.org/ldes#EventStream")),
+            ox.Triple(feed, ox.NamedNode(str(DCTERMS.conformsTo)),
+                      ox.NamedNode("https://semiceu.github.io/LDES-DCAT-AP-feeds/"))]
 
 
 def _template_variables() -> tuple[tuple[str, str], ...]:

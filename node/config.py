@@ -141,6 +141,9 @@ class Settings:
         _check_sparql_shares(self)
         if not 1 <= self.page_size <= self.max_page_size:
             raise ConfigError(f"page_size must be between 1 and max_page_size ({self.max_page_size})")
+        if self.change_retention_days < 31:
+            raise ConfigError(f"change_retention_days must be at least 31 (partners pulling monthly must still see "
+                              f"deletions), got {self.change_retention_days}")
         names = [s.name for s in self.sources]
         if len(names) != len(set(names)):
             raise ConfigError(f"source names must be unique: {names}")

@@ -73,6 +73,7 @@ def open_node(settings: Settings, *, in_memory: bool = False) -> NodeContext:
     try:
         _check_or_create(ctx)
         write_catalog_description(ctx)
+        _prune_old_changes(ctx)
     except BaseException:
         store.close()
         raise
@@ -91,6 +92,18 @@ def _check_or_create(ctx: NodeContext) -> None:
     record = creation.creation_record(settings.base_url, now_iso(), BUNDLED_CATALOGUE)
     results = load_records(ctx, _bundled_triples(settings.base_url), source=BUNDLED_CATALOGUE, also=[record])
     log.info("new store: loaded the bundled HDH catalogue, %d datasets", len(results))
+
+
+def _prune_old_changes(ctx: NodeContext) -> None:
+    """Retention of the change log (feed and history): entries older than change_retention_days go."""
+    from datetime import datetime, timedelta, timezone
+
+    from node.store.changelog import timestamp
+
+    cutoff = timestamp(datetime.now(timezone.utc) - timedelta(days=ctx.settings.change_retention_days))
+    pruned = ctx.store.prune_changes(cutoff)
+    if pruned:
+        log.info("change log: %d entries older than %d days pruned", pruned, ctx.settings.change_retention_days)
 
 
 def _bundled_triples(base_url: str) -> list[ox.Triple]:

@@ -78,6 +78,12 @@ def timestamp(now: datetime | None = None) -> str:
     return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 
+def canonical_time(value: str) -> str:
+    """The stored time in the log's one lexical form (milliseconds, Z): the store gives xsd:dateTime back in
+    its canonical form ("…:26.13Z", "…:26Z"), which does not sort as text; the log's searches compare text."""
+    return timestamp(datetime.fromisoformat(value.replace("Z", "+00:00")))
+
+
 def entry_triples(base_url: str, entry: ChangeEntry, *, with_payload: bool = True) -> tuple[ox.Triple, ...]:
     subject = ox.NamedNode(entry_iri(base_url, entry.sequence))
     details = "\t".join((entry.source, entry.content_hash, entry.run or ""))
@@ -126,6 +132,6 @@ def read_entry(triples, base_url: str, *, with_payload: bool = True) -> ChangeEn
     source, content_hash, run = values[DETAILS.value].value.split("\t")
     payload = values.get(PAYLOAD.value)
     return ChangeEntry(
-        sequence=sequence, published=values[AS_PUBLISHED.value].value, kind=kind,
+        sequence=sequence, published=canonical_time(values[AS_PUBLISHED.value].value), kind=kind,
         dataset_iri=values[AS_OBJECT.value].value, graph=graph, source=source, content_hash=content_hash,
         run=run or None, payload=payload.value if (payload is not None and with_payload) else None)

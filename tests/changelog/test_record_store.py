@@ -6,6 +6,7 @@ import ast
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 from node.harvest import journal
 from tests.harvest_runs.test_runs import harvest, source
@@ -166,3 +167,41 @@ def test_pruning_everything_keeps_the_numbering_across_a_restart(node):
     assert node.store.last_sequence() == last and node.store.changes(1, last) == []
     node.store.apply([journal.GraphChange(node.naming.local_graph("snds"), None)])
     assert node.store.change(last + 1).kind == "delete"
+
+
+def test_times_read_back_in_one_sortable_form(node, monkeypatch):
+    from node.store import changelog
+
+    times = iter(["2026-12-01T10:00:26.100Z", "2026-12-01T10:00:26.150Z", "2026-12-01T10:00:27.000Z"])
+    real = changelog.timestamp
+    monkeypatch.setattr(changelog, "timestamp", lambda now=None: real(now) if now is not None else next(times))
+    start = node.store.last_sequence()
+    for record_id in ("snds", "oscour", "hydro"):
+        node.store.apply([journal.GraphChange(node.naming.local_graph(record_id), None)])
+    read = [e.published for e in node.store.changes(start + 1, start + 3)]
+    assert read == ["2026-12-01T10:00:26.100Z", "2026-12-01T10:00:26.150Z", "2026-12-01T10:00:27.000Z"]
+    assert node.store.first_sequence_at("2026-12-01T10:00:26.120Z") == start + 2
+    assert node.store.first_sequence_at("2026-12-01T10:00:26.999Z") == start + 3
+
+
+def test_old_entries_are_pruned_at_start_and_retention_has_a_floor(settings, monkeypatch):
+    from dataclasses import replace
+
+    from node.context import open_node
+    from node.errors import ConfigError
+    from node.store import changelog
+
+    with pytest.raises(ConfigError, match="change_retention_days"):
+        replace(settings, change_retention_days=3)
+    real = changelog.timestamp
+    monkeypatch.setattr(changelog, "timestamp",  # the bundled records were written long ago
+                        lambda now=None: real(now) if now is not None else "2020-01-01T00:00:00.000Z")
+    ctx = open_node(settings)
+    last = ctx.store.last_sequence()
+    ctx.close()
+    monkeypatch.setattr(changelog, "timestamp", real)
+    ctx = open_node(settings)  # a start today: those entries are past the 400 days
+    try:
+        assert ctx.store.first_sequence() == last + 1 and ctx.store.changes(1, last) == []
+    finally:
+        ctx.close()
