@@ -79,6 +79,9 @@ class RecordStore:
         return graphs, copies
 
     def _entries_for(self, changes: list[GraphChange], run: str | None) -> list[ChangeEntry]:
+        if getattr(self.backend, "shared", False) and self._last_sequence is not None:
+            # other processes append to the same log (a remote store): continue from its real end
+            self._last_sequence = self.backend.last_sequence_from(self._last_sequence)
         sequence, now = self.last_sequence(), self._next_time()
         entries = []
         for change in changes:

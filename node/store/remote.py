@@ -242,3 +242,23 @@ class RemoteStore:
 
 def _bound(fixed, row: dict, name: str):
     return fixed if fixed is not None else row[name]
+
+
+def open_remote(settings) -> RemoteStore:
+    """The remote store of `settings` (store = "sparql"), checked: it answers and takes updates."""
+    from node.store.remote_http import Endpoints
+
+    endpoints = Endpoints(settings.store_query_url, settings.store_update_url or settings.store_query_url,
+                          settings.store_graph_store_url, settings.store_user, settings.store_password,
+                          settings.store_token, timeout=settings.store_timeout,
+                          pool_size=max(4, settings.threads))
+    store = RemoteStore(endpoints, settings.base_url, max_queries=settings.sparql_workers)
+    try:
+        store.check()
+    except StoreError as err:
+        store.close()
+        raise StoreError(f"the SPARQL store is not usable: {err.message}") from None
+    except QueryError as err:
+        store.close()
+        raise StoreError(f"the SPARQL store is not usable: {err.message} (is it a SPARQL 1.1 endpoint?)") from None
+    return store
