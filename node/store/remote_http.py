@@ -107,7 +107,7 @@ def _checked(response: requests.Response, url: str) -> requests.Response:
         raise StoreError(f"the SPARQL server at {url} refused our credentials (HTTP {status}); "
                          "check store_user/store_password or store_token")
     if status in (400, 422):
-        raise QueryError(f"the SPARQL server rejected the request: {body}")
+        raise QueryError(f"the SPARQL server rejected the request (a syntax error or something it cannot evaluate): {body}")
     if status == 404:
         raise StoreError(f"{url} is not a SPARQL endpoint (HTTP 404); check the store_*_url settings")
     if status in (408, 504) or "timeout" in body.lower():
