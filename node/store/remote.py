@@ -201,7 +201,10 @@ class RemoteStore:
         if isinstance(solutions, ox.QueryBoolean):
             raise QueryError("internal query is not a SELECT")
         names = [v.value for v in solutions.variables]
-        return iter([{name: row[name] for name in names} for row in solutions])
+        try:  # the answer is parsed lazily, row by row
+            return iter([{name: row[name] for name in names} for row in solutions])
+        except (SyntaxError, ValueError) as err:
+            raise StoreError(f"the SPARQL server's answer is not SPARQL JSON results: {err}") from None
 
     def _results(self, query: str, *, timeout: float | None = None):
         response = self.http.read("POST", self.endpoints.query_url, data={"query": query},

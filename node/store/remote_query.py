@@ -14,7 +14,7 @@ import time
 
 import pyoxigraph as ox
 
-from node.errors import QueryError, QueryRefused, QueryTimeout
+from node.errors import QueryError, QueryRefused, QueryTimeout, StoreError
 from node.store.base import QueryResult
 from node.store.query_exec import GRAPH_FORMATS, RESULT_FORMATS
 from node.store.remote_http import SparqlHttp
@@ -61,18 +61,25 @@ def _results(body: bytes, media_type: str, max_rows: int | None) -> QueryResult:
     parsed = _parse_results(body)
     if isinstance(parsed, ox.QueryBoolean):
         return QueryResult(parsed.serialize(format=fmt), media_type, "boolean")
-    if max_rows is not None and sum(1 for _ in parsed) > max_rows:
+    rows = _unreadable_answer_guard(lambda: sum(1 for _ in parsed))  # every row read: a bad one fails here
+    if max_rows is not None and rows > max_rows:
         raise _too_many(max_rows, "rows")
     if fmt == ox.QueryResultsFormat.JSON:
         return QueryResult(body, media_type, "solutions")  # already what was asked for
-    return QueryResult(_parse_results(body).serialize(format=fmt), media_type, "solutions")
+    return QueryResult(_unreadable_answer_guard(lambda: _parse_results(body).serialize(format=fmt)),
+                       media_type, "solutions")
 
 
 def _parse_results(body: bytes):
+    return _unreadable_answer_guard(lambda: ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
+
+
+def _unreadable_answer_guard(action):
+    """The server's answer, read: one it wrote wrong is the store failing (503), not the client."""
     try:
-        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        return action()
     except (SyntaxError, ValueError) as err:
-        raise QueryError(f"the SPARQL server's answer could not be read: {err}") from None
+        raise StoreError(f"the SPARQL server's answer could not be read: {err}") from None
 
 
 def _graph_result(body: bytes, media_type: str, max_rows: int | None, prefixes) -> QueryResult:
@@ -82,7 +89,7 @@ def _graph_result(body: bytes, media_type: str, max_rows: int | None, prefixes) 
     try:
         triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
     except SyntaxError as err:
-        raise QueryError(f"the SPARQL server's answer could not be read: {err}") from None
+        raise StoreError(f"the SPARQL server's answer could not be read: {err}") from None
     if max_rows is not None and len(triples) > max_rows:
         raise _too_many(max_rows, "triples")
     if fmt != ox.RdfFormat.N_TRIPLES and prefixes:
