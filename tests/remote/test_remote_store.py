@@ -147,3 +147,9 @@ def test_the_public_endpoint_caps_rows_on_a_remote_store(tmp_path, remote):
         assert few.status_code == 200 and few.get_data().count(b"\r\n") == 4
     finally:
         ctx.close()
+
+
+def test_rebase_refuses_a_remote_store_instead_of_rewriting_the_embedded_one(tmp_path, remote):
+    result = cli("rebase", "http://new.test/", env_extra=store_env(remote, tmp_path))
+    assert result.returncode == 2
+    assert "embedded store only" in result.stderr and not (tmp_path / "cli" / "store").exists()
