@@ -153,3 +153,32 @@ def test_rebase_refuses_a_remote_store_instead_of_rewriting_the_embedded_one(tmp
     result = cli("rebase", "http://new.test/", env_extra=store_env(remote, tmp_path))
     assert result.returncode == 2
     assert "embedded store only" in result.stderr and not (tmp_path / "cli" / "store").exists()
+
+
+def test_a_harvest_from_the_cli_runs_while_a_node_is_open_and_reaches_it(partner, central, remote, tmp_path, capsys):
+    from node.cli import main
+    from tests.harvesters.catalogues import serve_paged
+
+    config = tmp_path / "node.toml"
+    config.write_text(f"""
+[node]
+base_url = "http://central.test/"
+load_bundled_catalogue = false
+validation_profile = "dcat-ap-3"
+[[sources]]
+name = "partner"
+kind = "dcat"
+url = "{serve_paged(partner, total=3, page_size=2)}"
+allow_private_network = true
+retries = 0
+profile = "dcat-ap-3"
+""")
+    assert len(central.index.entries()) == 0
+    code = main(["harvest", "partner", "--config", str(config), "--data", str(tmp_path / "cli"), "--store", "sparql",
+                 "--store-query-url", remote.url + "query", "--store-update-url", remote.url + "update"])
+    assert code == 0 and "written 3" in capsys.readouterr().out
+    deadline = time.monotonic() + 10
+    while len(central.index.entries()) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(central.index.entries()) == 3
+    assert [e.kind for e in central.store.changes(1, central.store.last_sequence())] == ["create"] * 3
