@@ -32,7 +32,7 @@ from node.store import changelog
 from node.store.base import GraphChange, QueryResult, ValueCopy
 from node.store.oxigraph import _check_iri, _copy_statement
 from node.store.remote_http import Endpoints, SparqlHttp
-from node.store.remote_query import run_public_query
+from node.store.remote_query import parse_json_results, run_public_query
 
 _SEQUENCE_SPAN = 2 ** 32
 _RESULTS_JSON = "application/sparql-results+json"
@@ -82,8 +82,7 @@ class RemoteStore:
             if not change.fresh:
                 statements.append(f"DROP SILENT GRAPH {graph}")
             if change.triples:
-                body = ox.serialize(change.triples, format=ox.RdfFormat.N_TRIPLES).decode()
-                statements.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}}} }}")
+                statements.append(_insert(graph, change.triples))
         statements += [_copy_statement(copy) for copy in copies]
         if statements:
             self._send_update(" ;\n".join(statements))
@@ -210,7 +209,7 @@ class RemoteStore:
         response = self.http.read("POST", self.endpoints.query_url, data={"query": query},
                                   headers={"Accept": _RESULTS_JSON}, timeout=timeout)
         try:
-            return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+            return parse_json_results(response.content)
         except (SyntaxError, ValueError) as err:
             raise StoreError(f"the SPARQL server's answer is not SPARQL JSON results: {err}") from None
 
@@ -241,6 +240,15 @@ class RemoteStore:
 
     def close(self) -> None:
         self.http.close()
+
+
+def _insert(graph: str, triples) -> str:
+    """INSERT DATA, or INSERT {…} WHERE {} when the graph has blank nodes: the same in SPARQL 1.1, but
+    Virtuoso refuses blank nodes in INSERT DATA ("not allowed in a constant clause")."""
+    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
+    if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
+        return f"INSERT {{ GRAPH {graph} {{\n{body}}} }} WHERE {{ }}"
+    return f"INSERT DATA {{ GRAPH {graph} {{\n{body}}} }}"
 
 
 def _bound(fixed, row: dict, name: str):

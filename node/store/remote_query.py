@@ -10,6 +10,7 @@ docs/deployment.md.
 
 from __future__ import annotations
 
+import json
 import time
 
 import pyoxigraph as ox
@@ -19,7 +20,7 @@ from node.store.base import QueryResult
 from node.store.query_exec import GRAPH_FORMATS, RESULT_FORMATS
 from node.store.remote_http import SparqlHttp
 
-_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+_RESULTS_JSON = "application/sparql-results+json"
 _NO_TIMEOUT = 365 * 24 * 3600.0
 
 
@@ -30,11 +31,11 @@ def run_public_query(http: SparqlHttp, sparql: str, media_type: str, *, default_
     text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql  # a prologue may hold several BASE
     form = [("query", text)] + [("default-graph-uri", g) for g in default_graphs] + \
         [("named-graph-uri", g) for g in named_graphs]
-    response = http.read("POST", http.endpoints.query_url, data=form, headers={"Accept": _ACCEPT},
-                         timeout=timeout or _NO_TIMEOUT, stream=True)
+    graph_form = media_type in GRAPH_FORMATS  # the web layer chose it from the parsed query's form
+    response = http.read("POST", http.endpoints.query_url, data=form, timeout=timeout or _NO_TIMEOUT, stream=True,
+                         headers={"Accept": "application/n-triples" if graph_form else _RESULTS_JSON})
     body = _read_before(response, deadline, max_bytes)
-    returned = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-    if returned == "application/n-triples":
+    if graph_form:
         return _graph_result(body, media_type, max_rows, prefixes)
     return _results(body, media_type, max_rows)
 
@@ -71,7 +72,25 @@ def _results(body: bytes, media_type: str, max_rows: int | None) -> QueryResult:
 
 
 def _parse_results(body: bytes):
-    return _unreadable_answer_guard(lambda: ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
+    return _unreadable_answer_guard(lambda: parse_json_results(body))
+
+
+def parse_json_results(body: bytes):
+    """SPARQL JSON results as pyoxigraph terms. Virtuoso writes blank nodes as `nodeID://b10000`, not
+    a valid label (pyoxigraph fails on it while iterating): answers with blank nodes are read by a JSON
+    parser first and their labels made valid."""
+    if b'"bnode"' in body:
+        document = json.loads(body)
+        for row in (document.get("results") or {}).get("bindings") or []:
+            for term in row.values() if isinstance(row, dict) else ():
+                if isinstance(term, dict) and term.get("type") == "bnode":
+                    term["value"] = _valid_label(str(term.get("value", "")))
+        body = json.dumps(document).encode()
+    return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+
+
+def _valid_label(value: str) -> str:
+    return "b" + "".join(c if c.isascii() and c.isalnum() else "_" for c in value)
 
 
 def _unreadable_answer_guard(action):

@@ -99,3 +99,25 @@ def test_a_slow_server_is_a_timeout_and_a_large_answer_is_refused(fake):
     small.max_response_bytes = 10_000
     with pytest.raises(QueryRefused, match="larger than"):
         small.query("SELECT * WHERE { ?s ?p ?o }", "text/csv", timeout=5, max_rows=10)
+
+
+def test_virtuoso_style_blank_nodes_in_json_results_are_read(fake):
+    answer = (b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"bnode","value":"nodeID://b10000"}},'
+              b'{"s":{"type":"bnode","value":"nodeID://b10001"}}]}}')
+    fake.answers = [(200, "application/sparql-results+json", answer)]
+    rows = store(fake).select("SELECT ?s WHERE { ?s ?p ?o }")
+    assert len(rows) == 2 and rows[0]["s"] != rows[1]["s"]
+
+
+def test_a_graph_with_blank_nodes_is_inserted_with_a_template_not_insert_data():
+    import pyoxigraph as ox
+
+    seen = []
+    triple = ox.Triple(ox.BlankNode(), ox.NamedNode("http://p.test/p"), ox.Literal("v"))
+    named = ox.Triple(ox.NamedNode("http://s.test/"), ox.NamedNode("http://p.test/p"), ox.Literal("v"))
+    from node.store.remote import _insert
+
+    seen.append(_insert("<http://n.test/g>", (triple,)))
+    seen.append(_insert("<http://n.test/g>", (named,)))
+    assert seen[0].startswith("INSERT {") and seen[0].endswith("WHERE { }")  # Virtuoso refuses them in INSERT DATA
+    assert seen[1].startswith("INSERT DATA")
