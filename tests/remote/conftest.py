@@ -1,8 +1,11 @@
 """The node on a remote store: a real Oxigraph server (the PyPI package `oxigraph`, in the [test]
-extras) on a free loopback port, started once per test session and emptied before each test."""
+extras) on a free loopback port, started once per test session and emptied before each test.
+EHDS_TEST_SPARQL_SERVER=virtuoso runs the same tests on OpenLink Virtuoso instead (Debian package
+virtuoso-opensource; tests/remote/virtuoso.py)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -35,6 +38,7 @@ class OxigraphServer:
     def __init__(self, folder: Path, *extra: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
+        self.query_url, self.update_url = self.url + "query", self.url + "update"
         self.process = subprocess.Popen(
             [oxigraph_binary(), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{self.port}", *extra],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -65,7 +69,12 @@ class OxigraphServer:
 
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory):
-    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"), "--union-default-graph")
+    if os.environ.get("EHDS_TEST_SPARQL_SERVER") == "virtuoso":
+        from tests.remote.virtuoso import VirtuosoServer
+
+        server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
+    else:
+        server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"), "--union-default-graph")
     yield server
     server.stop()
 
@@ -81,8 +90,8 @@ def remote_settings(server: OxigraphServer, data_dir: Path, **overrides):
     from node.config import Settings
 
     return Settings(**({"base_url": BASE_URL, "data_dir": data_dir, "api_token": API_TOKEN, "page_size": 20,
-                        "store": "sparql", "store_query_url": server.url + "query",
-                        "store_update_url": server.url + "update"} | overrides))
+                        "store": "sparql", "store_query_url": server.query_url,
+                        "store_update_url": server.update_url} | overrides))
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def server_asks(server, query: str) -> bool:
-    answer = requests.post(server.url + "query", data={"query": query},
+    answer = requests.post(server.query_url, data={"query": query},
                            headers={"Accept": "application/sparql-results+json"}, timeout=10)
     return answer.json()["boolean"]
 
@@ -79,8 +79,8 @@ def cli(*args, env_extra: dict, timeout: float = 120):
 
 
 def store_env(remote, tmp_path) -> dict:
-    return {"EHDS_NODE_STORE": "sparql", "EHDS_NODE_STORE_QUERY_URL": remote.url + "query",
-            "EHDS_NODE_STORE_UPDATE_URL": remote.url + "update", "EHDS_NODE_BASE_URL": BASE_URL,
+    return {"EHDS_NODE_STORE": "sparql", "EHDS_NODE_STORE_QUERY_URL": remote.query_url,
+            "EHDS_NODE_STORE_UPDATE_URL": remote.update_url, "EHDS_NODE_BASE_URL": BASE_URL,
             "EHDS_NODE_DATA_DIR": str(tmp_path / "cli")}
 
 
@@ -175,7 +175,7 @@ profile = "dcat-ap-3"
 """)
     assert len(central.index.entries()) == 0
     code = main(["harvest", "partner", "--config", str(config), "--data", str(tmp_path / "cli"), "--store", "sparql",
-                 "--store-query-url", remote.url + "query", "--store-update-url", remote.url + "update"])
+                 "--store-query-url", remote.query_url, "--store-update-url", remote.update_url])
     assert code == 0 and "written 3" in capsys.readouterr().out
     deadline = time.monotonic() + 10
     while len(central.index.entries()) < 3 and time.monotonic() < deadline:
