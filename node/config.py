@@ -122,6 +122,17 @@ class Settings:
     sparql_budget_window: float = 60.0     # seconds
     sparql_client_tokens: tuple[str, ...] = ()  # bearer tokens that are clients of their own (partners)
     log_level: str = "INFO"                # level of the node's log on stderr (DEBUG, INFO, WARNING, ERROR)
+    # The store (docs/deployment.md): "oxigraph" (embedded, in data_dir; one process) or "sparql" (a
+    # SPARQL 1.1 server through the standard protocols; many processes). The server's credentials
+    # (basic or bearer) are never logged nor shown in a repr.
+    store: str = "oxigraph"
+    store_query_url: str | None = None        # SPARQL 1.1 Query endpoint (store = "sparql")
+    store_update_url: str | None = None       # SPARQL 1.1 Update endpoint (default: store_query_url)
+    store_graph_store_url: str | None = None  # Graph Store HTTP Protocol endpoint (optional; not needed yet)
+    store_user: str | None = None             # HTTP basic authentication ...
+    store_password: str | None = field(default=None, repr=False)
+    store_token: str | None = field(default=None, repr=False)  # ... or a bearer token
+    store_timeout: float = 30.0               # seconds for one internal request to the server
     catalog: CatalogIdentity | None = None  # the [catalog] table; None: the bundled HDH identity
     sources: tuple[SourceConfig, ...] = field(default_factory=tuple)
 
@@ -139,6 +150,7 @@ class Settings:
         if not 0 <= self.port <= 65535:
             raise ConfigError(f"port must be between 0 and 65535, got {self.port}")
         _check_sparql_shares(self)
+        _check_store(self)
         if not 1 <= self.page_size <= self.max_page_size:
             raise ConfigError(f"page_size must be between 1 and max_page_size ({self.max_page_size})")
         if self.change_retention_days < 31:
@@ -154,6 +166,26 @@ class Settings:
                 return source
         known = ", ".join(s.name for s in self.sources) or "none configured"
         raise ConfigError(f"no source named '{name}' (known: {known})")
+
+
+STORE_KINDS = ("oxigraph", "sparql")
+
+
+def _check_store(settings: Settings) -> None:
+    if settings.store not in STORE_KINDS:
+        raise ConfigError(f"store must be one of {', '.join(STORE_KINDS)}, got '{settings.store}'")
+    if settings.store == "sparql" and not settings.store_query_url:
+        raise ConfigError("store = \"sparql\" needs store_query_url (the server's SPARQL query endpoint)")
+    for name in ("store_query_url", "store_update_url", "store_graph_store_url"):
+        url = getattr(settings, name)
+        parts = urlsplit(url) if url else None
+        if parts is not None and (parts.scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc):
+            raise ConfigError(f"{name} must be an http(s) URL without credentials (use store_user/"
+                              f"store_password or store_token), got '{parts.scheme}://{parts.hostname or ''}...'")
+    if settings.store_token and settings.store_user:
+        raise ConfigError("set store_user/store_password or store_token, not both")
+    if not settings.store_timeout > 0:
+        raise ConfigError("store_timeout must be a positive number of seconds")
 
 
 def _check_sparql_shares(settings: Settings) -> None:

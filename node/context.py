@@ -62,9 +62,7 @@ def open_node(settings: Settings, *, in_memory: bool = False) -> NodeContext:
     A new store is seeded with the bundled HDH records when `settings.load_bundled_catalogue` (only
     `serve` leaves it on: node.cli.settings_from_args); an existing store is never seeded, and must
     have been created for the configured base URL."""
-    backend = OxigraphStore(None if in_memory else Path(settings.data_dir) / "store",
-                            query_policy=FairnessPolicy.from_settings(settings))
-    store = RecordStore(backend, Naming(settings.base_url))
+    store = RecordStore(_open_backend(settings, in_memory), Naming(settings.base_url))
     ctx = NodeContext(settings, store)
     if not in_memory:
         from node.harvest import recover_interrupted_applies
@@ -73,11 +71,23 @@ def open_node(settings: Settings, *, in_memory: bool = False) -> NodeContext:
     try:
         _check_or_create(ctx)
         write_catalog_description(ctx)
+        if hasattr(store.backend, "check_union_default_graph"):  # a remote store: its queries need the union
+            store.backend.check_union_default_graph(ctx.naming.catalog_graph)
         _prune_old_changes(ctx)
     except BaseException:
         store.close()
         raise
     return ctx
+
+
+def _open_backend(settings: Settings, in_memory: bool):
+    """The embedded Oxigraph store (in data_dir, or in memory), or a SPARQL 1.1 server (store = "sparql")."""
+    if settings.store == "sparql" and not in_memory:
+        from node.store.remote import open_remote
+
+        return open_remote(settings)
+    return OxigraphStore(None if in_memory else Path(settings.data_dir) / "store",
+                         query_policy=FairnessPolicy.from_settings(settings))
 
 
 def _check_or_create(ctx: NodeContext) -> None:

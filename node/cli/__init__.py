@@ -62,6 +62,10 @@ def common_node_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", help="TOML config file (default: $EHDS_NODE_CONFIG)")
     parser.add_argument("--data", dest="data_dir", help="data directory of the embedded store (default: ./data)")
     parser.add_argument("--base-url", dest="base_url", help="public base URL for IRIs (default: $EHDS_NODE_BASE_URL)")
+    parser.add_argument("--store", choices=("oxigraph", "sparql"),
+                        help="the store: embedded oxigraph (default) or a SPARQL 1.1 server")
+    parser.add_argument("--store-query-url", dest="store_query_url", help="the SPARQL server's query endpoint")
+    parser.add_argument("--store-update-url", dest="store_update_url", help="its update endpoint")
 
 
 def settings_from_args(args: argparse.Namespace, *, seeds_new_store: bool = False, **extra):
@@ -77,6 +81,9 @@ def settings_from_args(args: argparse.Namespace, *, seeds_new_store: bool = Fals
         getattr(args, "config", None),
         data_dir=getattr(args, "data_dir", None),
         base_url=getattr(args, "base_url", None),
+        store=getattr(args, "store", None),
+        store_query_url=getattr(args, "store_query_url", None),
+        store_update_url=getattr(args, "store_update_url", None),
         **extra,
     )
     logging.getLogger().setLevel(settings.log_level)

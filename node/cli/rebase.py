@@ -24,6 +24,11 @@ def run(args) -> int:
     # The new URL is checked like any base_url; the store is opened without the base-URL check,
     # which is what this command resolves. Stop `serve` first: the store takes one writer process.
     settings = settings_from_args(args)
+    if settings.store != "oxigraph":  # it would rewrite the embedded store in data_dir, not the server's
+        from node.errors import ConfigError
+
+        raise ConfigError("rebase works on the embedded store only; on a SPARQL server (store = \"sparql\") "
+                          "it is not supported yet (docs/deployment.md)")
     new_base = Settings(base_url=args.new_base_url).base_url
     store = OxigraphStore(Path(settings.data_dir) / "store")
     try:

@@ -1,4 +1,4 @@
-"""`ehds-node serve`: run the node (waitress, threaded) on the embedded store."""
+"""`ehds-node serve`: run the node (waitress, threaded); `--workers N` on a remote store (gunicorn)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import socket
 import threading
 
 from node.cli import common_node_options, settings_from_args
+from node.cli.serve_workers import check_workers, run_workers
 from node.errors import ConfigError
 
 log = logging.getLogger("ehds.serve")
@@ -21,6 +22,8 @@ def register(subparsers) -> None:
     parser.add_argument("--empty", action="store_true", help="a new store starts without the bundled HDH records")
     parser.add_argument("--threads", type=int,
                         help="web server threads (default 16; more than sparql_workers + sparql_queue)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="web worker processes (default 1; more need store = \"sparql\", see docs/deployment.md)")
     parser.set_defaults(handler=run)
 
 
@@ -36,7 +39,13 @@ def run(args) -> int:
     if args.empty:
         extra["load_bundled_catalogue"] = False
     settings = settings_from_args(args, seeds_new_store=True, **extra)
+    workers = getattr(args, "workers", 1)
+    check_workers(settings, workers)
     listener = _bind(settings.host, settings.port)  # before the store is opened or anything says "serving"
+    if workers > 1:
+        listener.close()  # the port is free: gunicorn binds it in its master process
+        open_node(settings).close()  # once before forking: the server answers, a new store is seeded once
+        return run_workers(settings, workers)
     context = open_node(settings)
     app = create_app(context=context)
     server = waitress.create_server(app, sockets=[listener], threads=settings.threads, ident="ehds-node")

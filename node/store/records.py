@@ -240,6 +240,9 @@ class RecordStore:
         """The newest entry's number (0 for an empty log). Entries are numbered without gaps from the
         first kept one (the head records it when old ones are pruned), so a galloping search over
         graph names finds the last in O(log n) lookups, and no write has to update a counter."""
+        if self._last_sequence is not None and getattr(self.backend, "shared", False):
+            # other processes append to the same log (a remote store): one lookup past the known end
+            self._last_sequence = self.backend.last_sequence_from(self._last_sequence)
         if self._last_sequence is None:
             low = self.first_sequence()
             if not self._entry_exists(low):

@@ -1,0 +1,121 @@
+"""The public /sparql endpoint on a remote store: the guarded query forwarded to the SPARQL server.
+
+node.sparql's guard has already parsed the query (read-only, SERVICE allow-list, size). Here the
+server evaluates it; we keep the time limit (the whole answer must arrive before the deadline), a
+byte cap on what we read, and the row cap (counted in the parsed answer), and re-serialise in the
+format the client asked for with pyoxigraph, as the embedded store does. What the server itself may
+do while evaluating (its own time limit, SERVICE calls, memory) is its configuration:
+docs/deployment.md.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pyoxigraph as ox
+
+from node.errors import QueryError, QueryRefused, QueryTimeout, StoreError
+from node.store.base import QueryResult
+from node.store.query_exec import GRAPH_FORMATS, RESULT_FORMATS
+from node.store.remote_http import SparqlHttp
+
+_RESULTS_JSON = "application/sparql-results+json"
+_NO_TIMEOUT = 365 * 24 * 3600.0
+
+
+def run_public_query(http: SparqlHttp, sparql: str, media_type: str, *, default_graphs=(), named_graphs=(),
+                     timeout: float | None, max_rows: int | None, prefixes=(), base_iri: str | None,
+                     max_bytes: int) -> QueryResult:
+    deadline = time.monotonic() + (timeout or _NO_TIMEOUT)
+    text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql  # a prologue may hold several BASE
+    form = [("query", text)] + [("default-graph-uri", g) for g in default_graphs] + \
+        [("named-graph-uri", g) for g in named_graphs]
+    graph_form = media_type in GRAPH_FORMATS  # the web layer chose it from the parsed query's form
+    response = http.read("POST", http.endpoints.query_url, data=form, timeout=timeout or _NO_TIMEOUT, stream=True,
+                         headers={"Accept": "application/n-triples" if graph_form else _RESULTS_JSON})
+    body = _read_before(response, deadline, max_bytes)
+    if graph_form:
+        return _graph_result(body, media_type, max_rows, prefixes)
+    return _results(body, media_type, max_rows)
+
+
+def _read_before(response, deadline: float, max_bytes: int) -> bytes:
+    chunks, size = [], 0
+    try:
+        for chunk in response.iter_content(64 * 1024):
+            size += len(chunk)
+            if size > max_bytes:
+                raise QueryRefused(f"the answer is larger than {max_bytes} bytes; add a LIMIT")
+            if time.monotonic() > deadline:
+                raise QueryTimeout("the query ran longer than the time limit")
+            chunks.append(chunk)
+    finally:
+        response.close()
+    return b"".join(chunks)
+
+
+def _results(body: bytes, media_type: str, max_rows: int | None) -> QueryResult:
+    fmt = RESULT_FORMATS.get(media_type)
+    if fmt is None:
+        raise QueryError(f"a SELECT/ASK result cannot be written as {media_type}")
+    parsed = _parse_results(body)
+    if isinstance(parsed, ox.QueryBoolean):
+        return QueryResult(parsed.serialize(format=fmt), media_type, "boolean")
+    rows = _unreadable_answer_guard(lambda: sum(1 for _ in parsed))  # every row read: a bad one fails here
+    if max_rows is not None and rows > max_rows:
+        raise _too_many(max_rows, "rows")
+    if fmt == ox.QueryResultsFormat.JSON:
+        return QueryResult(body, media_type, "solutions")  # already what was asked for
+    return QueryResult(_unreadable_answer_guard(lambda: _parse_results(body).serialize(format=fmt)),
+                       media_type, "solutions")
+
+
+def _parse_results(body: bytes):
+    return _unreadable_answer_guard(lambda: parse_json_results(body))
+
+
+def parse_json_results(body: bytes):
+    """SPARQL JSON results as pyoxigraph terms. Virtuoso writes blank nodes as `nodeID://b10000`, not
+    a valid label (pyoxigraph fails on it while iterating): answers with blank nodes are read by a JSON
+    parser first and their labels made valid."""
+    if b'"bnode"' in body:
+        document = json.loads(body)
+        for row in (document.get("results") or {}).get("bindings") or []:
+            for term in row.values() if isinstance(row, dict) else ():
+                if isinstance(term, dict) and term.get("type") == "bnode":
+                    term["value"] = _valid_label(str(term.get("value", "")))
+        body = json.dumps(document).encode()
+    return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+
+
+def _valid_label(value: str) -> str:
+    return "b" + "".join(c if c.isascii() and c.isalnum() else "_" for c in value)
+
+
+def _unreadable_answer_guard(action):
+    """The server's answer, read: one it wrote wrong is the store failing (503), not the client."""
+    try:
+        return action()
+    except (SyntaxError, ValueError) as err:
+        raise StoreError(f"the SPARQL server's answer could not be read: {err}") from None
+
+
+def _graph_result(body: bytes, media_type: str, max_rows: int | None, prefixes) -> QueryResult:
+    fmt = GRAPH_FORMATS.get(media_type)
+    if fmt is None:
+        raise QueryError(f"a CONSTRUCT/DESCRIBE result cannot be written as {media_type}")
+    try:
+        triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+    except SyntaxError as err:
+        raise StoreError(f"the SPARQL server's answer could not be read: {err}") from None
+    if max_rows is not None and len(triples) > max_rows:
+        raise _too_many(max_rows, "triples")
+    if fmt != ox.RdfFormat.N_TRIPLES and prefixes:
+        return QueryResult(ox.serialize(triples, format=fmt, prefixes=dict(prefixes)), media_type, "graph")
+    return QueryResult(ox.serialize(triples, format=fmt), media_type, "graph")
+
+
+def _too_many(limit: int, what: str) -> QueryRefused:
+    return QueryRefused(f"the answer has more than {limit} {what}, the most this endpoint returns at once; "
+                        f"add LIMIT {limit} (or less) and page with OFFSET")

@@ -1,0 +1,124 @@
+"""The remote store against a scripted loopback server: credentials are sent and never shown,
+reads are retried and updates are not, and whatever the server answers becomes a clear NodeError."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from node.errors import QueryRefused, QueryTimeout, StoreError
+from node.store.base import GraphChange
+from node.store.remote import RemoteStore
+from node.store.remote_http import Endpoints
+
+TRUE = (200, "application/sparql-results+json", b'{"head":{},"boolean":true}')
+
+
+class Scripted(BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.server.seen.append((self.path, self.headers.get("Authorization")))
+        status, media_type, body = self.server.answers.pop(0) if self.server.answers else TRUE
+        if status == "slow":
+            threading.Event().wait(2)
+            status = 200
+        self.send_response(status)
+        self.send_header("Content-Type", media_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def fake():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
+    server.seen, server.answers = [], []
+    server.handle_error = lambda request, address: None  # a client that gave up (the timeout test) is expected
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def store(fake, **options) -> RemoteStore:
+    url = f"http://127.0.0.1:{fake.server_address[1]}/"
+    return RemoteStore(Endpoints(url + "query", url + "update", **options), "http://n.test/")
+
+
+def test_basic_and_bearer_credentials_are_sent(fake):
+    store(fake, user="alice", password="pw").ask("ASK {}")
+    store(fake, token="tok").ask("ASK {}")
+    assert fake.seen[0][1].startswith("Basic ") and fake.seen[1][1] == "Bearer tok"
+
+
+def test_refused_credentials_are_a_store_error_that_never_shows_them(fake):
+    fake.answers = [(401, "text/plain", b"who are you")]
+    with pytest.raises(StoreError, match="refused our credentials") as refused:
+        store(fake, user="alice", password="pw-secret").check()
+    assert "pw-secret" not in refused.value.message
+    assert "pw-secret" not in repr(Endpoints("http://h/q", "http://h/u", user="a", password="pw-secret"))
+
+
+def test_a_read_is_retried_after_a_503_and_an_update_is_not(fake):
+    fake.answers = [(503, "text/plain", b"busy"), TRUE]
+    assert store(fake, retries=2).ask("ASK {}") is True
+    assert len(fake.seen) == 2
+    fake.seen.clear()
+    fake.answers = [(503, "text/plain", b"busy")]
+    with pytest.raises(StoreError, match="HTTP 503"):
+        store(fake, retries=2).apply([GraphChange("http://n.test/g", None)])
+    assert len(fake.seen) == 1
+
+
+@pytest.mark.parametrize("answer", [
+    (200, "text/html", b"<html>a login page</html>"),
+    (200, "application/sparql-results+json", b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": 1}]}}'),
+    (500, "text/plain", b"\xff\xfe internal"),
+    (404, "text/html", b"not here"),
+])
+def test_any_odd_answer_is_a_node_error(fake, answer):
+    fake.answers = [answer] * 4
+    with pytest.raises((StoreError, QueryRefused)) as failed:
+        store(fake, retries=0).select("SELECT * WHERE { ?s ?p ?o }")
+    assert failed.value.http_status in (403, 503)
+
+
+def test_a_slow_server_is_a_timeout_and_a_large_answer_is_refused(fake):
+    fake.answers = [("slow", "application/sparql-results+json", b"{}")]
+    with pytest.raises(QueryTimeout):
+        store(fake, timeout=0.5, retries=0).ask("ASK {}")
+    big = b'{"head":{"vars":["x"]},"results":{"bindings":[' + b",".join(
+        [b'{"x":{"type":"literal","value":"' + b"v" * 100 + b'"}}'] * 2000) + b"]}}"
+    fake.answers = [(200, "application/sparql-results+json", big)]
+    small = store(fake)
+    small.max_response_bytes = 10_000
+    with pytest.raises(QueryRefused, match="larger than"):
+        small.query("SELECT * WHERE { ?s ?p ?o }", "text/csv", timeout=5, max_rows=10)
+
+
+def test_virtuoso_style_blank_nodes_in_json_results_are_read(fake):
+    answer = (b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"bnode","value":"nodeID://b10000"}},'
+              b'{"s":{"type":"bnode","value":"nodeID://b10001"}}]}}')
+    fake.answers = [(200, "application/sparql-results+json", answer)]
+    rows = store(fake).select("SELECT ?s WHERE { ?s ?p ?o }")
+    assert len(rows) == 2 and rows[0]["s"] != rows[1]["s"]
+
+
+def test_a_graph_with_blank_nodes_is_inserted_with_a_template_not_insert_data():
+    import pyoxigraph as ox
+
+    seen = []
+    triple = ox.Triple(ox.BlankNode(), ox.NamedNode("http://p.test/p"), ox.Literal("v"))
+    named = ox.Triple(ox.NamedNode("http://s.test/"), ox.NamedNode("http://p.test/p"), ox.Literal("v"))
+    from node.store.remote import _insert
+
+    seen.append(_insert("<http://n.test/g>", (triple,)))
+    seen.append(_insert("<http://n.test/g>", (named,)))
+    assert seen[0].startswith("INSERT {") and seen[0].endswith("WHERE { }")  # Virtuoso refuses them in INSERT DATA
+    assert seen[1].startswith("INSERT DATA")
