@@ -12,8 +12,8 @@ Layout (every node is a document; numbers, not times, so a full page never chang
   changes: 30 index nodes, 3,000 pages; the root stays a few KB.
 - each relation is a pair tree:GreaterThanOrEqualToRelation / tree:LessThanRelation on as:published,
   with the first time of the range and of the next range, so a client looking for changes after a time
-  skips whole ranges; each page also points to the next one, so a client holding a page follows on to
-  the newest.
+  skips whole ranges. Pages do not link to each other: each is reached once, from its index node (with
+  next-page links too, ldes-client 0.3 fetched page n about n times per replication).
 A page whose last number is written is immutable (long cache); the newest page, its index node and the
 root are not. Pruned entries (retention) leave their pages empty but still linked.
 """
@@ -102,9 +102,6 @@ class Feed:
             return None
         first, end = _first_seq(number), _first_seq(number + 1) - 1
         quads = self._membership() + self._node(self.page_iri(number))
-        if end < last:  # a next page exists: follow on to the newest
-            quads += self._relations(self.page_iri(number), self.page_iri(number + 1), end + 1,
-                                     _first_seq(number + 2), last)
         for entry in self.store.changes(first, min(end, last)):
             quads += member_quads(self.base, self.stream, entry)
         return FeedDocument(quads, IMMUTABLE if end <= last else RECENT)

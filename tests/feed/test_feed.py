@@ -69,7 +69,9 @@ def test_full_pages_are_immutable_and_link_to_the_next_the_newest_is_not(client,
         assert put(client, f"c{n}", turtle(renamed("snds", f"c{n}"))).status_code == 201
     first = client.get("/feed/page/1")
     assert "immutable" in first.headers["Cache-Control"]
-    assert relations(quads(client, "/feed/page/1"), BASE + "feed/page/1") == [BASE + "feed/page/2"]
+    assert relations(quads(client, "/feed/index/1"), BASE + "feed/index/1") == [
+        BASE + f"feed/page/{n}" for n in (1, 2, 3)]
+    assert relations(quads(client, "/feed/page/1"), BASE + "feed/page/1") == []  # reached once, from its index
     newest = client.get("/feed/page/3")
     assert "immutable" not in newest.headers["Cache-Control"] and "max-age=10" in newest.headers["Cache-Control"]
     assert len(members(quads(client, "/feed/page/3"))) == 1  # entries 9 of 9
