@@ -111,3 +111,15 @@ HEALTH_HINTS = {
 }
 QUALITY_PHRASES = {"met": _l("met: the points are earned"), "missing": _l("missing"),
                    "not_checked": _l("not checked"), "invalid": _l("present but not valid")}
+
+# The SPARQL page's example titles (node.sparql.examples), by their English title.
+EXAMPLE_TITLES = {
+    "Datasets by theme": _l("Datasets by theme"),
+    "Datasets by health category": _l("Datasets by health category"),
+    "Datasets by publisher": _l("Datasets by publisher"),
+    "Datasets with more than 1 million individuals": _l("Datasets with more than 1 million individuals"),
+    "Variables of each table": _l("Variables of each table"),
+    "Keyword search (index lookup)": _l("Keyword search (index lookup)"),
+    "Catalogue records, without the node's index terms": _l("Catalogue records, without the node's index terms"),
+    "Latest modified datasets": _l("Latest modified datasets"),
+}

@@ -11,11 +11,13 @@ WORDS = {
     "en": {"theme": "Theme", "publisher": "Publisher", "datasets": "datasets", "report": "Validation report",
            "score": "Quality score", "improve": "What to improve first", "remove": "Clear all filters",
            "broken": "Does not conform to dcat-ap-3", "validate": "Validate",
-           "hint": "The dataset has no description (dct:description); it is mandatory. Add dct:description"},
+           "hint": "The dataset has no description (dct:description); it is mandatory. Add dct:description",
+           "rows": "rows in"},
     "fr": {"theme": "Thème", "publisher": "Éditeur", "datasets": "jeux de données", "report": "Rapport de validation",
            "score": "Score de qualité", "improve": "À améliorer en priorité", "remove": "Retirer tous les filtres",
            "broken": "Non conforme à dcat-ap-3", "validate": "Valider",
-           "hint": "Le jeu de données n'a pas de description (dct:description) ; elle est obligatoire. Ajoutez"},
+           "hint": "Le jeu de données n'a pas de description (dct:description) ; elle est obligatoire. Ajoutez",
+           "rows": "lignes en"},
 }
 BROKEN = b"""@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
 <http://example.org/ds> a dcat:Dataset ; dct:title "Broken"@en ."""
@@ -100,6 +102,7 @@ def test_search_facets_dataset_publisher_reports_sparql(live_url, browser, shoot
     labelled = page.locator('#results a[title][href^="datasets/"]').first
     labelled.wait_for()
     assert not labelled.inner_text().startswith("http") and labelled.get_attribute("title").startswith("http")
+    assert words["rows"] in page.locator("#status").inner_text()
     check_accessibility(page, "sparql results")
     shoot(page, f"{language}-10-sparql")
     context.close()

@@ -83,3 +83,11 @@ def test_a_javascript_iri_is_never_a_link(client):
     assert put.status_code in (201, 204)
     found = labels(client, [iri])
     assert found[iri]["label"] == "trap" and found[iri]["href"] is None
+
+
+def test_the_sparql_page_speaks_the_readers_language(client):
+    french = client.get("/sparql", headers={"Accept": "text/html", "Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Exécuter la requête" in french and "Jeux de données par thème" in french
+    assert 'data-rows="%(rows)s lignes en %(seconds)s s"' in french and "Run query" not in french
+    english = client.get("/sparql", headers={"Accept": "text/html", "Accept-Language": "en"}).get_data(as_text=True)
+    assert "Run query" in english and 'data-rows="%(rows)s rows in %(seconds)s s"' in english

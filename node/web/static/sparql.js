@@ -18,7 +18,7 @@
     if (format.value) return; // a download: let the browser send the form itself
     event.preventDefault();
     status.className = "muted";
-    status.textContent = "Running…";
+    status.textContent = status.dataset.running;
     const started = performance.now();
     try {
       const response = await fetch(endpoint, {
@@ -40,6 +40,11 @@
     }
   });
 
+  // The page's words, translated by the server into data-* attributes of #status ("%(name)s" placeholders).
+  function say(key, values) {
+    return status.dataset[key].replace(/%\((\w+)\)s/g, (_, name) => String(values[name]));
+  }
+
   function showError(text) {
     let message = text;
     try { message = JSON.parse(text).message || text; } catch (_) { /* plain text */ }
@@ -49,21 +54,21 @@
   }
 
   function showText(text, seconds) {
-    status.textContent = `Graph answer in ${seconds} s`;
+    status.textContent = say("graph", {seconds});
     results.replaceChildren(Object.assign(document.createElement("pre"), {textContent: text}));
     results.hidden = false;
   }
 
   function showResults(data, seconds) {
     if ("boolean" in data) {
-      status.textContent = `ASK answer in ${seconds} s`;
+      status.textContent = say("ask", {seconds});
       results.replaceChildren(Object.assign(document.createElement("p"), {textContent: String(data.boolean)}));
       results.hidden = false;
       return;
     }
     const vars = data.head.vars;
     const rows = data.results.bindings;
-    status.textContent = `${rows.length} row${rows.length === 1 ? "" : "s"} in ${seconds} s`;
+    status.textContent = say("rows", {rows: rows.length, seconds});
     const table = document.createElement("table");
     const head = table.createTHead().insertRow();
     vars.forEach((name) => { head.appendChild(document.createElement("th")).textContent = "?" + name; });
