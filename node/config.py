@@ -105,6 +105,11 @@ class Settings:
     max_record_bytes: int = 8_000_000      # a harvested record as staged (with its published form); the
                                            # store's loader cannot take one statement over 16 MiB
     change_retention_days: int = 400       # change-log entries older than this are pruned (feed and history)
+    # /validate by URL (node/web/validate_url.py): fetched through node.fetch's guarded client, only from these
+    # origins ("https://host[:port]"); none: the URL field is refused. Body capped by max_body_bytes.
+    validate_url_origins: tuple[str, ...] = ()
+    validate_url_allow_private_network: bool = False  # loopback/private addresses (tests, an intranet node)
+    validate_url_timeout: float = 10.0     # seconds to connect, between reads, and for the whole response
     sparql_timeout: float = 10.0
     sparql_max_rows: int = 100_000
     sparql_max_query_bytes: int = 100_000

@@ -97,6 +97,14 @@ class ValidationFailed(NodeError):
         self.report = report
 
 
+class DocumentUnavailable(NodeError):
+    """A document a user named by URL (the web validator) could not be fetched: no answer, too slow, an
+    error status. The user's input or the remote server is at fault, not the node."""
+
+    http_status = 422
+    title = "Document unavailable"
+
+
 class QueryError(NodeError):
     """A SPARQL query is malformed or cannot be evaluated."""
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask import Flask, Response, g, request
-from flask_babel import Babel, format_date, format_datetime, get_locale
+from flask_babel import Babel, format_date, format_datetime, get_locale, gettext
 from markupsafe import Markup, escape
 
 LANGUAGES = ("en", "fr")
@@ -27,7 +27,8 @@ def install(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
     Babel(app, locale_selector=reader_language)
     app.jinja_env.globals.update(current_language=current_language, language_switch=language_switch,
-                                 local_date=local_date, lang_attr=lang_attr)
+                                 local_date=local_date, lang_attr=lang_attr,
+                                 in_language=in_language)
     from node.web.labels import RUN_MODES, RUN_STATUSES
 
     app.jinja_env.globals.update(run_statuses=RUN_STATUSES, run_modes=RUN_MODES)
@@ -65,6 +66,15 @@ def lang_attr(text) -> Markup:
     """` lang="fr"` on an element showing a record's value written in another language than the page."""
     lang = getattr(text, "lang", "")
     return Markup(f' lang="{escape(lang)}"') if lang and lang != current_language() else Markup("")
+
+
+def in_language(text: str, language: str) -> Markup:
+    """A validation or score text; one not in the page's language (no translation yet) is marked the same way
+    everywhere: lang="en" for screen readers and a visible "(en)"."""
+    if language == current_language():
+        return Markup("<span>{}</span>").format(text)
+    return Markup('<span lang="{}" class="untranslated">{} <abbr class="muted" title="{}">({})</abbr></span>').format(
+        language, text, gettext("not translated yet"), language)
 
 
 def _quote(text: str) -> str:

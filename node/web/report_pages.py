@@ -7,6 +7,7 @@ from itertools import groupby
 from node.quality.model import MAX_POINTS, MISSING
 from node.validation.output import compact
 from node.web.html import render
+from node.web.texts import health_texts, indicator_texts, shape_message
 from node.web.labels import DIMENSION_LABELS, RATING_LABELS, SEVERITY_LABELS, STATUS_LABELS
 
 
@@ -18,10 +19,15 @@ def report_groups(report, titles: dict[str, str] | None = None) -> list[dict]:
         for (focus, path), items in groupby(results, key=lambda r: (r.focus_node, r.path)):
             fields.append({"path": compact(path), "focus": None if focus == dataset else compact(
                 f"<{focus}>" if not focus.startswith("_:") else focus),
-                "results": [{"severity": r.severity, "value": compact(r.value), "message": r.message,
-                             "rule": r.name} for r in items]})
+                "results": [_result_view(r) for r in items]})
         groups.append({"dataset": dataset, "title": (titles or {}).get(dataset), "fields": fields})
     return groups
+
+
+def _result_view(result) -> dict:
+    message, language = shape_message(result.message)
+    return {"severity": result.severity, "value": compact(result.value), "message": message,
+            "message_lang": language, "rule": result.name}
 
 
 def validation_page(record_id: str, report):
@@ -31,7 +37,16 @@ def validation_page(record_id: str, report):
 
 def quality_page(record_id: str, score):
     """Dimensions, every indicator, and the missing ones worth the most points first."""
-    improve = sorted((i for i in score.indicators if i.status == MISSING), key=lambda i: -i.possible)
-    return render("quality.html", record_id=record_id, score=score, improve=improve, max_points=MAX_POINTS,
+    indicators = [_indicator_view(i) for i in score.indicators]
+    improve = sorted((i for i in indicators if i["status"] == MISSING), key=lambda i: -i["possible"])
+    health = [dict(zip(("label", "reason", "reason_lang"), health_texts(h)), present=h.present) for h in score.health]
+    return render("quality.html", record_id=record_id, score=score, improve=improve, indicators=indicators,
+                  health=health, max_points=MAX_POINTS,
                   dimension_labels=DIMENSION_LABELS, rating_labels=RATING_LABELS, status_labels=STATUS_LABELS,
                   title=score.title or record_id)
+
+
+def _indicator_view(indicator) -> dict:
+    label, reason, language = indicator_texts(indicator)
+    return {"label": label, "reason": reason, "reason_lang": language, "dimension": indicator.dimension,
+            "earned": indicator.earned, "possible": indicator.possible, "status": indicator.status}

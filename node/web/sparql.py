@@ -16,6 +16,7 @@ from node.store.fairness import client_identity
 from node.web import sparql_protocol as protocol
 from node.web.app import node_context
 from node.web.graph_store import graph_store
+from node.web.labels import EXAMPLE_TITLES
 from node.web.service_description import description_triples, void_triples
 from vocab.namespaces import PREFIXES
 
@@ -99,7 +100,7 @@ def _bare_get(ctx) -> Response:
     media_type = rdfio.negotiate_or_406(request.headers.get("Accept"), _DESCRIPTION_TYPES)
     if media_type == HTML:
         return Response(render_template("sparql.html", title="SPARQL", base=ctx.naming.base_url, alternates=[],
-                                        examples=_examples()), mimetype=HTML)
+                                        examples=_examples(), example_titles=EXAMPLE_TITLES), mimetype=HTML)
     response = Response(rdfio.serialize(description_triples(ctx), media_type), mimetype=media_type)
     response.headers["Vary"] = "Accept"
     return response

@@ -1,11 +1,13 @@
 """/validate: the web validator stewards use instead of the EU's ITB — paste or upload a file, pick the
 profile, read the same report `ehds-node validate` prints (grouped by dataset and field, with how to fix
 it), or download it as JSON, Turtle or JUnit. Nothing is stored; the body size is capped by max_body_bytes.
+A URL is fetched by node/web/validate_url.py (guarded client, allow-listed origins).
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
+from flask_babel import gettext as _
 
 from node import rdfio
 from node.errors import NodeError, ParseError
@@ -13,9 +15,11 @@ from node.profiles import DEFAULT_PROFILE, PROFILES
 from node.validation import Validator
 from node.validation.inputs import Document
 from node.validation.output import FileOutcome, render_json, render_junit, render_turtle, summary_line
+from node.web.app import node_context
 from node.web.html import render
 from node.web.labels import SEVERITY_LABELS
 from node.web.report_pages import report_groups
+from node.web.validate_url import fetch_document
 
 blueprint = Blueprint("validate", __name__)
 DOWNLOADS = {"json": ("application/json", "json", lambda o: render_json(o, "warning")),
@@ -26,7 +30,7 @@ SYNTAX_CHOICES = [("", "auto")] + [(s.media_type, s.name) for s in rdfio.SYNTAXE
 
 @blueprint.get("/validate")
 def form():
-    return _page(None, DEFAULT_PROFILE, "", "")
+    return _page(None, DEFAULT_PROFILE, "", "", "")
 
 
 @blueprint.post("/validate")
@@ -37,24 +41,27 @@ def validate():
     media_type = request.form.get("syntax", "")
     if media_type and media_type not in rdfio.RDF_MEDIA_TYPES:
         raise ParseError(f"unknown syntax '{media_type[:60]}'; choose one of {', '.join(rdfio.RDF_MEDIA_TYPES)}")
-    text = request.form.get("text", "")
-    outcome = _validate(_document(text, media_type), profile)
+    text, url = request.form.get("text", ""), request.form.get("url", "")
+    outcome = _validate(_document(text, url, media_type), profile)
     wanted = request.form.get("download", "")
     if wanted in DOWNLOADS:
         mimetype, suffix, renderer = DOWNLOADS[wanted]
         response = Response(renderer([outcome]), mimetype=mimetype)
         response.headers["Content-Disposition"] = f'attachment; filename="validation-report.{suffix}"'
         return response
-    return _page(outcome, profile, media_type, text if len(text) < 200_000 else "")
+    page = _page(outcome, profile, media_type, text if len(text) < 200_000 else "", url[:2000])
+    return (page, 422) if outcome.error else page
 
 
-def _document(text: str, media_type: str) -> Document:
+def _document(text: str, url: str, media_type: str) -> Document:
     upload = request.files.get("file")
     if upload is not None and upload.filename:
         name = upload.filename[-200:]
         return Document(name, data=upload.read(), media_type=media_type or None)
+    if url.strip():
+        return fetch_document(url, node_context().settings, media_type)
     if not text.strip():
-        raise ParseError("nothing to validate: paste RDF in the text box or choose a file")
+        raise ParseError(_("Nothing to validate: paste RDF in the text box, give a URL or choose a file."))
     return Document("pasted text", data=text.encode("utf-8"), media_type=media_type or "text/turtle")
 
 
@@ -68,8 +75,8 @@ def _validate(document: Document, profile: str) -> FileOutcome:
     return FileOutcome(document.name, report=report, titles=tuple(sorted(titles.items())))
 
 
-def _page(outcome: FileOutcome | None, profile: str, media_type: str, text: str):
+def _page(outcome: FileOutcome | None, profile: str, media_type: str, text: str, url: str):
     groups = report_groups(outcome.report, dict(outcome.titles)) if outcome and outcome.report else []
     return render("validate.html", outcome=outcome, groups=groups, profiles=PROFILES, profile=profile,
-                  syntaxes=SYNTAX_CHOICES, syntax=media_type, text=text, severity_labels=SEVERITY_LABELS,
+                  syntaxes=SYNTAX_CHOICES, syntax=media_type, text=text, url=url, severity_labels=SEVERITY_LABELS,
                   summary=summary_line(outcome) if outcome else "", title="Validate")

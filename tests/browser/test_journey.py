@@ -10,10 +10,14 @@ pytestmark = pytest.mark.browser
 WORDS = {
     "en": {"theme": "Theme", "publisher": "Publisher", "datasets": "datasets", "report": "Validation report",
            "score": "Quality score", "improve": "What to improve first", "remove": "Clear all filters",
-           "broken": "Does not conform to dcat-ap-3", "validate": "Validate"},
+           "broken": "Does not conform to dcat-ap-3", "validate": "Validate",
+           "hint": "The dataset has no description (dct:description); it is mandatory. Add dct:description",
+           "rows": "rows in"},
     "fr": {"theme": "Thème", "publisher": "Éditeur", "datasets": "jeux de données", "report": "Rapport de validation",
            "score": "Score de qualité", "improve": "À améliorer en priorité", "remove": "Retirer tous les filtres",
-           "broken": "Non conforme à dcat-ap-3", "validate": "Valider"},
+           "broken": "Non conforme à dcat-ap-3", "validate": "Valider",
+           "hint": "Le jeu de données n'a pas de description (dct:description) ; elle est obligatoire. Ajoutez",
+           "rows": "lignes en"},
 }
 BROKEN = b"""@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
 <http://example.org/ds> a dcat:Dataset ; dct:title "Broken"@en ."""
@@ -92,6 +96,14 @@ def test_search_facets_dataset_publisher_reports_sparql(live_url, browser, shoot
     page.click("#sparql-form button[type=submit]")
     page.wait_for_selector("#results table")
     assert page.locator("#results table tr").count() > 1
+    page.fill("#query", "SELECT ?dataset ?publisher WHERE { ?dataset a <http://www.w3.org/ns/dcat#Dataset> ; "
+                        "<http://purl.org/dc/terms/publisher> ?publisher } LIMIT 5")
+    page.click("#sparql-form button[type=submit]")
+    labelled = page.locator('#results a[title][href^="datasets/"]').first
+    labelled.wait_for()
+    assert not labelled.inner_text().startswith("http") and labelled.get_attribute("title").startswith("http")
+    assert words["rows"] in page.locator("#status").inner_text()
+    check_accessibility(page, "sparql results")
     shoot(page, f"{language}-10-sparql")
     context.close()
 
@@ -111,6 +123,7 @@ def test_upload_a_broken_file_to_the_validator(live_url, browser, shoot, languag
     verdict = page.locator("#verdict").inner_text()
     assert words["broken"] in verdict
     assert "dct:description" in page.content()
+    assert words["hint"] in page.locator("main").inner_text()
     check_accessibility(page, "validator report")
     shoot(page, f"{language}-11-validator")
     context.close()

@@ -1,0 +1,67 @@
+"""Validation and score texts in the reader's language.
+
+The shapes' sh:message texts are English (the CLI prints them as they are); their French lives in a
+gettext catalogue of its own, `shapes` (translations/fr/LC_MESSAGES/shapes.po), keyed by the English text.
+A message with no French yet — a shape we do not own, or one not translated — is shown in English and
+marked (lang="en" and a visible "(en)"), always the same way. The score's indicator names and hints are
+lazy gettext strings in node.web.labels, keyed by the indicator's key.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from babel.support import NullTranslations, Translations
+
+from node.quality.model import MET, MISSING
+from node.quality.mqa import NON_PUBLIC_SUBSTITUTES
+from node.web.i18n import DEFAULT_LANGUAGE, TRANSLATIONS, current_language
+from node.web.labels import HEALTH_HINTS, HEALTH_LABELS, INDICATOR_HINTS, INDICATOR_LABELS, QUALITY_PHRASES
+
+
+@lru_cache(maxsize=4)
+def _shape_catalogue(language: str) -> NullTranslations:
+    return Translations.load(str(TRANSLATIONS), [language], domain="shapes")
+
+
+def shape_message(message: str, language: str | None = None) -> tuple[str, str]:
+    """(text, language of the text): the French of a shape's message when there is one, else the English."""
+    language = language or current_language()
+    if language == DEFAULT_LANGUAGE or not message:
+        return message, DEFAULT_LANGUAGE
+    translated = _shape_catalogue(language).gettext(message)
+    return (translated, language) if translated != message else (message, DEFAULT_LANGUAGE)
+
+
+def indicator_texts(indicator) -> tuple[str, str, str]:
+    """(name, why, language of why) of a score indicator for the page: the English reason carries the
+    measured details; another language gives the name and, when points are lost, what to do."""
+    language = current_language()
+    if language == DEFAULT_LANGUAGE:
+        return indicator.label, indicator.reason, language
+    substitute = NON_PUBLIC_SUBSTITUTES.get(indicator.key)
+    key = f"{indicator.key}:not_public" if substitute and indicator.label == substitute[0] else indicator.key
+    name = str(INDICATOR_LABELS.get(key, indicator.label))
+    if indicator.status == MET:
+        return name, str(QUALITY_PHRASES["met"]), language
+    hint = INDICATOR_HINTS.get(key)
+    if hint is None:
+        return name, indicator.reason, DEFAULT_LANGUAGE
+    lead = QUALITY_PHRASES["missing" if indicator.status == MISSING else "not_checked"]
+    return name, f"{lead} : {hint}", language
+
+
+def health_texts(check) -> tuple[str, str, str]:
+    """(name, why, language of why) of a HealthDCAT-AP essential."""
+    language = current_language()
+    if language == DEFAULT_LANGUAGE or check.key not in HEALTH_LABELS:
+        return check.label, check.reason, DEFAULT_LANGUAGE
+    name = str(HEALTH_LABELS[check.key])
+    if check.present:
+        return name, check.reason, language  # the record's own value(s)
+    prefix = "present but not valid: "
+    if check.reason.startswith(prefix):
+        text, text_language = shape_message(check.reason[len(prefix):], language)
+        return name, f"{QUALITY_PHRASES['invalid']} : {text}", text_language
+    return name, f"{QUALITY_PHRASES['missing']} : {HEALTH_HINTS[check.key]}", language
+
