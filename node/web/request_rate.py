@@ -84,8 +84,8 @@ class RequestRate:
             return None
         now = self._clock()
         with self._lock:
-            self._drop_idle(now)
             bucket = self._buckets.pop(client, None) or _Bucket(policy.burst, now)
+            self._drop_idle(now)  # after taking this client out: it is never evicted to make room for itself
             self._buckets[client] = bucket  # most recently seen last
             bucket.tokens = min(policy.burst, bucket.tokens + (now - bucket.seen) * policy.rate) - 1
             bucket.seen = now

@@ -104,6 +104,11 @@ def test_the_client_table_stays_bounded_under_many_addresses(make_app):
     assert app.wsgi_app.request_rate.clients <= 50
 
 
+def test_a_full_table_never_gives_the_sender_a_fresh_bucket():
+    rate = RequestRate(RatePolicy(rate=NO_REFILL, burst=2, clients=1), clock=lambda: 0.0)
+    assert [rate.check("c") is None for _ in range(4)] == [True, True, False, False]
+
+
 def test_idle_clients_are_forgotten_and_an_ipv6_64_is_one_client():
     clock = [0.0]
     rate = RequestRate(RatePolicy(rate=10.0, burst=5), clock=lambda: clock[0])
