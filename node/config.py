@@ -126,6 +126,11 @@ class Settings:
     sparql_client_budget: float = 20.0     # worker-seconds one client may use per window (then 429)
     sparql_budget_window: float = 60.0     # seconds
     sparql_client_tokens: tuple[str, ...] = ()  # bearer tokens that are clients of their own (partners)
+    # Requests per client on every route, before routing (node/web/request_rate.py, docs/security/fairness.md).
+    request_rate: float = 20.0             # requests per second one client may send on average (0: no limit)
+    request_burst: float = 100.0           # requests one client may send at once (a page and its assets, a harvester)
+    request_max_delay: float = 60.0        # refused requests count too: Retry-After grows up to this many seconds
+    request_rate_clients: int = 10_000     # clients remembered at most (least recently seen dropped first)
     log_level: str = "INFO"                # level of the node's log on stderr (DEBUG, INFO, WARNING, ERROR)
     # The store (docs/deployment.md): "oxigraph" (embedded, in data_dir; one process) or "sparql" (a
     # SPARQL 1.1 server through the standard protocols; many processes). The server's credentials

@@ -3,6 +3,7 @@ an exit code, never a 500 or a traceback (issue 10, finding 9)."""
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 import subprocess
 import sys
@@ -11,6 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 FACETS = ("theme", "publisher", "access_rights", "health_category")
+
+
+@pytest.fixture(name="settings")
+def settings_without_request_rate(settings):
+    """These tests send hundreds of requests from one address in a burst (Hypothesis examples): that is
+    what the request rate refuses (tests/abuse/test_request_rate.py), so it is off here."""
+    return dataclasses.replace(settings, request_rate=0)
 
 
 @pytest.mark.parametrize("facet", FACETS)
