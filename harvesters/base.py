@@ -68,6 +68,7 @@ class HarvestPage:
     etag: str | None = None
     last_modified: str | None = None
     digest: str | None = None
+    deleted: tuple[str, ...] = ()  # dataset IRIs the partner announces as deleted (kind ldes)
 
     @property
     def validators(self) -> dict[str, str]:

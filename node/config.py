@@ -23,7 +23,7 @@ from node.errors import ConfigError
 from node.identity import CatalogIdentity, identity_from_table
 from node.store.fairness import FairnessPolicy
 
-HARVESTER_KINDS = ("dcat", "ckan", "sparql", "fdp")
+HARVESTER_KINDS = ("dcat", "ckan", "sparql", "fdp", "ldes")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 VALIDATION_POLICIES = ("reject", "warn")
 

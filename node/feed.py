@@ -10,9 +10,9 @@ Layout (every node is a document; numbers, not times, so a full page never chang
 - the root: one relation per index node; each index node `<base>feed/index/<k>` covers PAGES_PER_INDEX
   pages; each page `<base>feed/page/<n>` holds entries (n-1)*PAGE_SIZE+1 .. n*PAGE_SIZE. At 300,000
   changes: 30 index nodes, 3,000 pages; the root stays a few KB.
-- each relation is a pair tree:GreaterThanOrEqualToRelation / tree:LessThanRelation on as:published,
-  with the first time of the range and of the next range, so a client looking for changes after a time
-  skips whole ranges. Pages do not link to each other: each is reached once, from its index node (with
+- each relation is a pair tree:GreaterThanOrEqualToRelation / tree:LessThanOrEqualToRelation on
+  as:published, with the first and (once complete) the last time of the range, so a client looking for
+  changes after a time skips whole ranges. Pages do not link to each other: each is reached once, from its index node (with
   next-page links too, ldes-client 0.3 fetched page n about n times per replication).
 A page whose last number is written is immutable (long cache); the newest page, its index node and the
 root are not. Pruned entries (retention) leave their pages empty but still linked.
@@ -132,14 +132,16 @@ class Feed:
         return _default([(_t(iri), _RDF_TYPE, _t(TREE + "Node"))])
 
     def _relations(self, node: str, target: str, first: int, after: int, last: int) -> list[ox.Quad]:
-        """node → target for entries first..after-1: at or after the first's time, before the next's."""
+        """node → target for entries first..after-1: at or after the first's time and, once the range is
+        complete, at or before its last entry's (not "before the next range's first": two entries on either
+        side of a boundary can share a millisecond)."""
         triples = []
         start = self._time_of(first, last)
         if start is not None:
             triples += _relation(node, target, "GreaterThanOrEqualToRelation", start)
-        end = self._time_of(after, last) if after <= last else None
+        end = self._time_of(after - 1, last) if after - 1 <= last else None
         if end is not None:
-            triples += _relation(node, target, "LessThanRelation", end)
+            triples += _relation(node, target, "LessThanOrEqualToRelation", end)
         if not triples:  # an empty (pruned or not yet written) range: a plain link keeps it reachable
             relation = ox.BlankNode()
             triples = [(_t(node), _t(TREE + "relation"), relation), (relation, _RDF_TYPE, _t(TREE + "Relation")),

@@ -10,6 +10,7 @@ import json
 import sys
 
 from node.cli import common_node_options, settings_from_args
+from node.config import HARVESTER_KINDS
 from node.errors import ConfigError, StoreError, StoreLocked
 
 CONNECT_SECONDS = 10.0   # to reach the running server; the run itself may take up to max_run_seconds
@@ -21,7 +22,7 @@ def register(subparsers) -> None:
     parser.add_argument("source", nargs="?", help="name of a [[sources]] entry in the config file")
     parser.add_argument("--all", action="store_true", help="harvest every configured source")
     parser.add_argument("--url", help="try a source that is not configured (dry run unless --apply)")
-    parser.add_argument("--kind", choices=("dcat", "ckan", "sparql", "fdp"), help="kind of the --url source")
+    parser.add_argument("--kind", choices=HARVESTER_KINDS, help="kind of the --url source")
     parser.add_argument("--allow-private-network", action="store_true", help="with --url: allow loopback/private hosts")
     parser.add_argument("--apply", action="store_true", help="with --url: write the records instead of a dry run")
     parser.add_argument("--full", action="store_true", help="read the whole source, not only what changed")

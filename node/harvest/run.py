@@ -38,6 +38,8 @@ class RunState:
     pages: dict[str, list[str]] = field(default_factory=dict)  # this run's page → graphs
     displaced: set[str] = field(default_factory=set)  # other sources' copies we win over
     renamed: dict[str, str] = field(default_factory=dict)  # this source's old graph → the dataset's new IRI
+    announced: set[str] = field(default_factory=set)  # graphs a feed (kind ldes) says were deleted
+    feed_position: dict | None = None  # where the last run left the feed (kept when deletes are refused)
     max_literal_bytes: int = 1_000_000
     now: str = ""
 
@@ -64,8 +66,11 @@ def run_harvest(ctx, source: SourceConfig, *, fetcher=None, full: bool = False, 
     fetcher = fetcher or Fetcher(source)
     try:
         with fetcher:
-            pages = harvester_for(source, fetcher).pages(modified_since=since,
-                                                        validators=previous.get("validators", {}))
+            harvester = harvester_for(source, fetcher)
+            if hasattr(harvester, "resume_from"):  # a feed (kind ldes) goes on from its last position
+                run.feed_position = None if full else previous.get("feed_position")
+                harvester.resume_from(run.feed_position)
+            pages = harvester.pages(modified_since=since, validators=previous.get("validators", {}))
             for page in pages:
                 incremental |= page.incremental
                 _take_page(ctx, run, page)
@@ -84,7 +89,8 @@ def run_harvest(ctx, source: SourceConfig, *, fetcher=None, full: bool = False, 
         report.status, report.finished = "dry-run", now_iso()
         return report
     return _commit(ctx, run, incremental, force, {"last_success": started, "validators": validators,
-                                                  "pages": _page_ids(ctx, source.name, run.pages)})
+                                                  "pages": _page_ids(ctx, source.name, run.pages),
+                                                  "feed_position": getattr(harvester, "position", None)})
 
 
 def _commit(ctx, run: RunState, incremental: bool, force: bool, state: dict) -> HarvestReport:
@@ -93,6 +99,8 @@ def _commit(ctx, run: RunState, incremental: bool, force: bool, state: dict) -> 
     renamed = settle_renames(ctx, run)
     deletions = _deletions(run, incremental, force)
     report.deleted = len(deletions)
+    if report.deletions_refused and state.get("feed_position"):
+        state["feed_position"] = run.feed_position  # the refused deletes are read again next run
     report.status, report.finished = "complete", now_iso()
     try:
         run.staging.commit(ctx.store, deletions + renamed, [_description_change(ctx, run.source)],
@@ -122,6 +130,10 @@ def _take_page(ctx, run: RunState, page) -> None:
         listed += kept
     for problem in page.problems:
         report.problem(problem)
+    for dataset in page.deleted:  # only what this source holds; the guard in _deletions applies
+        graph = prov.record_graph(ctx.naming, run.source.name, dataset)
+        if graph in run.existing:
+            run.announced.add(graph)
     written_before = report.written
     graphs = [prov.record_graph(ctx.naming, run.source.name, record.dataset_iri) for record in page.records]
     changed = [found for found in map(partial(_changed_record, ctx, run), page.records, graphs) if found]
@@ -193,7 +205,9 @@ def _refuse(run: RunState, record, graph: str, found: Claim, reasons: list[str])
 
 
 def _deletions(run: RunState, incremental: bool, force: bool) -> list[str]:
-    gone = [] if incremental else sorted(set(run.existing) - run.seen - set(run.renamed))
+    # A feed's announced deletions count against max_delete_share like a full run's vanished records:
+    # the share is of the records this source held before the run.
+    gone = sorted(run.announced - run.seen) if incremental else sorted(set(run.existing) - run.seen - set(run.renamed))
     limit = run.source.max_delete_share * len(run.existing)
     if gone and len(gone) > limit and not force:
         run.report.deletions_refused = len(gone)

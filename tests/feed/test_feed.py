@@ -83,7 +83,7 @@ def test_relations_carry_time_bounds_so_a_client_can_skip_ranges(client, monkeyp
     index = quads(client, "/feed/index/1")
     kinds = {q.object.value.removeprefix(TREE) for q in index if q.predicate.value.endswith("#type")
              and q.object.value.startswith(TREE) and "Relation" in q.object.value}
-    assert kinds == {"GreaterThanOrEqualToRelation", "LessThanRelation"}
+    assert kinds == {"GreaterThanOrEqualToRelation", "LessThanOrEqualToRelation"}
     assert all(q.object.datatype.value.endswith("#dateTime") for q in index if q.predicate.value == TREE + "value")
 
 
