@@ -153,8 +153,7 @@ class Feed:
         sequence = max(sequence, self.store.first_sequence())
         if sequence > last:
             return None
-        entry = self.store.change(sequence, with_payload=False)
-        return entry.published if entry else None
+        return self.store.change_time(sequence)
 
 
 def member_quads(base_url: str, stream: str, entry: ChangeEntry) -> list[ox.Quad]:

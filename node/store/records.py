@@ -274,6 +274,12 @@ class RecordStore:
         return changelog.read_entry(self.backend.graph_triples(iri), self.naming.base_url,
                                     with_payload=with_payload)
 
+    def change_time(self, sequence: int) -> str | None:
+        """When entry `sequence` was published (one lookup, without reading its payload)."""
+        iri = ox.NamedNode(changelog.entry_iri(self.naming.base_url, sequence))
+        found = next(iter(self.backend.quads(iri, changelog.AS_PUBLISHED, None, iri)), None)
+        return changelog.canonical_time(found.object.value) if found is not None else None
+
     def changes(self, first: int, last: int, *, with_payload: bool = True) -> list[ChangeEntry]:
         """Entries `first`..`last` (inclusive) that still exist, in order."""
         found = (self.change(n, with_payload=with_payload) for n in range(max(first, self.first_sequence()), last + 1))
