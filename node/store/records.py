@@ -307,19 +307,16 @@ class RecordStore:
 
     def history(self, dataset_iri: str, *, with_payload: bool = False) -> list[ChangeEntry]:
         """Every entry about a dataset, oldest first."""
-        entries = []
-        for quad in self.backend.quads(None, changelog.AS_OBJECT, ox.NamedNode(dataset_iri), None):
-            sequence = changelog.sequence_of(self.naming.base_url, quad.graph_name.value)
-            entry = self.change(sequence, with_payload=with_payload) if sequence else None
-            if entry is not None:
-                entries.append(entry)
-        return sorted(entries, key=lambda e: e.sequence)
+        return self._entries_with(changelog.AS_OBJECT, dataset_iri, with_payload)
 
     def graph_history(self, graph: str, *, with_payload: bool = False) -> list[ChangeEntry]:
         """Every entry about one record graph, oldest first: a record's history (also once deleted,
         when no index term names its dataset any more)."""
+        return self._entries_with(changelog.GRAPH, graph, with_payload)
+
+    def _entries_with(self, predicate: ox.NamedNode, iri: str, with_payload: bool) -> list[ChangeEntry]:
         entries = []
-        for quad in self.backend.quads(None, changelog.GRAPH, ox.NamedNode(graph), None):
+        for quad in self.backend.quads(None, predicate, ox.NamedNode(iri), None):
             sequence = changelog.sequence_of(self.naming.base_url, quad.graph_name.value)
             entry = self.change(sequence, with_payload=with_payload) if sequence else None
             if entry is not None:

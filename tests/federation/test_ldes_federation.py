@@ -14,6 +14,7 @@ from node.catalog_index import CatalogIndex
 from node.config import Settings, SourceConfig
 from node.harvest import run_harvest
 from node.harvest.provenance import source_graph_prefix
+from tests.harvest_runs.test_runs import central  # noqa: F401  (a pytest fixture: the harvest runs' central node)
 from tests.harvesters.conftest import make_fetcher
 from tests.harvesters.ldes_feeds import titles
 from tests.identity.conftest import CANCER_REGISTRY
@@ -61,14 +62,6 @@ def french(tmp_path):
     node.stop()
 
 
-@pytest.fixture
-def central(tmp_path):
-    from node.context import open_node
-
-    ctx = open_node(Settings(base_url="http://central.test/", data_dir=tmp_path / "central",
-                             load_bundled_catalogue=False, api_token="t"))
-    yield ctx
-    ctx.close()
 
 
 def record(name: str, title: str) -> bytes:

@@ -9,22 +9,12 @@ from node.config import SourceConfig
 from node.harvest import run_harvest
 from node.harvest.provenance import source_graph_prefix
 from tests.harvesters.catalogues import dataset_iri
+from tests.harvest_runs.test_runs import central  # noqa: F401  (a pytest fixture: the harvest runs' central node)
 from tests.harvesters.conftest import make_fetcher
 from tests.harvesters.ldes_feeds import FEED_PREFIXES, TRIG, activity, relation, serve_feed, titles
 
 JAN, FEB, MAR, APR, MAY = ("2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", "2024-03-01T00:00:00Z",
                            "2024-04-01T00:00:00Z", "2024-05-01T00:00:00Z")
-
-
-@pytest.fixture
-def central(tmp_path):
-    from node.config import Settings
-    from node.context import open_node
-
-    ctx = open_node(Settings(base_url="http://central.test/", data_dir=tmp_path / "central",
-                             load_bundled_catalogue=False, api_token="t"))
-    yield ctx
-    ctx.close()
 
 
 def feed_source(url, **overrides):
