@@ -2,7 +2,6 @@
 
 import json
 
-import pytest
 
 from node.catalog_index import CatalogIndex
 from node.config import SourceConfig
