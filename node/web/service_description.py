@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from flask import current_app
 
-from vocab.namespaces import DCAT, DCTERMS, RDF, SD, VOID, XSD
+from vocab.namespaces import DCAT, DCTERMS, RDF, RDFS, SD, VOID, XSD
 
 FORMATS = "http://www.w3.org/ns/formats/"
 RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
@@ -85,5 +85,7 @@ def void_triples(ctx) -> list[ox.Triple]:
         (partition, _n(VOID.entities), _int(stats.datasets)),
         (dataset, _n(VOID.vocabulary), _n(DCAT)),
         (dataset, _n(VOID.vocabulary), _n("http://healthdataportal.eu/ns/health#")),
+        (dataset, _n(RDFS.seeAlso), _n(base + "feed")),  # every change, deletions too (docs/feed.md)
+        (_n(base + "feed"), _n(RDF.type), _n("https://w3id.org/ldes#EventStream")),
     ]
     return [ox.Triple(*triple) for triple in t]

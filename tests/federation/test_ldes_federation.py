@@ -128,3 +128,21 @@ def test_provenance_of_the_central_copy_names_the_source_and_run(french, central
     assert [(e.kind, e.source, e.run) for e in history] == [("create", "fr", report.run_id)]
     graph = history[0].graph
     assert ox.NamedNode(french.url + "datasets/cancer") in {t.subject for t in central.store.graph_triples(graph)}
+
+
+def test_the_central_feed_republishes_the_changes_with_their_provenance(french, central):
+    from node.web.app import create_app
+
+    put(french, "cancer", "Cancer registry")
+    report, _ = harvest_and_compare(french, central)
+    delete(french, "cancer")
+    second, _ = harvest_and_compare(french, central)
+    client = create_app(context=central).test_client()
+    changes = client.get("/catalog/changes?since=0").get_json()["changes"]
+    assert [(c["kind"], c["dataset"], c["source"], c["run"]) for c in changes if c["source"] == "fr"] == [
+        ("create", french.url + "datasets/cancer", "fr", report.run_id),
+        ("delete", french.url + "datasets/cancer", "fr", second.run_id)]
+    page = client.get("/feed/page/1", headers={"Accept": "application/n-quads"}).get_data()
+    kinds = {q.object.value.rsplit("#", 1)[1] for q in ox.parse(page, format=ox.RdfFormat.N_QUADS)
+             if q.predicate.value.endswith("#type") and "activitystreams" in q.object.value}
+    assert {"Create", "Delete"} <= kinds

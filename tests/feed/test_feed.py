@@ -111,3 +111,15 @@ def test_the_feed_in_a_browser_is_a_page(client):
     assert response.status_code == 200 and response.mimetype == "text/html"
     assert "datasets/snds/history" in response.get_data(as_text=True)
     assert json.loads(client.get("/catalog/changes?since=0").get_data())["feed"] == BASE + "feed"
+
+
+def test_the_catalogue_and_the_service_description_link_the_feed(client):
+    feed = ox.NamedNode(BASE + "feed")
+    see_also = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
+    page = list(ox.parse(client.get("/catalog", headers={"Accept": "application/n-triples"}).get_data(),
+                         format=ox.RdfFormat.N_TRIPLES))
+    assert any(q.subject.value == BASE + "catalog" and q.predicate.value == see_also and q.object == feed for q in page)
+    description = client.get("/sparql", headers={"Accept": "text/turtle"})
+    assert description.status_code == 200
+    assert any(q.predicate.value == see_also and q.object == feed
+               for q in ox.parse(description.get_data(), format=ox.RdfFormat.TURTLE))
