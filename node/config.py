@@ -121,6 +121,9 @@ class Settings:
     sparql_budget_window: float = 60.0     # seconds
     sparql_client_tokens: tuple[str, ...] = ()  # bearer tokens that are clients of their own (partners)
     log_level: str = "INFO"                # level of the node's log on stderr (DEBUG, INFO, WARNING, ERROR)
+    oai_page_size: int = 100               # records (or headers) per OAI-PMH list response (/oai)
+    oai_repository_name: str = ""          # Identify's repositoryName; "" → the catalogue's title
+    oai_admin_email: str = "admin@localhost"  # Identify's adminEmail (required by OAI-PMH): set it
     catalog: CatalogIdentity | None = None  # the [catalog] table; None: the bundled HDH identity
     sources: tuple[SourceConfig, ...] = field(default_factory=tuple)
 

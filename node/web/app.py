@@ -26,9 +26,9 @@ def create_app(settings: Settings | None = None, *, context: NodeContext | None 
     app.config["NODE"] = context
     app.config["MAX_CONTENT_LENGTH"] = context.settings.max_body_bytes
     app.json.sort_keys = False
-    from node.web import agents, api, catalog, harvest, i18n, sparql, validate
+    from node.web import agents, api, catalog, harvest, i18n, oai, sparql, validate
 
-    for area in (catalog, api, sparql, harvest, agents, validate):
+    for area in (catalog, api, sparql, harvest, agents, validate, oai):
         app.register_blueprint(area.blueprint)
     i18n.install(app)
     _install_error_handlers(app)
