@@ -10,6 +10,7 @@ from harvesters.base import Harvester, HarvestedRecord, HarvestPage
 from harvesters.ckan import CkanHarvester
 from harvesters.dcat import DcatHarvester
 from harvesters.fdp import FdpHarvester
+from harvesters.oai_pmh import OaiPmhHarvester
 from harvesters.sparql import SparqlHarvester
 from node.config import SourceConfig
 from node.errors import ConfigError
@@ -20,6 +21,7 @@ HARVESTERS: dict[str, type] = {
     "ckan": CkanHarvester,
     "sparql": SparqlHarvester,
     "fdp": FdpHarvester,
+    "oai-pmh": OaiPmhHarvester,
 }
 
 
