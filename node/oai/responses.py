@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
@@ -68,5 +69,18 @@ def resumption(parent: ET.Element, token: str, size: int, cursor: int) -> None:
     ET.SubElement(parent, q("resumptionToken"), {"completeListSize": str(size), "cursor": str(cursor)}).text = token
 
 
+# Characters XML 1.0 cannot carry (ElementTree escapes markup but writes these as they are): an echoed
+# argument or a literal holding one would make the whole response unreadable.
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(value):
+    return _NOT_XML.sub("\ufffd", value) if value else value
+
+
 def serialise(root: ET.Element) -> bytes:
+    for element in root.iter():
+        element.text, element.tail = _xml_text(element.text), _xml_text(element.tail)
+        for name, value in element.attrib.items():
+            element.attrib[name] = _xml_text(value)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)

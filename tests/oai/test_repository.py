@@ -116,3 +116,23 @@ def test_list_sets_names_local(client):
     assert any(s.startswith("theme:") for s in specs)
     theme = next(s for s in specs if s.startswith("theme:"))
     assert error_code(oai(client, verb="ListIdentifiers", metadataPrefix="dcat_ap", set=theme)) is None
+
+
+def test_token_survives_changes_mid_harvest_without_skipping_or_repeating(client, node):
+    object.__setattr__(node.settings, "oai_page_size", 3)
+    root = oai(client, verb="ListIdentifiers", metadataPrefix="dcat_ap")
+    first = [h.findtext(f"{OAI}identifier") for h in headers(root, "ListIdentifiers")]
+    token = root.find(f"{OAI}ListIdentifiers/{OAI}resumptionToken")
+    assert token.get("cursor") == "0" and int(token.get("completeListSize")) == len(node.index.entries())
+    later = node.naming.record_id_for_graph(node.index.entries()[-1].graph)
+    if f"oai:localhost:{later}" in first:
+        later = node.naming.record_id_for_graph(node.index.entries()[0].graph)
+    assert client.delete(f"/datasets/{later}", headers={"Authorization": f"Bearer {API_TOKEN}"}).status_code in (200, 204)
+    rest = []
+    while token is not None and token.text:
+        root = oai(client, verb="ListIdentifiers", resumptionToken=token.text)
+        rest += [(h.findtext(f"{OAI}identifier"), h.get("status")) for h in headers(root, "ListIdentifiers")]
+        token = root.find(f"{OAI}ListIdentifiers/{OAI}resumptionToken")
+    live = [i for i, status in rest if status != "deleted"]
+    assert len(first + live) == len(set(first + live)) == len(node.index.entries())
+    assert rest[-1] == (f"oai:localhost:{later}", "deleted")
