@@ -95,3 +95,29 @@ def test_hostile_partner_fails_the_run_and_keeps_the_previous_copy(central, body
     assert report.status == "failed"
     assert words in str(report.to_dict())
     assert harvested(central) == set()
+
+
+def test_incremental_run_asks_from_and_brings_the_update(central, french, node):
+    import time
+
+    import requests
+
+    src = source(french.url + "oai")
+    assert run_harvest(central, src, full=True).status == "complete"
+    start = int(time.time())
+    while int(time.time()) == start:  # the update lands in a later second than the run's start
+        time.sleep(0.05)
+    entry = node.index.entries()[0]
+    record_id = node.naming.record_id_for_graph(entry.graph)
+    turtle = requests.get(french.url + f"datasets/{record_id}.ttl", timeout=30).text
+    changed = turtle.replace('dct:title "', 'dct:title "Mis à jour ', 1) if 'dct:title "' in turtle else turtle
+    assert changed != turtle
+    response = requests.put(french.url + f"datasets/{record_id}", data=changed.encode(),
+                            headers={"Authorization": f"Bearer {API_TOKEN}", "Content-Type": "text/turtle"}, timeout=30)
+    assert response.status_code in (200, 201, 204), response.text
+    report = run_harvest(central, src)
+    assert report.status == "complete" and report.mode == "incremental", report.to_dict()
+    assert report.written == 1
+    copy = next(e.graph for e in central.index.entries() if e.dataset == entry.dataset)
+    assert "Mis \\u00E0 jour" in central.store.published_ntriples(copy).decode() or \
+        "Mis à jour" in central.store.published_ntriples(copy).decode()
