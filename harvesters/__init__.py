@@ -11,6 +11,7 @@ from harvesters.ckan import CkanHarvester
 from harvesters.dcat import DcatHarvester
 from harvesters.fdp import FdpHarvester
 from harvesters.ldes import LdesHarvester
+from harvesters.oai_pmh import OaiPmhHarvester
 from harvesters.sparql import SparqlHarvester
 from node.config import SourceConfig
 from node.errors import ConfigError
@@ -22,6 +23,7 @@ HARVESTERS: dict[str, type] = {
     "sparql": SparqlHarvester,
     "fdp": FdpHarvester,
     "ldes": LdesHarvester,
+    "oai-pmh": OaiPmhHarvester,
 }
 
 

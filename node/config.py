@@ -23,7 +23,7 @@ from node.errors import ConfigError
 from node.identity import CatalogIdentity, identity_from_table
 from node.store.fairness import FairnessPolicy
 
-HARVESTER_KINDS = ("dcat", "ckan", "sparql", "fdp", "ldes")
+HARVESTER_KINDS = ("dcat", "ckan", "sparql", "fdp", "ldes", "oai-pmh")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 VALIDATION_POLICIES = ("reject", "warn")
 
@@ -51,6 +51,8 @@ class SourceConfig:
     page_size: int = 100                   # for sources we page ourselves (ckan, sparql)
     max_delete_share: float = 0.30         # refuse to delete more than this share unless forced
     retries: int = 3
+    oai_metadata_prefix: str = "dcat_ap"   # kind oai-pmh: the metadataPrefix asked for (RDF/XML inside <metadata>)
+    oai_set: str = ""                      # kind oai-pmh: a setSpec to harvest ("" = the whole repository)
 
     def __post_init__(self):
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,62}", self.name):
@@ -143,6 +145,9 @@ class Settings:
     store_password: str | None = field(default=None, repr=False)
     store_token: str | None = field(default=None, repr=False)  # ... or a bearer token
     store_timeout: float = 30.0               # seconds for one internal request to the server
+    oai_page_size: int = 100               # records (or headers) per OAI-PMH list response (/oai)
+    oai_repository_name: str = ""          # Identify's repositoryName; "" → the catalogue's title
+    oai_admin_email: str = "admin@localhost"  # Identify's adminEmail (required by OAI-PMH): set it
     catalog: CatalogIdentity | None = None  # the [catalog] table; None: the bundled HDH identity
     sources: tuple[SourceConfig, ...] = field(default_factory=tuple)
 

@@ -26,9 +26,9 @@ def create_app(settings: Settings | None = None, *, context: NodeContext | None 
     app.config["NODE"] = context
     app.config["MAX_CONTENT_LENGTH"] = context.settings.max_body_bytes
     app.json.sort_keys = False
-    from node.web import agents, api, catalog, feed, harvest, history, i18n, sparql, sparql_labels, validate
+    from node.web import agents, api, catalog, feed, harvest, history, i18n, oai, sparql, sparql_labels, validate
 
-    for area in (catalog, api, sparql, sparql_labels, harvest, agents, validate, history, feed):
+    for area in (catalog, api, sparql, sparql_labels, harvest, agents, validate, history, feed, oai):
         app.register_blueprint(area.blueprint)
     i18n.install(app)
     _install_error_handlers(app)

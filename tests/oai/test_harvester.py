@@ -1,0 +1,123 @@
+"""Kind oai-pmh: a central node harvests a French node's /oai on loopback; hostile partners stop the run."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask, Response
+
+from node.catalog_index import origin
+from node.config import Settings, SourceConfig
+from node.harvest.run import run_harvest
+from tests.conftest import API_TOKEN
+from tests.sparql.conftest import LiveServer
+
+
+@pytest.fixture
+def french(node):
+    from node.web.app import create_app
+
+    object.__setattr__(node.settings, "oai_page_size", 3)  # several pages: the harvester follows tokens
+    live = LiveServer(create_app(context=node))
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def central(tmp_path):
+    from node.context import open_node
+
+    ctx = open_node(Settings(base_url="http://central.test/", data_dir=tmp_path / "central",
+                             load_bundled_catalogue=False))
+    yield ctx
+    ctx.close()
+
+
+def source(url: str) -> SourceConfig:
+    return SourceConfig(name="fr", kind="oai-pmh", url=url, policy="warn", allow_private_network=True,
+                        max_delete_share=1.0, retries=0, timeout=10.0)
+
+
+def harvested(ctx) -> set[str]:
+    return {e.dataset for e in ctx.index.entries() if origin(e.graph) == "fr"}
+
+
+def test_central_matches_the_french_node_after_create_and_delete(central, french, node):
+    import requests
+
+    src = source(french.url + "oai")
+    report = run_harvest(central, src, full=True)
+    assert report.status == "complete", report.to_dict()
+    assert harvested(central) == {e.dataset for e in node.index.entries()}
+    assert report.pages > 1
+    gone = node.index.entries()[0]
+    record_id = node.naming.record_id_for_graph(gone.graph)
+    assert requests.delete(french.url + "datasets/" + record_id, headers={"Authorization": f"Bearer {API_TOKEN}"},
+                           timeout=30).status_code in (200, 204)
+    report = run_harvest(central, src, full=True)
+    assert report.status == "complete", report.to_dict()
+    assert harvested(central) == {e.dataset for e in node.index.entries()}
+    assert gone.dataset not in harvested(central)
+
+
+def _canned(body: str):
+    app = Flask("canned")
+
+    @app.route("/oai")
+    def oai():
+        return Response(body, mimetype="text/xml")
+
+    return LiveServer(app)
+
+
+_LOOP = """<?xml version="1.0"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">
+<responseDate>2026-01-01T00:00:00Z</responseDate><request>x</request>
+<ListRecords><resumptionToken>same</resumptionToken></ListRecords></OAI-PMH>"""
+_BAD_TOKEN = """<?xml version="1.0"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">
+<responseDate>2026-01-01T00:00:00Z</responseDate><request>x</request>
+<error code="badResumptionToken">expired</error></OAI-PMH>"""
+_ENTITIES = """<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>
+<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">&b;</OAI-PMH>"""
+
+
+@pytest.mark.parametrize("body, words", [
+    (_LOOP, "token loop"),
+    (_BAD_TOKEN, "badResumptionToken"),
+    ("<OAI-PMH xmlns='http://www.openarchives.org/OAI/2.0/'><ListRecords>", "well-formed"),
+    ("<html>not oai</html>", "not an OAI-PMH response"),
+    (_ENTITIES, ""),
+])
+def test_hostile_partner_fails_the_run_and_keeps_the_previous_copy(central, body, words):
+    live = _canned(body)
+    try:
+        report = run_harvest(central, source(live.url + "oai"), full=True)
+    finally:
+        live.stop()
+    assert report.status == "failed"
+    assert words in str(report.to_dict())
+    assert harvested(central) == set()
+
+
+def test_incremental_run_asks_from_and_brings_the_update(central, french, node):
+    import time
+
+    import requests
+
+    src = source(french.url + "oai")
+    assert run_harvest(central, src, full=True).status == "complete"
+    start = int(time.time())
+    while int(time.time()) == start:  # the update lands in a later second than the run's start
+        time.sleep(0.05)
+    entry = node.index.entries()[0]
+    record_id = node.naming.record_id_for_graph(entry.graph)
+    turtle = requests.get(french.url + f"datasets/{record_id}.ttl", timeout=30).text
+    changed = turtle.replace('dct:title "', 'dct:title "Mis à jour ', 1) if 'dct:title "' in turtle else turtle
+    assert changed != turtle
+    response = requests.put(french.url + f"datasets/{record_id}", data=changed.encode(),
+                            headers={"Authorization": f"Bearer {API_TOKEN}", "Content-Type": "text/turtle"}, timeout=30)
+    assert response.status_code in (200, 201, 204), response.text
+    report = run_harvest(central, src)
+    assert report.status == "complete" and report.mode == "incremental", report.to_dict()
+    assert report.written == 1
+    copy = next(e.graph for e in central.index.entries() if e.dataset == entry.dataset)
+    assert "Mis \\u00E0 jour" in central.store.published_ntriples(copy).decode() or \
+        "Mis à jour" in central.store.published_ntriples(copy).decode()

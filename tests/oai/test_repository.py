@@ -1,0 +1,138 @@
+"""/oai answers the six verbs and the protocol's errors (HTTP 200, OAI error element)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pyoxigraph as ox
+import pytest
+
+from tests.conftest import API_TOKEN
+
+OAI = "{http://www.openarchives.org/OAI/2.0/}"
+
+
+def oai(client, **args):
+    response = client.get("/oai", query_string=args)
+    assert response.status_code == 200
+    assert response.mimetype == "text/xml"
+    return ET.fromstring(response.data)
+
+
+def error_code(root):
+    errors = root.findall(f"{OAI}error")
+    return errors[0].get("code") if errors else None
+
+
+def headers(root, verb):
+    return root.findall(f"{OAI}{verb}/{OAI}header") + root.findall(f"{OAI}{verb}/{OAI}record/{OAI}header")
+
+
+def harvest_all(client, verb="ListIdentifiers", **args):
+    root = oai(client, verb=verb, metadataPrefix="dcat_ap", **args)
+    found = headers(root, verb)
+    while True:
+        token = root.find(f"{OAI}{verb}/{OAI}resumptionToken")
+        if token is None or not token.text:
+            return found
+        root = oai(client, verb=verb, resumptionToken=token.text)
+        found += headers(root, verb)
+
+
+def test_identify_carries_the_configuration(client):
+    root = oai(client, verb="Identify")
+    identify = root.find(f"{OAI}Identify")
+    assert identify.findtext(f"{OAI}baseURL") == "http://localhost:8080/oai"
+    assert identify.findtext(f"{OAI}deletedRecord") == "persistent"
+    assert identify.findtext(f"{OAI}granularity") == "YYYY-MM-DDThh:mm:ssZ"
+    assert identify.findtext(f"{OAI}protocolVersion") == "2.0"
+
+
+@pytest.mark.parametrize("args, code", [
+    ({}, "badVerb"),
+    ({"verb": "Nope"}, "badVerb"),
+    ({"verb": "Identify", "extra": "1"}, "badArgument"),
+    ({"verb": "ListRecords"}, "badArgument"),
+    ({"verb": "ListRecords", "metadataPrefix": "dcat_ap", "from": "2020-13-01"}, "badArgument"),
+    ({"verb": "ListRecords", "metadataPrefix": "dcat_ap", "from": "2020-01-01", "until": "2021-01-01T00:00:00Z"}, "badArgument"),
+    ({"verb": "ListRecords", "metadataPrefix": "marc"}, "cannotDisseminateFormat"),
+    ({"verb": "GetRecord", "metadataPrefix": "dcat_ap", "identifier": "oai:localhost:nope"}, "idDoesNotExist"),
+    ({"verb": "ListIdentifiers", "metadataPrefix": "dcat_ap", "from": "2999-01-01"}, "noRecordsMatch"),
+    ({"verb": "ListIdentifiers", "resumptionToken": "garbage!!"}, "badResumptionToken"),
+    ({"verb": "ListIdentifiers", "metadataPrefix": "dcat_ap", "set": "source:nope"}, "badArgument"),
+    ({"verb": "ListSets", "resumptionToken": "x"}, "badResumptionToken"),
+])
+def test_errors_are_oai_error_elements(client, args, code):
+    root = oai(client, **args)
+    assert error_code(root) == code
+    if code in ("badVerb", "badArgument"):
+        assert root.find(f"{OAI}request").attrib == {}
+
+
+def test_post_binding(client):
+    response = client.post("/oai", data={"verb": "Identify"})
+    assert error_code(ET.fromstring(response.data)) is None
+
+
+def test_tokens_list_every_record_once_across_pages(client, node):
+    object.__setattr__(node.settings, "oai_page_size", 3)
+    seen = [h.findtext(f"{OAI}identifier") for h in harvest_all(client)]
+    assert len(seen) == len(set(seen)) == len(node.index.entries())
+    assert len(seen) > 3
+
+
+def test_deleted_record_is_persistent_and_dcat_ap_is_the_rdf_endpoint(client, node):
+    root = oai(client, verb="ListRecords", metadataPrefix="dcat_ap")
+    record = root.find(f"{OAI}ListRecords/{OAI}record")
+    identifier = record.findtext(f"{OAI}header/{OAI}identifier")
+    record_id = identifier.rpartition(":")[2]
+    rdfxml = ET.tostring(record.find(f"{OAI}metadata")[0])
+    served = client.get(f"/datasets/{record_id}.rdf").data
+    mine = ox.Dataset(ox.parse(rdfxml, ox.RdfFormat.RDF_XML))
+    theirs = ox.Dataset(ox.parse(served, ox.RdfFormat.RDF_XML))
+    mine.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    theirs.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    assert mine == theirs
+    assert client.delete(f"/datasets/{record_id}", headers={"Authorization": f"Bearer {API_TOKEN}"}).status_code in (200, 204)
+    got = oai(client, verb="GetRecord", metadataPrefix="oai_dc", identifier=identifier)
+    header = got.find(f"{OAI}GetRecord/{OAI}record/{OAI}header")
+    assert header.get("status") == "deleted"
+    assert got.find(f"{OAI}GetRecord/{OAI}record/{OAI}metadata") is None
+    listed = {h.findtext(f"{OAI}identifier"): h.get("status") for h in harvest_all(client)}
+    assert listed[identifier] == "deleted"
+
+
+def test_oai_dc_has_title_and_type(client):
+    root = oai(client, verb="ListRecords", metadataPrefix="oai_dc")
+    dc = root.find(f"{OAI}ListRecords/{OAI}record/{OAI}metadata")[0]
+    assert dc.findtext("{http://purl.org/dc/elements/1.1/}title")
+    assert dc.findtext("{http://purl.org/dc/elements/1.1/}type") == "Dataset"
+
+
+def test_list_sets_names_local(client):
+    root = oai(client, verb="ListSets")
+    specs = [s.findtext(f"{OAI}setSpec") for s in root.iter(f"{OAI}set")]
+    assert "local" in specs
+    assert any(s.startswith("theme:") for s in specs)
+    theme = next(s for s in specs if s.startswith("theme:"))
+    assert error_code(oai(client, verb="ListIdentifiers", metadataPrefix="dcat_ap", set=theme)) is None
+
+
+def test_token_survives_changes_mid_harvest_without_skipping_or_repeating(client, node):
+    object.__setattr__(node.settings, "oai_page_size", 3)
+    root = oai(client, verb="ListIdentifiers", metadataPrefix="dcat_ap")
+    first = [h.findtext(f"{OAI}identifier") for h in headers(root, "ListIdentifiers")]
+    token = root.find(f"{OAI}ListIdentifiers/{OAI}resumptionToken")
+    assert token.get("cursor") == "0" and int(token.get("completeListSize")) == len(node.index.entries())
+    later = node.naming.record_id_for_graph(node.index.entries()[-1].graph)
+    if f"oai:localhost:{later}" in first:
+        later = node.naming.record_id_for_graph(node.index.entries()[0].graph)
+    assert client.delete(f"/datasets/{later}", headers={"Authorization": f"Bearer {API_TOKEN}"}).status_code in (200, 204)
+    rest = []
+    while token is not None and token.text:
+        root = oai(client, verb="ListIdentifiers", resumptionToken=token.text)
+        rest += [(h.findtext(f"{OAI}identifier"), h.get("status")) for h in headers(root, "ListIdentifiers")]
+        token = root.find(f"{OAI}ListIdentifiers/{OAI}resumptionToken")
+    live = [i for i, status in rest if status != "deleted"]
+    assert len(first + live) == len(set(first + live)) == len(node.index.entries())
+    assert rest[-1] == (f"oai:localhost:{later}", "deleted")
