@@ -197,6 +197,13 @@ class CatalogIndex:
             allowed = _intersect(allowed, matches)
         return allowed
 
+    def warm_up(self) -> None:
+        """Read the entries and the unfiltered catalogue's facet counts now (`serve` does it in the
+        background at start), so that the first reader does not wait seconds at 100,000 records."""
+        self.entries()
+        for name in (*FACETS, SOURCE_FACET):
+            self.facet_counts(Selection(), name)
+
     def facet_counts(self, selection: Selection, name: str, limit: int = 20) -> list[tuple[str, int]]:
         """Most frequent values of one facet among the records the other filters select (cached per
         store generation); `name` is a key of FACETS or SOURCE_FACET."""

@@ -51,7 +51,7 @@ def run(args) -> int:
     server = waitress.create_server(app, sockets=[listener], threads=settings.threads, ident="ehds-node")
     server_file = write_server_file(settings.data_dir, f"http://{_local_host(settings.host)}:{settings.port}/")
     start_scheduler(run_locks(app), context)
-    threading.Thread(target=context.index.entries, name="index-warm-up", daemon=True).start()
+    threading.Thread(target=context.index.warm_up, name="index-warm-up", daemon=True).start()
     log.info("ehds-node serving %s on http://%s:%d/ (data: %s; %d threads, %d SPARQL workers)", settings.base_url,
              settings.host, settings.port, settings.data_dir, settings.threads, settings.sparql_workers)
     signal.signal(signal.SIGTERM, _stop)  # service managers stop with SIGTERM: close the store cleanly

@@ -37,3 +37,16 @@ def test_unknown_writes_fall_back_to_a_full_read(node):
     assert len(index.entries()) == 5
     node.store.apply([GraphChange("http://localhost:8080/graph/local/snds", None)])
     assert len(index.entries()) == 4 == len(CatalogIndex(node.store).entries())
+
+
+def test_warm_up_leaves_the_first_catalogue_page_nothing_to_scan(node, monkeypatch):
+    from node.catalog_index import FACETS, SOURCE_FACET, Selection
+
+    node.index.warm_up()
+
+    def no_scan(*args, **kwargs):
+        raise AssertionError("the facet counts were not ready")
+
+    monkeypatch.setattr(node.store, "index_term_values", no_scan)
+    counts = {name: node.index.facet_counts(Selection(), name) for name in (*FACETS, SOURCE_FACET)}
+    assert counts["theme"] and counts[SOURCE_FACET] == [("local", 6)]
