@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from node.errors import QueryError, StoreError, StoreLocked
 from node.store.base import GraphChange, QueryResult, ValueCopy
+from node.store.sparql_update import check_iri, graph_update
 from node.store.fairness import FairnessPolicy
 from node.store.query_exec import GRAPH_FORMATS, QueryJob, execute
 from node.store.query_runner import QueryRunner
@@ -50,27 +51,19 @@ class OxigraphStore:
         changes, copies = list(changes), list(copies)
         if changes and not copies and all(c.fresh and c.triples for c in changes):
             return self._insert_new_graphs(changes)
-        statements = []
-        for change in changes:
-            graph = f"<{_check_iri(change.name)}>"
-            if not change.fresh:
-                statements.append(f"DROP SILENT GRAPH {graph}")
-            if change.triples:
-                body = ox.serialize(change.triples, format=ox.RdfFormat.N_TRIPLES).decode()
-                statements.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}}} }}")
-        statements += [_copy_statement(copy) for copy in copies]
-        if not statements:
+        request = graph_update(changes, copies)
+        if not request:
             return
         with self._write_lock:
             try:
-                self._store.update(" ;\n".join(statements))
+                self._store.update(request)
             except OSError as err:
                 raise StoreError(f"store write failed: {err}") from None
             self._written(frozenset(c.name for c in changes))
 
     def _insert_new_graphs(self, changes: list[GraphChange]) -> None:
         """Graphs that do not exist yet: one native transactional insert (no SPARQL text to parse)."""
-        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(_check_iri(c.name)))
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(check_iri(c.name)))
                  for c in changes for t in c.triples]
         with self._write_lock:
             try:
@@ -194,17 +187,6 @@ class OxigraphStore:
         except (OSError, AttributeError):
             pass
         self._store = None
-
-
-def _copy_statement(copy: ValueCopy) -> str:
-    iris = [_check_iri(i) for i in (copy.graph, copy.subject, copy.as_predicate, copy.from_graph, copy.predicate)]
-    return "INSERT {{ GRAPH <{}> {{ <{}> <{}> ?value }} }} WHERE {{ GRAPH <{}> {{ ?any <{}> ?value }} }}".format(*iris)
-
-
-def _check_iri(name: str) -> str:
-    if any(c in name for c in "<>\"{}|^`\\ \n\t"):
-        raise StoreError(f"invalid graph name {name!r}")
-    return name
 
 
 def _open_error_message(path: Path | None, err: OSError) -> str:

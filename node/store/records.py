@@ -17,7 +17,7 @@ remote SPARQL 1.1 server can be another (Update for `apply`, the Graph Store pro
 from __future__ import annotations
 
 import threading
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import pyoxigraph as ox
 
@@ -26,20 +26,15 @@ from node.store import changelog
 from node.store.base import GraphChange, ValueCopy
 from node.store.changelog import ChangeEntry
 from node.store.naming import Naming
-from vocab.namespaces import DCAT, DCTERMS, EHDS, FOAF, PROV
+from node.store.record_reads import INDEXED_DATASET, PUBLISHED_FORM, RecordReads
+from vocab.namespaces import FOAF
 
-PUBLISHED_FORM = ox.NamedNode(str(EHDS.publishedForm))
-INDEXED_DATASET = ox.NamedNode(str(EHDS.dataset))
-IDENTIFIER = ox.NamedNode(str(EHDS.identifier))
-CONTENT_HASH = ox.NamedNode(str(EHDS.contentHash))
-_ISSUED = ox.NamedNode(str(DCTERMS.issued))
 _PRIMARY_TOPIC = ox.NamedNode(str(FOAF.primaryTopic))
-_DCAT_CATALOG = ox.NamedNode(str(DCAT.catalog))
-_PUBLISHER = ox.NamedNode(str(DCTERMS.publisher))
 
 
-class RecordStore:
-    """Records and their change log over a quad store backend (see the module docstring)."""
+class RecordStore(RecordReads):
+    """Records and their change log over a quad store backend (see the module docstring); the
+    record-level reads are in node.store.record_reads."""
 
     def __init__(self, backend, naming: Naming):
         self.backend = backend
@@ -136,104 +131,6 @@ class RecordStore:
             with self._write_lock:
                 self.backend.update(" ;\n".join(statements))
 
-    # -- records ------------------------------------------------------------------------------
-
-    def graph_triples(self, name: str) -> list[ox.Triple]:
-        return self.backend.graph_triples(name)
-
-    def has_graph(self, name: str) -> bool:
-        return self.backend.has_graph(name)
-
-    def graph_names(self, prefix: str = "") -> Iterator[str]:
-        return self.backend.graph_names(prefix)
-
-    def published_ntriples(self, graph: str) -> bytes:
-        """A record as published, in N-Triples (its stored published form; derived when it has none)."""
-        stored = self._stored_published_form(graph)
-        if stored is not None:
-            return stored.encode()
-        return ox.serialize(publishable(self.backend.graph_triples(graph)), format=ox.RdfFormat.N_TRIPLES)
-
-    def _stored_published_form(self, graph: str) -> str | None:
-        return self._object_value(PUBLISHED_FORM, graph)
-
-    def dataset_of_graph(self, graph: str) -> str | None:
-        """The dataset IRI a record graph describes (from its index terms)."""
-        return self._object_value(INDEXED_DATASET, graph)
-
-    def record_issued(self, graph: str) -> str | None:
-        """When a record was first published (its catalogue record's dct:issued), or None."""
-        for quad in self.backend.quads(None, _ISSUED, None, ox.NamedNode(graph)):
-            if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.endswith("#record"):
-                return quad.object.value
-        return None
-
-    def holders(self, dataset_iri: str) -> set[str]:
-        """The record graphs describing a dataset IRI (local and harvested)."""
-        return self._graphs_with(INDEXED_DATASET, ox.NamedNode(dataset_iri))
-
-    def holders_of_identifier(self, identifier: str) -> set[str]:
-        """The record graphs whose dataset carries this identifier (duplicate detection)."""
-        return self._graphs_with(IDENTIFIER, ox.Literal(identifier))
-
-    def graphs_with_index_term(self, predicate: ox.NamedNode, value) -> set[str]:
-        """The record graphs holding one index term (node.catalog_index's tokens and facets)."""
-        return self._graphs_with(predicate, value)
-
-    def index_term_values(self, predicate: ox.NamedNode) -> Iterator[tuple[str, object]]:
-        """(graph, value) of every index term of one kind, for facet counts."""
-        for quad in self.backend.quads(None, predicate, None, None):
-            yield quad.graph_name.value, quad.object
-
-    def index_values(self, predicate: ox.NamedNode, graph: str) -> list[str]:
-        return [q.object.value for q in self.backend.quads(None, predicate, None, ox.NamedNode(graph))]
-
-    def content_hashes(self, source: str) -> dict[str, str]:
-        """Graph → partner content hash of every record harvested from `source`."""
-        prefix = self.naming.source_graph_prefix(source)
-        return {q.graph_name.value: q.object.value for q in self.backend.quads(None, CONTENT_HASH, None, None)
-                if q.graph_name.value.startswith(prefix)}
-
-    def graphs_derived_from(self, url: str, source: str) -> list[str]:
-        """The records of `source` last written from a partner page (their prov:wasDerivedFrom)."""
-        prefix = self.naming.source_graph_prefix(source)
-        return sorted(q.graph_name.value for q in self.backend.quads(None, ox.NamedNode(str(PROV.wasDerivedFrom)),
-                                                                     ox.NamedNode(url), None)
-                      if q.graph_name.value.startswith(prefix))
-
-    def sub_catalogue_graphs(self) -> list[str]:
-        """The graphs that link our catalogue to a harvest source's sub-catalogue (dcat:catalog)."""
-        return [q.graph_name.value for q in self.backend.quads(ox.NamedNode(self.naming.catalog), _DCAT_CATALOG, None, None)]
-
-    def catalog_publisher(self):
-        return next((q.object for q in self.backend.quads(ox.NamedNode(self.naming.catalog), _PUBLISHER, None, None)), None)
-
-    def description_of(self, resource: ox.NamedNode) -> list[ox.Triple]:
-        """The triples of the first graph that describes a resource (an agent, a distribution)."""
-        for quad in self.backend.quads(resource, None, None, None):
-            return [q.triple for q in self.backend.quads(resource, None, None, quad.graph_name)]
-        return []
-
-    def graph_describing(self, resource: ox.NamedNode) -> str | None:
-        quad = next(iter(self.backend.quads(resource, None, None, None)), None)
-        return quad.graph_name.value if quad is not None and isinstance(quad.graph_name, ox.NamedNode) else None
-
-    def referrers(self, resource: ox.NamedNode) -> Iterator[tuple[ox.Triple, str]]:
-        """Every statement that points at a resource, with its graph (who links to an agent)."""
-        for quad in self.backend.quads(None, None, resource, None):
-            yield quad.triple, quad.graph_name.value
-
-    def default_graph_triples(self) -> list[ox.Triple]:
-        return [q.triple for q in self.backend.quads(None, None, None, ox.DefaultGraph())]
-
-    def _graphs_with(self, predicate: ox.NamedNode, value) -> set[str]:
-        return {q.graph_name.value for q in self.backend.quads(None, predicate, value, None)}
-
-    def _object_value(self, predicate: ox.NamedNode, graph: str) -> str | None:
-        for quad in self.backend.quads(None, predicate, None, ox.NamedNode(graph)):
-            return quad.object.value
-        return None
-
     # -- the change log -----------------------------------------------------------------------
 
     def last_sequence(self) -> int:
@@ -286,24 +183,17 @@ class RecordStore:
         return [entry for entry in found if entry is not None]
 
     def first_sequence_at(self, time: str) -> int:
-        """The first entry published at or after `time` (last + 1 when none): a binary search."""
+        """The first entry published at or after `time` (last + 1 when none): a binary search over the
+        gapless numbers, one time lookup a step."""
         low, high = self.first_sequence(), self.last_sequence() + 1
         while low < high:
             middle = (low + high) // 2
-            entry = self._nearest_entry(middle, high)
-            if entry is None or entry.published >= time:
+            published = self.change_time(middle)
+            if published is None or published >= time:
                 high = middle
             else:
                 low = middle + 1
         return low
-
-    def _nearest_entry(self, sequence: int, limit: int) -> ChangeEntry | None:
-        """The entry `sequence` or, when it was pruned, the next one kept before `limit`."""
-        for candidate in range(sequence, limit):
-            entry = self.change(candidate, with_payload=False)
-            if entry is not None:
-                return entry
-        return None
 
     def history(self, dataset_iri: str, *, with_payload: bool = False) -> list[ChangeEntry]:
         """Every entry about a dataset, oldest first."""

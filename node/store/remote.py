@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from node.errors import QueryError, StoreError, TooManyRequests
 from node.store import changelog
 from node.store.base import GraphChange, QueryResult, ValueCopy
-from node.store.oxigraph import _check_iri, _copy_statement
+from node.store.sparql_update import check_iri, graph_update, insert_data
 from node.store.remote_http import Endpoints, SparqlHttp
 from node.store.remote_query import parse_json_results, run_public_query
 
@@ -67,7 +67,7 @@ class RemoteStore:
 
     def check_union_default_graph(self, graph: str) -> None:
         """Queries without GRAPH see the named graphs (what every internal query relies on)."""
-        graph = _check_iri(graph)
+        graph = check_iri(graph)
         if self.has_graph(graph) and not self.ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} FILTER EXISTS {{ ?s ?p ?o }} }}"):
             raise StoreError("the SPARQL server's default graph is not the union of its named graphs; "
                              "start it so (oxigraph serve --union-default-graph; Virtuoso does by default)")
@@ -76,16 +76,9 @@ class RemoteStore:
 
     def apply(self, changes: Iterable[GraphChange], copies: Iterable[ValueCopy] = ()) -> None:
         changes = list(changes)
-        statements = []
-        for change in changes:
-            graph = f"<{_check_iri(change.name)}>"
-            if not change.fresh:
-                statements.append(f"DROP SILENT GRAPH {graph}")
-            if change.triples:
-                statements.append(_insert(graph, change.triples))
-        statements += [_copy_statement(copy) for copy in copies]
-        if statements:
-            self._send_update(" ;\n".join(statements))
+        request = graph_update(changes, list(copies), _insert)
+        if request:
+            self._send_update(request)
             self._written(frozenset(c.name for c in changes))
 
     def update(self, sparql_update: str) -> None:
@@ -159,13 +152,13 @@ class RemoteStore:
     # -- reads ----------------------------------------------------------------------------------
 
     def graph_triples(self, name: str) -> list[ox.Triple]:
-        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{_check_iri(name)}> {{ ?s ?p ?o }} }}"
+        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{check_iri(name)}> {{ ?s ?p ?o }} }}"
         response = self.http.read("POST", self.endpoints.query_url, data={"query": query},
                                   headers={"Accept": "application/n-triples"})
         return [quad.triple for quad in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
 
     def has_graph(self, name: str) -> bool:
-        return self.ask(f"ASK {{ GRAPH <{_check_iri(name)}> {{ ?s ?p ?o }} }}")
+        return self.ask(f"ASK {{ GRAPH <{check_iri(name)}> {{ ?s ?p ?o }} }}")
 
     def graph_names(self, prefix: str = "") -> Iterator[str]:
         literal = ox.Literal(prefix)
@@ -248,10 +241,10 @@ class RemoteStore:
 def _insert(graph: str, triples) -> str:
     """INSERT DATA, or INSERT {…} WHERE {} when the graph has blank nodes: the same in SPARQL 1.1, but
     Virtuoso refuses blank nodes in INSERT DATA ("not allowed in a constant clause")."""
+    if not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
+        return insert_data(graph, triples)
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
-    if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
-        return f"INSERT {{ GRAPH {graph} {{\n{body}}} }} WHERE {{ }}"
-    return f"INSERT DATA {{ GRAPH {graph} {{\n{body}}} }}"
+    return f"INSERT {{ GRAPH {graph} {{\n{body}}} }} WHERE {{ }}"
 
 
 def _bound(fixed, row: dict, name: str):
