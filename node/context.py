@@ -160,13 +160,23 @@ class _OneTransaction:
     """The store, with writes collected instead of applied: several records then go in one apply."""
 
     def __init__(self, store):
-        self._store, self.changes = store, []
+        self._store, self._changes = store, {}
 
     def __getattr__(self, name):
         return getattr(self._store, name)
 
     def apply(self, changes) -> None:
-        self.changes.extend(changes)
+        for change in changes:  # the last change of a graph wins (a record after a shared-resource update)
+            self._changes.pop(change.name, None)
+            self._changes[change.name] = change
+
+    @property
+    def changes(self) -> list:
+        return list(self._changes.values())
+
+    @property
+    def pending_graphs(self) -> frozenset:
+        return frozenset(self._changes)
 
 
 def load_records(ctx: NodeContext, triples: list[ox.Triple], *, source: str,

@@ -23,6 +23,7 @@ _AUTHORITY = "http://publications.europa.eu/resource/authority/"
 _VCARD = "http://www.w3.org/2006/vcard/ns#"
 _PUBLISHER_TYPES = "http://purl.org/adms/publishertype/"
 _DATA_THEMES = _AUTHORITY + "data-theme"
+_CV = "http://data.europa.eu/m8g/"
 _KEYS = ("title", "description", "publisher", "homepage", "languages", "spatial", "licence", "themes")
 _PUBLISHER_KEYS = ("name", "url", "type", "email")
 
@@ -172,7 +173,15 @@ def catalog_description(identity: CatalogIdentity, catalog_iri: str, base_url: s
     for predicate, iris, klass in links:
         for iri in iris:  # typed here so that the class-range shapes can be checked offline
             triples += [_t(catalog, predicate, _n(iri)), _t(_n(iri), RDF.type, _n(klass))]
+    for scheme in identity.themes:  # DCAT-AP: a concept scheme has a title
+        triples.append(_t(_n(scheme), DCTERMS.title, ox.Literal(_code_label(scheme), language="en")))
     return triples + _agent_triples(identity.publisher, agent)
+
+
+def _code_label(iri: str) -> str:
+    """A label from an IRI's last segment ("data-theme" -> "Data theme"), for terms we only name."""
+    code = iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return code.replace("-", " ").capitalize() if code.islower() else code
 
 
 def _agent_triples(publisher: Publisher, agent: ox.NamedNode) -> list[ox.Triple]:
@@ -181,14 +190,15 @@ def _agent_triples(publisher: Publisher, agent: ox.NamedNode) -> list[ox.Triple]
         triples.append(_t(agent, FOAF.homepage, _n(publisher.url)))
     if publisher.type:
         concept = _n(publisher.type)  # labelled by its code, as a concept of the shapes needs a label
-        label = ox.Literal(publisher.type.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1], language="en")
+        label = ox.Literal(_code_label(publisher.type), language="en")
         triples += [_t(agent, DCTERMS.type, concept), _t(concept, RDF.type, _n(SKOS.Concept)),
                     _t(concept, SKOS.prefLabel, label)]
     if publisher.email:
         contact = ox.NamedNode(agent.value + "/contact-point")
-        triples += [_t(agent, ox.NamedNode("http://data.europa.eu/m8g/contactPoint"), contact),
-                    _t(contact, RDF.type, _n(_VCARD + "Kind")),
-                    _t(contact, _n(_VCARD + "hasEmail"), _n("mailto:" + publisher.email))]
+        triples += [_t(agent, _n(_CV + "contactPoint"), contact),  # a vcard:Kind (DCAT-AP), a cv:ContactPoint (R8)
+                    _t(contact, RDF.type, _n(_VCARD + "Kind")), _t(contact, RDF.type, _n(_CV + "ContactPoint")),
+                    _t(contact, _n(_VCARD + "hasEmail"), _n("mailto:" + publisher.email)),
+                    _t(contact, _n(_CV + "email"), ox.Literal(publisher.email))]
     return triples
 
 

@@ -14,9 +14,11 @@ from typing import Callable
 
 import pyoxigraph as ox
 
+from node import shared_resources as shared
 from node.catalog_index import index_triples
-from node.datasets import dataset_subjects, split_records, with_published_form
+from node.datasets import dataset_subjects, publishable, split_records, with_published_form
 from node.errors import InvalidRecord, NotFound, ValidationFailed
+from node.skolem import skolemise_shared
 from node.store.base import GraphChange
 from node.store.naming import RECORD_ID, Naming  # noqa: F401 (Naming re-exported for callers)
 from node.store.records import with_own_blank_nodes  # noqa: F401 (re-exported)
@@ -42,6 +44,7 @@ class PublishResult:
     dataset_iri: str
     created: bool
     report: object
+    updated: tuple[str, ...] = ()  # other local records whose copy of a shared resource this changed
 
 
 def now_iso() -> str:
@@ -66,12 +69,39 @@ def publish(store, naming: Naming, record_id: str, triples: list[ox.Triple], val
     if not report.conforms:
         count = len(report.violations)
         raise ValidationFailed(f"record '{record_id}' does not conform: {count} violation(s)", report)
+    triples = skolemise_shared(triples, ox.NamedNode(dataset_iri), naming.base_url)
     graph = naming.local_graph(record_id)
     issued = store.record_issued(graph)
     now = now or now_iso()
     record_triples = stored_record(naming, record_id, dataset_iri, triples, issued or now, now)
-    store.apply([GraphChange(graph, tuple(record_triples))])
-    return PublishResult(record_id, dataset_iri, issued is None, report)
+    updates = shared_resource_updates(store, naming, graph, record_triples, now)
+    store.apply([GraphChange(graph, tuple(record_triples)), *updates])
+    updated = tuple(naming.record_id_for_graph(change.name) for change in updates)
+    return PublishResult(record_id, dataset_iri, issued is None, report, updated)
+
+
+def shared_resource_updates(store, naming: Naming, graph: str, record_triples: list[ox.Triple],
+                            now: str) -> list[GraphChange]:
+    """The other local records that describe a shared resource differently, given this record's copy
+    (node.shared_resources: one description per shared resource among local records)."""
+    terms = [t for t in record_triples if t.predicate == shared.LOCAL_DESCRIPTION]
+    changed = shared.changed_resources(store, graph, terms)
+    if not changed:
+        return []
+    pending = getattr(store, "pending_graphs", frozenset())  # written by the same load: newer than the store
+    resources, source = [term.subject for term in changed], list(publishable(record_triples))
+    return [_with_new_copies(store, naming, holder, source, resources, now)
+            for holder in sorted(shared.holders_to_update(store, graph, changed) - pending)]
+
+
+def _with_new_copies(store, naming: Naming, holder: str, source: list[ox.Triple], resources: list,
+                     now: str) -> GraphChange:
+    dataset_iri = store.dataset_of_graph(holder)
+    body = _reachable_only(list(publishable(store.graph_triples(holder))), ox.NamedNode(dataset_iri))
+    body = shared.with_descriptions_of(body, source, resources, naming.base_url)
+    record_id = naming.record_id_for_graph(holder)
+    issued = store.record_issued(holder) or now
+    return GraphChange(holder, tuple(stored_record(naming, record_id, dataset_iri, body, issued, now)))
 
 
 def dataset_iri_rule(naming: Naming, record_id: str, dataset) -> str:
@@ -129,7 +159,8 @@ def stored_record(naming: Naming, record_id: str, dataset_iri: str, dataset_trip
     catalog = ox.NamedNode(naming.catalog)
     triples = (dataset_triples + catalog_record_triples(catalog, record, dataset, issued, modified)
                + index_triples(record, dataset, dataset_triples, f"{issued}|{record_id}", modified,
-                               naming.local_graph(record_id)))
+                               naming.local_graph(record_id))
+               + shared.description_terms(dataset_triples, dataset, naming.base_url))
     return with_published_form(record, triples)
 
 

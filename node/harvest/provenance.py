@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from node.catalog_index import index_triples
 from node.datasets import with_published_form
 from node.records import Naming, catalog_record_triples
+from node.skolem import skolemise_shared
 from vocab.namespaces import DCAT, DCTERMS, EHDS, PROV, RDF
 
 CONTENT_HASH = ox.NamedNode(str(EHDS.contentHash))
@@ -119,7 +120,7 @@ def harvested_record_triples(naming: Naming, source: str, record, *, digest: str
     record_node = _n(naming.record(f"{source}.{h}"))  # dereferences at /datasets/<source>.<h>
     dataset = _n(record.dataset_iri)
     sub_catalog = _n(source_catalog(naming, source))
-    triples = list(record.triples)
+    triples = skolemise_shared(list(record.triples), dataset, naming.base_url)  # shared agents stay single
     triples += catalog_record_triples(sub_catalog, record_node, dataset, issued, modified)
     triples += [
         ox.Triple(_n(naming.catalog), _n(DCAT.dataset), dataset),

@@ -20,6 +20,7 @@ CONTENT_HASH = ox.NamedNode(str(EHDS.contentHash))
 _ISSUED = ox.NamedNode(str(DCTERMS.issued))
 _DCAT_CATALOG = ox.NamedNode(str(DCAT.catalog))
 _PUBLISHER = ox.NamedNode(str(DCTERMS.publisher))
+LOCAL_DESCRIPTION = ox.NamedNode(str(EHDS.localDescription))
 
 
 class RecordReads:
@@ -104,6 +105,11 @@ class RecordReads:
     def graph_describing(self, resource: ox.NamedNode) -> str | None:
         quad = next(iter(self.backend.quads(resource, None, None, None)), None)
         return quad.graph_name.value if quad is not None and isinstance(quad.graph_name, ox.NamedNode) else None
+
+    def local_description_holders(self, resource: ox.NamedNode) -> Iterator[tuple[str, str]]:
+        """(graph, hash) of each local record's copy of a shared resource (node.shared_resources)."""
+        for quad in self.backend.quads(resource, LOCAL_DESCRIPTION, None, None):
+            yield quad.graph_name.value, quad.object.value
 
     def referrers(self, resource: ox.NamedNode) -> Iterator[tuple[ox.Triple, str]]:
         """Every statement that points at a resource, with its graph (who links to an agent)."""

@@ -13,6 +13,7 @@ from flask import Blueprint, request
 from node import rdfio
 from node.catalog import dataset_triples
 from node.errors import NotFound
+from node.skolem import GENID
 from node.web.app import node_context
 from node.web.html import render
 from node.web.i18n import current_language
@@ -29,7 +30,8 @@ MAX_LISTED = 200  # datasets listed on an agent's page
 
 
 def describe(triples: list[ox.Triple], subject: ox.NamedNode) -> list[ox.Triple]:
-    """The triples about `subject` and the nodes only it owns (blank nodes, IRIs under its own path)."""
+    """The triples about `subject` and the nodes only it owns (blank nodes, skolem IRIs, IRIs under its
+    own path)."""
     d = Description(triples)
     out, todo, seen = [], [subject], set()
     while todo:
@@ -39,8 +41,8 @@ def describe(triples: list[ox.Triple], subject: ox.NamedNode) -> list[ox.Triple]
         seen.add(node)
         for t in d.by_subject.get(node, ()):
             out.append(t)
-            if isinstance(t.object, ox.BlankNode) or (
-                    isinstance(t.object, ox.NamedNode) and t.object.value.startswith(subject.value + "/")):
+            if isinstance(t.object, ox.BlankNode) or (isinstance(t.object, ox.NamedNode) and (
+                    t.object.value.startswith(subject.value + "/") or GENID in t.object.value)):
                 todo.append(t.object)
     return out
 
@@ -75,6 +77,25 @@ def agent(agent_id: str):
     if media_type != HTML:
         return _rdf(triples, media_type)
     return render("agent.html", **_agent_values(ctx, iri, triples), alternates=[])
+
+
+@blueprint.get("/.well-known/genid/<digest>")
+def skolem_node(digest: str):
+    """A node records named by content (node.skolem), e.g. an agent's contact point: its description."""
+    ctx = node_context()
+    iri = _iri(ctx.naming.base_url + GENID + digest)
+    graph = ctx.store.graph_describing(iri)
+    if graph is None:
+        raise NotFound(f"no resource '{GENID}{digest}' is described in this catalogue")
+    triples = describe(ctx.store.graph_triples(graph), iri)
+    media_type = _negotiated()
+    if media_type != HTML:
+        return _rdf(triples, media_type)
+    d = Description(triples, current_language())
+    contacts = [("email", o.value) for o in d.objects(iri, CV.email) + d.objects(iri, VCARD.hasEmail)]
+    contacts += [("page", o.value) for o in d.objects(iri, CV.contactPage) + d.objects(iri, VCARD.hasURL)]
+    return render("agent.html", title=d.label(iri), iri=iri.value, kinds=[], contacts=contacts,
+                  homepages=[], datasets=None, fact_labels=FACT_LABELS, alternates=[])
 
 
 def _agent_values(ctx, iri: ox.NamedNode, triples: list[ox.Triple]) -> dict:

@@ -43,6 +43,8 @@ def put_dataset(record_id: str):
     result = publish(ctx.store, ctx.naming, record_id, triples, ctx.validate)
     body = {"record": record_id, "dataset": result.dataset_iri, "created": result.created,
             "warnings": len(getattr(result.report, "warnings", ()))}
+    if result.updated:  # records whose copy of a shared agent/contact point this write changed
+        body["updated"] = list(result.updated)
     response = Response(json.dumps(body), status=201 if result.created else 200, mimetype="application/json")
     response.headers["Location"] = dataset_iri
     return response
