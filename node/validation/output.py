@@ -45,6 +45,14 @@ def _prefixed(match: re.Match) -> str:
     return match.group(0)
 
 
+def focus_label(result) -> str:
+    """Where a result is, for reading: an IRI, or a blank node by its path from the dataset."""
+    focus = result.focus_node
+    if not focus.startswith("_:"):
+        return compact(f"<{focus}>")
+    return f"{compact(result.location)} (a blank node)" if result.location else focus
+
+
 def summary_line(outcome: FileOutcome) -> str:
     if outcome.error:
         return f"{outcome.name}: could not validate: {outcome.error.removeprefix(outcome.name + ': ')}"
@@ -66,8 +74,9 @@ def render_text(outcomes: list[FileOutcome], severity: str, colour: bool) -> str
             heading = f'Dataset "{titles[dataset]}" <{dataset}>' if dataset in titles else (
                 f"Dataset <{dataset}>" if dataset else "Resources outside any dataset")
             lines.append(paint(BOLD, heading))
-            for (focus, path), items in groupby(results, key=lambda r: (r.focus_node, r.path)):
-                where = "" if focus == dataset else f"  {paint(DIM, 'on ' + compact(f'<{focus}>' if not focus.startswith('_:') else focus))}"
+            for (focus, path), group in groupby(results, key=lambda r: (r.focus_node, r.path)):
+                items = list(group)
+                where = "" if focus == dataset else f"  {paint(DIM, 'on ' + focus_label(items[0]))}"
                 lines.append(f"  {compact(path) or '(the resource itself)'}{where}")
                 for r in items:
                     mark, code = MARKS[r.severity]
@@ -119,7 +128,8 @@ def render_junit(outcomes: list[FileOutcome], severity: str, fail_on: str) -> st
         for dataset in names:
             mine = [r for r in shown if r.dataset == dataset]
             failures = [r for r in mine if r in failing]
-            body = "".join(f"{r.severity}: {compact(r.path)} {r.message}\n" for r in mine)
+            body = "".join(f"{r.severity}: {compact(r.path)}{'' if r.focus_node == dataset else ' on ' + focus_label(r)} "
+                           f"{r.message}\n" for r in mine)
             inner = (f'<failure message={quoteattr(f"{len(failures)} result(s) at or above {fail_on}")}>'
                      f"{escape(body)}</failure>") if failures else (f"<system-out>{escape(body)}</system-out>" if body else "")
             cases.append(f'    <testcase name={quoteattr(dataset or "resources outside any dataset")} '

@@ -316,6 +316,39 @@ class RecordSplitter:
                      frozenset(parts.untyped - owned - stubs))
 
 
+def location(node: str, dataset: str, index: TripleIndex) -> str | None:
+    """The property path from `dataset` down to `node`, as "<p1>/<p2>" (where a result on a blank node is:
+    "dct:publisher/cv:contactPoint" tells a steward what "_:b12" cannot), the shortest through the links
+    the record split walked; None when the node is not reachable from the dataset."""
+    parents, below = index.parents(), {node: None}
+    queue = deque([node])
+    while queue and dataset not in below:
+        current = queue.popleft()
+        for parent in parents.get(current, ()):
+            if parent not in below:
+                below[parent] = current
+                queue.append(parent)
+    if dataset not in below or dataset == node:
+        return None
+    steps, current = [], dataset
+    while current != node:
+        child = below[current]
+        predicate = next((p for p in _predicates_to(index.text(current), child)), None)
+        if predicate is None:
+            return None
+        steps.append(predicate)
+        current = child
+    return "/".join(steps)
+
+
+def _predicates_to(text: str, child: str) -> Iterator[str]:
+    ending = f"{child} ."
+    for line in text.splitlines():
+        _, predicate, obj = line.split(" ", 2)
+        if obj == ending:
+            yield predicate
+
+
 def owning_dataset(node: str, index: TripleIndex) -> str | None:
     """The nearest dcat:Dataset the node belongs to (itself, or up the links pointing to it)."""
     if DATASET in index.types.get(node, ()):

@@ -19,7 +19,7 @@ from node.profiles import extra_shape_text, get_profile, shape_text
 from node.validation.batch import validate_records
 from node.validation.engines import ENGINES, FastEngine, PyshaclEngine, RawResult
 from node.validation.records import (DATASET, Chunk, RecordSplitter, TripleIndex, dataset_titles, ntriples_texts,
-                                     owning_dataset)
+                                     location, owning_dataset)
 from node.validation.report import SEVERITIES, ValidationReport, ValidationResult
 from vocab.vocabularies import background_ntriples
 
@@ -98,12 +98,14 @@ class Validator:
                 by_dataset[dataset].append(self._result(r, dataset))
             else:
                 elsewhere.append(r)
-        datasets: dict[str, str | None] = {}  # focus node -> owning dataset, looked up once per node
+        datasets: dict[str, tuple[str | None, str | None]] = {}  # focus -> (owning dataset, location), once a node
         for r in elsewhere:
             if r.focus_node not in datasets:
                 dataset = owning_dataset(r.focus_node, index)
-                datasets[r.focus_node] = _plain(dataset) if dataset else None
-            by_dataset[datasets[r.focus_node]].append(self._result(r, datasets[r.focus_node]))
+                where = location(r.focus_node, dataset, index) if dataset and r.focus_node.startswith("_:") else None
+                datasets[r.focus_node] = (_plain(dataset) if dataset else None, where)
+            dataset, where = datasets[r.focus_node]
+            by_dataset[dataset].append(self._result(r, dataset, where))
         return ValidationReport(_sorted(by_dataset), profile=self.profile, engine=self.engine_name,
                                 checked=self.checked, datasets=tuple(sorted(d.strip("<>") for d in index.datasets())))
 
@@ -139,10 +141,10 @@ class Validator:
     def _run_chunk(self, chunk: Chunk) -> list[RawResult]:
         return [r for r in self.engine.run(chunk.text) if chunk.keeps(r.focus_node, r.value)]
 
-    def _result(self, raw: RawResult, dataset: str | None) -> ValidationResult:
+    def _result(self, raw: RawResult, dataset: str | None, where: str | None = None) -> ValidationResult:
         shape, name, message = self._rule(raw.shape)
         return ValidationResult.of(dataset, _plain(raw.focus_node), raw.path, raw.constraint, raw.severity, raw.value,
-                                   shape, message or raw.message, name)
+                                   shape, message or raw.message, name, where)
 
     def _rule(self, shape: str | None) -> tuple[str | None, str | None, str | None]:
         """(shape IRI, sh:name, sh:message) of the shape a result names: a few hundred shapes, each looked up

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from node.quality.model import MAX_POINTS, MISSING
-from node.validation.output import compact
+from node.validation.output import compact, focus_label
 from node.web.html import render
 from node.web.texts import health_texts, indicator_texts, shape_message
 from node.web.labels import DIMENSION_LABELS, RATING_LABELS, SEVERITY_LABELS, STATUS_LABELS
@@ -16,10 +16,10 @@ def report_groups(report, titles: dict[str, str] | None = None) -> list[dict]:
     groups = []
     for dataset, results in groupby(report.results, key=lambda r: r.dataset):
         fields = []
-        for (focus, path), items in groupby(results, key=lambda r: (r.focus_node, r.path)):
-            fields.append({"path": compact(path), "focus": None if focus == dataset else compact(
-                f"<{focus}>" if not focus.startswith("_:") else focus),
-                "results": [_result_view(r) for r in items]})
+        for (focus, path), group in groupby(results, key=lambda r: (r.focus_node, r.path)):
+            items = list(group)
+            fields.append({"path": compact(path), "focus": None if focus == dataset else focus_label(items[0]),
+                           "results": [_result_view(r) for r in items]})
         groups.append({"dataset": dataset, "title": (titles or {}).get(dataset), "fields": fields})
     return groups
 

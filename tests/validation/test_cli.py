@@ -81,7 +81,8 @@ def test_json_is_stable_and_filtered_by_severity(capsys):
     assert entry["counts"]["violation"] == 1 and entry["checked"] == ["violation"]  # warnings not run
     assert [r["severity"] for r in entry["results"]] == ["violation"]
     result = entry["results"][0]
-    assert set(result) == {"severity", "dataset", "focus_node", "path", "value", "constraint", "shape", "rule", "message"}
+    assert set(result) == {"severity", "dataset", "focus_node", "path", "value", "constraint", "shape", "rule", "message",
+                           "location"}  # location: added in format 1 (a blank focus node's path from the dataset)
     assert result["constraint"] == "MinCountConstraintComponent"
 
 
