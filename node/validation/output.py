@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from xml.sax.saxutils import escape, quoteattr
 
+from node.validation import minimum
 from node.validation.report import ValidationReport, ValidationResult
 from vocab.namespaces import PREFIXES
 
@@ -28,7 +29,9 @@ class FileOutcome:
 
 
 _IRI = re.compile(r"<([^<>\s]*)>")
-_NAMESPACES = sorted(((ns, prefix) for prefix, ns in PREFIXES.items()), key=lambda item: -len(item[0]))
+# + GeoDCAT-AP (geodcatap:custodian, an EHDS minimum element) for reading; not a prefix the node serialises with
+_NAMESPACES = sorted(((ns, prefix) for prefix, ns in {**PREFIXES, "geodcatap": "http://data.europa.eu/930/"}.items()),
+                     key=lambda item: -len(item[0]))
 
 
 def compact(term: str | None) -> str:
@@ -82,11 +85,36 @@ def render_text(outcomes: list[FileOutcome], severity: str, colour: bool) -> str
                     mark, code = MARKS[r.severity]
                     value = f" value {compact(r.value)} —" if r.value else ""
                     lines.append(f"    {paint(code, mark + ' ' + r.severity)}:{value} {r.message}")
+        if minimum.applies(outcome.report):
+            lines += checklist_lines(outcome.report, paint)
         line = summary_line(outcome)
         if outcome.error or (outcome.report and not outcome.report.conforms):
             line = paint(MARKS["violation"][1], line)
         lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def checklist_lines(report: ValidationReport, paint=lambda code, text: text, listed: int = 5) -> list[str]:
+    """The EHDS minimum elements section: each element, its property, how many datasets give it."""
+    statuses = minimum.checklist(report)
+    complete = len(set(report.datasets) - {d for s in statuses for d in s.missing})
+    lines = [paint(BOLD, f"EHDS minimum metadata elements ({len(statuses)}): {complete} of "
+                         f"{len(report.datasets)} dataset(s) give them all")]
+    for status in statuses:
+        given = status.datasets - len(status.missing)
+        mark = paint(MARKS["violation"][1], "✗") if status.missing else "✓"
+        line = f"  {mark} {status.element.name} ({compact(f'<{status.element.property}>')}): {given}/{status.datasets}"
+        if status.missing:
+            names = ", ".join(f"<{d}>" for d in status.missing[:listed])
+            more = f" and {len(status.missing) - listed} more" if len(status.missing) > listed else ""
+            line += f" — missing in {names}{more}"
+        lines.append(line)
+    return lines
+
+
+def checklist_dict(report: ValidationReport) -> list[dict]:
+    return [{"element": s.element.name, "property": s.element.property, "compact": compact(f"<{s.element.property}>"),
+             "datasets": s.datasets, "missing": list(s.missing)} for s in minimum.checklist(report)]
 
 
 def render_json(outcomes: list[FileOutcome], severity: str) -> str:
@@ -97,6 +125,8 @@ def render_json(outcomes: list[FileOutcome], severity: str) -> str:
             body = outcome.report.to_dict()
             body["results"] = [r.to_dict() for r in outcome.shown(severity)]
             body["titles"] = dict(outcome.titles)
+            if minimum.applies(outcome.report):
+                body["ehds_minimum"] = checklist_dict(outcome.report)
             entry.update(body)
         files.append(entry)
     document = {"format_version": 1, "conforms": all(o.report and o.report.conforms for o in outcomes),
@@ -109,6 +139,8 @@ def render_turtle(outcomes: list[FileOutcome]) -> str:
     for outcome in outcomes:
         parts.append(f"# {outcome.name}\n")
         parts.append(outcome.report.to_turtle() if outcome.report else f"# could not validate: {outcome.error}\n")
+        if minimum.applies(outcome.report):  # a SHACL report has no term for it: the checklist as comments
+            parts.append("".join(f"# {line}\n" for line in checklist_lines(outcome.report)))
     return "\n".join(parts)
 
 
@@ -137,4 +169,20 @@ def render_junit(outcomes: list[FileOutcome], severity: str, fail_on: str) -> st
         failed = sum(1 for c in cases if "<failure" in c)
         suites.append(f'  <testsuite name={quoteattr(outcome.name)} tests="{len(cases)}" failures="{failed}" errors="0">\n'
                       + "\n".join(cases) + "\n  </testsuite>")
+        if minimum.applies(outcome.report):
+            suites.append(_checklist_suite(outcome))
     return '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n' + "\n".join(suites) + "\n</testsuites>\n"
+
+
+def _checklist_suite(outcome: FileOutcome) -> str:
+    """One <testcase> per EHDS minimum element, failing when a dataset lacks it."""
+    name = f"{outcome.name}: EHDS minimum metadata elements"
+    cases = []
+    for s in minimum.checklist(outcome.report):
+        label = f"{s.element.name} ({compact(f'<{s.element.property}>')})"
+        inner = (f'<failure message={quoteattr(f"missing in {len(s.missing)} of {s.datasets} dataset(s)")}>'
+                 f'{escape(chr(10).join(s.missing))}</failure>') if s.missing else ""
+        cases.append(f'    <testcase name={quoteattr(label)} classname={quoteattr(name)}>{inner}</testcase>')
+    failed = sum(1 for c in cases if "<failure" in c)
+    return (f'  <testsuite name={quoteattr(name)} tests="{len(cases)}" failures="{failed}" errors="0">\n'
+            + "\n".join(cases) + "\n  </testsuite>")

@@ -14,7 +14,9 @@ from node.errors import NodeError, ParseError
 from node.profiles import DEFAULT_PROFILE, PROFILES
 from node.validation import Validator
 from node.validation.inputs import Document
-from node.validation.output import FileOutcome, render_json, render_junit, render_turtle, summary_line
+from node.validation import minimum
+from node.validation.output import (FileOutcome, checklist_dict, render_json, render_junit, render_turtle,
+                                    summary_line)
 from node.web.app import node_context
 from node.web.html import render
 from node.web.labels import SEVERITY_LABELS
@@ -77,6 +79,7 @@ def _validate(document: Document, profile: str) -> FileOutcome:
 
 def _page(outcome: FileOutcome | None, profile: str, media_type: str, text: str, url: str):
     groups = report_groups(outcome.report, dict(outcome.titles)) if outcome and outcome.report else []
-    return render("validate.html", outcome=outcome, groups=groups, profiles=PROFILES, profile=profile,
+    checklist = checklist_dict(outcome.report) if outcome and minimum.applies(outcome.report) else None
+    return render("validate.html", outcome=outcome, groups=groups, profiles=PROFILES, profile=profile, checklist=checklist,
                   syntaxes=SYNTAX_CHOICES, syntax=media_type, text=text, url=url, severity_labels=SEVERITY_LABELS,
                   summary=summary_line(outcome) if outcome else "", title="Validate")

@@ -54,3 +54,52 @@ def test_the_profile_works_in_every_output_format(tmp_path, capsys, output):
 
 def test_the_profile_is_registered_for_the_web_and_the_cli():
     assert "ehds-minimum" in PROFILES
+
+
+BUNDLED_IRI = "http://localhost:8080/datasets/"
+
+
+def validate_bundled(tmp_path, capsys, *options) -> str:
+    from tests.publish.sample_records import bundled_bytes
+
+    path = tmp_path / "catalogue.ttl"
+    path.write_bytes(bundled_bytes())
+    assert main(["validate", "--profile", "ehds-minimum", *options, str(path)]) == 1
+    return capsys.readouterr().out
+
+
+def test_the_text_report_ends_with_the_checklist(tmp_path, capsys):
+    out = validate_bundled(tmp_path, capsys)
+    section = out[out.index("EHDS minimum metadata elements (12)"):]
+    assert "2 of 6 dataset(s) give them all" in section
+    assert "✓ access rights (dct:accessRights): 6/6" in section
+    assert "✗ coding system (healthdcatap:hasCodingSystem): 3/6 — missing in" in section
+    assert "✗ custodian (geodcatap:custodian): 5/6" in section and "datasets/hydro>" in section
+
+
+def test_json_turtle_and_junit_carry_the_checklist(tmp_path, capsys):
+    import xml.etree.ElementTree as ET
+
+    checklist = json.loads(validate_bundled(tmp_path, capsys, "--format", "json"))["files"][0]["ehds_minimum"]
+    assert {e["element"]: e["property"] for e in checklist} == ELEMENTS
+    custodian = next(e for e in checklist if e["element"] == "custodian")
+    assert (custodian["datasets"], len(custodian["missing"])) == (6, 1) and custodian["missing"][0].endswith("/hydro")
+    assert "#   ✗ custodian (geodcatap:custodian): 5/6" in validate_bundled(tmp_path, capsys, "--format", "turtle")
+    suites = ET.fromstring(validate_bundled(tmp_path, capsys, "--format", "junit")).findall("testsuite")
+    [minimum] = [s for s in suites if s.get("name").endswith("EHDS minimum metadata elements")]
+    assert (minimum.get("tests"), minimum.get("failures")) == ("12", "2")
+
+
+@pytest.mark.parametrize("language, heading", [("en", "EHDS minimum metadata elements"),
+                                                ("fr", "Éléments de métadonnées minimaux de l'EEDS")])
+def test_the_web_validator_shows_the_checklist(client, language, heading):
+    from html import unescape
+
+    from tests.publish.sample_records import bundled_bytes
+
+    text = "@base <http://localhost:8080/> .\n" + bundled_bytes().decode()  # the file's IRIs are relative
+    response = client.post("/validate", data={"text": text, "profile": "ehds-minimum"},
+                           headers={"Accept": "text/html", "Accept-Language": language})
+    page = unescape(response.get_data(as_text=True))
+    section = page[page.index('id="ehds-minimum"'):]
+    assert heading in section and "healthdcatap:hasCodingSystem" in section and "3/6" in section
