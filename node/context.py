@@ -56,14 +56,22 @@ class NodeContext:
         self.store.close()
 
 
-def open_node(settings: Settings, *, in_memory: bool = False) -> NodeContext:
+def open_node(settings: Settings, *, in_memory: bool = False, read_only: bool = False) -> NodeContext:
     """Open the node's store and write the catalogue's own description (from the configuration).
 
     A new store is seeded with the bundled HDH records when `settings.load_bundled_catalogue` (only
     `serve` leaves it on: node.cli.settings_from_args); an existing store is never seeded, and must
-    have been created for the configured base URL."""
-    store = RecordStore(_open_backend(settings, in_memory), Naming(settings.base_url))
+    have been created for the configured base URL. `read_only` (export, review: commands that only read)
+    opens an existing embedded store beside a running `serve` and writes nothing, not even recovery."""
+    store = RecordStore(_open_backend(settings, in_memory, read_only), Naming(settings.base_url))
     ctx = NodeContext(settings, store)
+    if read_only:
+        try:
+            creation.check_base_url(ctx.store, settings.base_url, settings.data_dir)
+        except BaseException:
+            store.close()
+            raise
+        return ctx
     if not in_memory:
         from node.harvest import recover_interrupted_applies
 
@@ -80,14 +88,14 @@ def open_node(settings: Settings, *, in_memory: bool = False) -> NodeContext:
     return ctx
 
 
-def _open_backend(settings: Settings, in_memory: bool):
+def _open_backend(settings: Settings, in_memory: bool, read_only: bool = False):
     """The embedded Oxigraph store (in data_dir, or in memory), or a SPARQL 1.1 server (store = "sparql")."""
     if settings.store == "sparql" and not in_memory:
         from node.store.remote import open_remote
 
-        return open_remote(settings)
+        return open_remote(settings)  # readers and writers share the server: nothing to open read-only
     return OxigraphStore(None if in_memory else Path(settings.data_dir) / "store",
-                         query_policy=FairnessPolicy.from_settings(settings))
+                         query_policy=FairnessPolicy.from_settings(settings), read_only=read_only and not in_memory)
 
 
 def _check_or_create(ctx: NodeContext) -> None:

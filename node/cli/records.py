@@ -48,7 +48,7 @@ def run_export(args) -> int:
     from node.export import export_catalogue
 
     syntax = _export_syntax(args.format, args.output)
-    ctx = open_node(settings_from_args(args))
+    ctx = open_node(settings_from_args(args), read_only=True)  # beside a running serve, too
     try:
         if args.output == "-":
             count = export_catalogue(ctx, sys.stdout.buffer, syntax)

@@ -12,7 +12,6 @@ import json
 import sys
 
 from node.cli import common_node_options, settings_from_args
-from node.errors import ConfigError
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these cells as formulas
 CSV_COLUMNS = ("holder", "holder_iri", "record_id", "dataset_iri", "title", "last_change", "basis", "page")
@@ -39,9 +38,7 @@ def run(args) -> int:
 
     before = cutoff(args.not_changed_since)  # bad arguments fail before the store is opened
     settings = settings_from_args(args)
-    if not (settings.data_dir / "store").is_dir():  # a review never creates an empty store
-        raise ConfigError(f"no node store in {settings.data_dir} (give --data or the config's data_dir)")
-    ctx = open_node(settings)
+    ctx = open_node(settings, read_only=True)  # never creates a store; runs beside `serve`
     try:
         groups = by_holder(late_records(ctx.store, ctx.naming, ctx.index.entries(), before))
         since = before.isoformat(timespec="seconds").replace("+00:00", "Z")

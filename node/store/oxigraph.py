@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from node.errors import QueryError, StoreError, StoreLocked
+from node.errors import ConfigError, QueryError, StoreError, StoreLocked
 from node.store.base import GraphChange, QueryResult, ValueCopy
 from node.store.sparql_update import check_iri, graph_update
 from node.store.fairness import FairnessPolicy
@@ -28,11 +28,17 @@ _NO_TIMEOUT = 365 * 24 * 3600.0
 class OxigraphStore:
     """Store on pyoxigraph. `path=None` keeps everything in memory."""
 
-    def __init__(self, path: str | Path | None = None, query_policy: FairnessPolicy | None = None):
+    def __init__(self, path: str | Path | None = None, query_policy: FairnessPolicy | None = None,
+                 *, read_only: bool = False):
         self.path = Path(path) if path else None
         self._query_policy = query_policy or FairnessPolicy()
+        self.read_only = read_only
         try:
-            if self.path:
+            if self.path and read_only:  # beside a running `serve`: RocksDB admits any number of readers
+                if not self.path.is_dir():
+                    raise ConfigError(f"no node store in {self.path.parent} (give --data or the config's data_dir)")
+                self._store = ox.Store.read_only(str(self.path))
+            elif self.path:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
             else:
@@ -48,6 +54,8 @@ class OxigraphStore:
     # -- writes -------------------------------------------------------------------------------
 
     def apply(self, changes: Iterable[GraphChange], copies: Iterable[ValueCopy] = ()) -> None:
+        if self.read_only:
+            raise StoreError("the store is open read-only (a command that only reads, beside `ehds-node serve`)")
         changes, copies = list(changes), list(copies)
         if changes and not copies and all(c.fresh and c.triples for c in changes):
             return self._insert_new_graphs(changes)
@@ -171,7 +179,7 @@ class OxigraphStore:
 
     def flush(self) -> None:
         """RocksDB's memtables to disk: transactional writes otherwise fill them up to their cap."""
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             with self._write_lock:
                 self._store.flush()
 
@@ -182,10 +190,11 @@ class OxigraphStore:
         if self._runner is not None:
             self._runner.close()
             self._runner = None
-        try:
-            self._store.flush()
-        except (OSError, AttributeError):
-            pass
+        if not self.read_only:
+            try:
+                self._store.flush()
+            except (OSError, AttributeError):
+                pass
         self._store = None
 
 

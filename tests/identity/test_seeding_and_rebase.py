@@ -54,12 +54,13 @@ def test_load_into_a_new_store_holds_only_the_file(tmp_path):
     ctx.close()
 
 
-def test_a_store_created_by_another_command_is_never_seeded(tmp_path):
-    result = run_cli("export", "--data", str(tmp_path / "data"), "-o", str(tmp_path / "out.nt"))
-    assert result.returncode == 0, result.stderr
-    ctx = open_at(tmp_path / "data")  # what `serve` does next
-    assert local_ids(ctx) == []
-    ctx.close()
+def test_commands_that_only_read_never_create_a_store(tmp_path):
+    """export and review open the store read-only (beside a running serve): on a new folder, a clear error
+    (test_load_into_a_new_store_holds_only_the_file: a store another command creates is never seeded)."""
+    for command in (["export", "-o", str(tmp_path / "out.nt")], ["review", "--not-changed-since", "2Y"]):
+        result = run_cli(command[0], "--data", str(tmp_path / "data"), *command[1:])
+        assert result.returncode == 2 and "no node store in" in result.stderr, result.stderr
+    assert not (tmp_path / "data" / "store").exists()
 
 
 def test_a_store_started_empty_is_not_seeded_later(tmp_path):

@@ -45,3 +45,22 @@ def test_serve_empty_starts_without_the_bundled_catalogue_and_stops_on_sigint(tm
         code, log = node.stop(signal.SIGINT)
     assert code in (0, 130), f"exit code {code} on SIGINT; log:\n{log}"
     assert "Traceback" not in log
+
+
+def test_export_and_review_run_beside_a_running_serve(tmp_path):
+    """Commands that only read open the embedded store read-only: no 'store in use' while serve runs."""
+    import subprocess
+    import sys
+
+    data_dir = tmp_path / "data"
+    with running_node(data_dir) as node:
+        catalogue(node)
+        base = ["--data", str(data_dir), "--base-url", node.root]
+        export = subprocess.run([sys.executable, "-m", "node", "export", *base, "-o", str(tmp_path / "all.ttl")],
+                                capture_output=True, text=True, timeout=120)
+        assert export.returncode == 0 and "exported 6 datasets" in export.stderr, export.stderr
+        assert len(set(Graph().parse(tmp_path / "all.ttl").subjects(None, DCAT.Dataset))) == 6
+        review = subprocess.run([sys.executable, "-m", "node", "review", *base, "--not-changed-since", "30D"],
+                                capture_output=True, text=True, timeout=120)
+        assert review.returncode == 0 and "Records not changed since" in review.stdout, review.stderr
+        assert requests.get(node.root + "catalog", timeout=30).status_code == 200  # serve still answers
