@@ -222,10 +222,15 @@ def ntriples_to_triples(data: bytes) -> list[ox.Triple]:
 
 
 def from_ntriples(data: bytes, media_type: str) -> bytes:
-    """Re-serialise an N-Triples document in the asked syntax (no work at all for N-Triples)."""
-    if syntax_for_media_type(media_type).ox_format == ox.RdfFormat.N_TRIPLES:
+    """Re-serialise an N-Triples document in the asked syntax (no work at all for N-Triples). The parsed
+    quads go straight to the writer: no Python triple objects in between (a third of the time of a page)."""
+    syntax = syntax_for_media_type(media_type)
+    if syntax.ox_format == ox.RdfFormat.N_TRIPLES:
         return data
-    return serialize(ntriples_to_triples(data), media_type)
+    parsed = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+    if syntax.ox_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):
+        return ox.serialize(parsed, format=syntax.ox_format, prefixes=PREFIXES)
+    return ox.serialize(parsed, format=syntax.ox_format)
 
 
 def parse_accept(accept: str | None) -> list[tuple[str, float]]:

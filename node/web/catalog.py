@@ -6,7 +6,10 @@ RDF when no Accept is sent (harvesters), HTML for browsers, 406 for what we cann
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, request
+import threading
+from collections import OrderedDict
+
+from flask import Blueprint, Response, current_app, redirect, request
 
 from node import rdfio
 from node.catalog import dataset_ntriples, page_ntriples, parse_page_request, select_page
@@ -75,10 +78,43 @@ def catalog(suffix: str | None = None):
     ctx = node_context()
     media_type = _media_type(suffix)
     page_request = parse_page_request(request.args, ctx.settings.page_size, ctx.settings.max_page_size)
-    page = select_page(ctx.index, page_request)
     if media_type == HTML:
-        return html.catalog_page(ctx, page)
-    return _rdf_bytes_response(_from_ntriples(page_ntriples(ctx.store, ctx.naming, page), media_type), media_type)
+        return html.catalog_page(ctx, select_page(ctx.index, page_request))
+    pages = current_app.extensions.setdefault("ehds_rendered_pages", RenderedPages())
+    key = (ctx.store.generation, page_request, media_type)  # read before the page: never older than its key
+    body = pages.get(key)
+    if body is None:
+        page = select_page(ctx.index, page_request)
+        body = pages.put(key, _from_ntriples(page_ntriples(ctx.store, ctx.naming, page), media_type))
+    return _rdf_bytes_response(body, media_type)
+
+
+class RenderedPages:
+    """RDF catalogue pages as last rendered, per store generation: harvesters and clients ask for the same
+    few pages again and again, and assembling and serialising one costs ~3 ms of the web process's CPU,
+    which every other request waits behind on a busy node. Bounded in entries and bytes; any write (a new
+    generation) makes every kept page unreachable, and they go as new ones come."""
+
+    def __init__(self, max_pages: int = 256, max_bytes: int = 64 * 1024 * 1024):
+        self._pages: OrderedDict[tuple, bytes] = OrderedDict()
+        self._bytes, self._max_pages, self._max_bytes = 0, max_pages, max_bytes
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> bytes | None:
+        with self._lock:
+            body = self._pages.get(key)
+            if body is not None:
+                self._pages.move_to_end(key)
+            return body
+
+    def put(self, key: tuple, body: bytes) -> bytes:
+        with self._lock:
+            if key not in self._pages and len(body) <= self._max_bytes // 4:
+                self._pages[key] = body
+                self._bytes += len(body)
+                while len(self._pages) > self._max_pages or self._bytes > self._max_bytes:
+                    self._bytes -= len(self._pages.popitem(last=False)[1])
+        return body
 
 
 @blueprint.get("/datasets/<name>")
