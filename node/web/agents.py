@@ -68,26 +68,27 @@ def _rdf(triples, media_type: str):
 @blueprint.get("/agents/<path:agent_id>")
 def agent(agent_id: str):
     ctx = node_context()
-    iri = _iri(ctx.naming.base_url + "agents/" + agent_id)
-    graph = ctx.store.graph_describing(iri)
-    if graph is None:
-        raise NotFound(f"no agent '{agent_id}' is described in this catalogue")
-    triples = describe(ctx.store.graph_triples(graph), iri)
+    iri, triples = _described(ctx, "agents/" + agent_id, f"no agent '{agent_id}' is described in this catalogue")
     media_type = _negotiated()
     if media_type != HTML:
         return _rdf(triples, media_type)
     return render("agent.html", **_agent_values(ctx, iri, triples), alternates=[])
 
 
+def _described(ctx, path: str, missing: str) -> tuple[ox.NamedNode, list[ox.Triple]]:
+    """The resource at <base><path> and what the first record describing it says of it."""
+    iri = _iri(ctx.naming.base_url + path)
+    graph = ctx.store.graph_describing(iri)
+    if graph is None:
+        raise NotFound(missing)
+    return iri, describe(ctx.store.graph_triples(graph), iri)
+
+
 @blueprint.get("/.well-known/genid/<digest>")
 def skolem_node(digest: str):
     """A node records named by content (node.skolem), e.g. an agent's contact point: its description."""
     ctx = node_context()
-    iri = _iri(ctx.naming.base_url + GENID + digest)
-    graph = ctx.store.graph_describing(iri)
-    if graph is None:
-        raise NotFound(f"no resource '{GENID}{digest}' is described in this catalogue")
-    triples = describe(ctx.store.graph_triples(graph), iri)
+    iri, triples = _described(ctx, GENID + digest, f"no resource '{GENID}{digest}' is described in this catalogue")
     media_type = _negotiated()
     if media_type != HTML:
         return _rdf(triples, media_type)
