@@ -17,14 +17,15 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from node.errors import ConfigError
-from vocab.namespaces import DCAT, DCTERMS, FOAF, RDF, SKOS
+from vocab.namespaces import DCAT, DCATAP, DCTERMS, ELI, FOAF, RDF, SKOS
 
 _AUTHORITY = "http://publications.europa.eu/resource/authority/"
 _VCARD = "http://www.w3.org/2006/vcard/ns#"
 _PUBLISHER_TYPES = "http://purl.org/adms/publishertype/"
 _DATA_THEMES = _AUTHORITY + "data-theme"
 _CV = "http://data.europa.eu/m8g/"
-_KEYS = ("title", "description", "publisher", "homepage", "languages", "spatial", "licence", "themes")
+EHDS_REGULATION = "http://data.europa.eu/eli/reg/2025/327/oj"  # Regulation (EU) 2025/327, the EHDS
+_KEYS = ("title", "description", "publisher", "homepage", "languages", "spatial", "licence", "themes", "legislation")
 _PUBLISHER_KEYS = ("name", "url", "type", "email")
 
 
@@ -48,6 +49,7 @@ class CatalogIdentity:
     spatial: tuple[str, ...] = ()               # IRIs of places (EU country authority by default)
     licence: str | None = None                  # licence of the metadata
     themes: tuple[str, ...] = (_DATA_THEMES,)   # theme taxonomies (skos:ConceptScheme) the records use
+    legislation: tuple[str, ...] = (EHDS_REGULATION,)  # dcatap:applicableLegislation (HealthDCAT-AP requires one)
 
 
 def identity_from_table(table: Any, origin: str) -> CatalogIdentity:
@@ -70,6 +72,7 @@ def identity_from_table(table: Any, origin: str) -> CatalogIdentity:
         spatial=_iri_list(table.get("spatial", []), "catalog.spatial", where, _AUTHORITY + "country/", 3),
         licence=_optional_iri(table.get("licence"), "catalog.licence", where, _AUTHORITY + "licence/"),
         themes=_iri_list(table.get("themes", [_DATA_THEMES]), "catalog.themes", where),
+        legislation=_iri_list(table.get("legislation", [EHDS_REGULATION]), "catalog.legislation", where),
     )
 
 
@@ -169,7 +172,8 @@ def catalog_description(identity: CatalogIdentity, catalog_iri: str, base_url: s
              (DCTERMS.spatial, identity.spatial, DCTERMS.Location),
              (DCTERMS.license, (identity.licence,) if identity.licence else (), DCTERMS.LicenseDocument),
              (FOAF.homepage, (identity.homepage,) if identity.homepage else (), FOAF.Document),
-             (DCAT.themeTaxonomy, identity.themes, SKOS.ConceptScheme))
+             (DCAT.themeTaxonomy, identity.themes, SKOS.ConceptScheme),
+             (DCATAP.applicableLegislation, identity.legislation, ELI.LegalResource))
     for predicate, iris, klass in links:
         for iri in iris:  # typed here so that the class-range shapes can be checked offline
             triples += [_t(catalog, predicate, _n(iri)), _t(_n(iri), RDF.type, _n(klass))]

@@ -40,6 +40,8 @@ spatial = ["BEL"]
 licence = "CC_BY_4_0"
 # the theme taxonomies (skos:ConceptScheme) the records use
 themes = ["http://publications.europa.eu/resource/authority/data-theme"]
+# the legislation the catalogue falls under (default: the EHDS Regulation, which HealthDCAT-AP asks for)
+legislation = ["http://data.europa.eu/eli/reg/2025/327/oj"]
 
 # Partner catalogues to harvest, one [[sources]] table each:
 # [[sources]]

@@ -125,3 +125,20 @@ def test_init_writes_a_working_configuration_and_refuses_to_overwrite(tmp_path):
 @pytest.mark.parametrize("base_url", ["http://:80/", "http://a b/", "https://h/?q=1", "ftp://h/", "h/"])
 def test_a_base_url_that_is_not_an_http_iri_is_refused(tmp_path, base_url):
     assert "base_url" in refused(tmp_path, f'[node]\nbase_url = "{base_url}"\n')
+
+
+def test_an_initialised_node_catalogue_conforms_to_its_profile(tmp_path):
+    """The catalogue a new node describes from `init`'s configuration passes the node's own profile
+    (HealthDCAT-AP by default: applicable legislation, concept scheme titles, the publisher's cv:ContactPoint)."""
+    from node.context import open_node
+    from node.validation import Validator
+
+    assert run_cli("init", str(tmp_path / "n")).returncode == 0
+    settings = load_settings(tmp_path / "n" / "ehds-node.toml", environ={})
+    ctx = open_node(settings)
+    try:
+        description = ctx.store.graph_triples(ctx.naming.catalog_graph)
+    finally:
+        ctx.close()
+    report = Validator.for_profile(settings.validation_profile).validate(description)
+    assert report.conforms, [(r.focus_node, r.path, r.message) for r in report.violations]
