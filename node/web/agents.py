@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from flask import Blueprint, request
+from flask_babel import gettext
 
 from node import rdfio
 from node.catalog import dataset_triples
@@ -95,8 +96,17 @@ def skolem_node(digest: str):
     d = Description(triples, current_language())
     contacts = [("email", o.value) for o in d.objects(iri, CV.email) + d.objects(iri, VCARD.hasEmail)]
     contacts += [("page", o.value) for o in d.objects(iri, CV.contactPage) + d.objects(iri, VCARD.hasURL)]
-    return render("agent.html", title=d.label(iri), iri=iri.value, kinds=[], contacts=contacts,
-                  homepages=[], datasets=None, fact_labels=FACT_LABELS, alternates=[])
+    return render("agent.html", title=_skolem_title(ctx, d, iri, bool(contacts)), iri=iri.value, kinds=[],
+                  contacts=contacts, homepages=[], datasets=None, fact_labels=FACT_LABELS, alternates=[])
+
+
+def _skolem_title(ctx, d: Description, iri: ox.NamedNode, is_contact: bool) -> str:
+    """"Contact point — <its agent>" (a skolem IRI has no name of its own), else the node's label."""
+    owner = next((triple.subject for triple, _ in ctx.store.referrers(iri)), None)
+    if not is_contact or owner is None:
+        return d.label(iri)
+    owner_label = Description(ctx.store.description_of(owner), current_language()).label(owner)
+    return f"{gettext('Contact point')} — {owner_label}"
 
 
 def _agent_values(ctx, iri: ox.NamedNode, triples: list[ox.Triple]) -> dict:

@@ -93,6 +93,9 @@ def test_the_skolem_iri_of_a_contact_point_dereferences(client):
     assert (point, URIRef(CV + "email"), None) in described
     page = client.get(path, headers={"Accept": "text/html"})
     assert page.status_code == 200 and "desk@cnam.example" in page.get_data(as_text=True)
+    assert "<h1>Contact point — French National Health Insurance Fund" in page.get_data(as_text=True)
+    french = client.get(path, headers={"Accept": "text/html", "Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Point de contact — Caisse nationale de l&#39;Assurance Maladie" in french
     assert client.get("/.well-known/genid/0000", headers={"Accept": "text/html"}).status_code == 404
 
 
