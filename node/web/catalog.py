@@ -6,9 +6,6 @@ RDF when no Accept is sent (harvesters), HTML for browsers, 406 for what we cann
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from flask import Blueprint, Response, current_app, redirect, request
 
 from node import rdfio
@@ -17,6 +14,7 @@ from node.errors import NotFound
 from node.jsonld_context import compact_jsonld
 from node.web import harvest_pages, html
 from node.web.app import node_context
+from node.web.kept import Kept
 
 blueprint = Blueprint("catalog", __name__)
 HTML = "text/html"
@@ -80,41 +78,14 @@ def catalog(suffix: str | None = None):
     page_request = parse_page_request(request.args, ctx.settings.page_size, ctx.settings.max_page_size)
     if media_type == HTML:
         return html.catalog_page(ctx, select_page(ctx.index, page_request))
-    pages = current_app.extensions.setdefault("ehds_rendered_pages", RenderedPages())
+    # kept per store generation: harvesters ask for the same few pages again and again, and one costs ~3 ms
+    pages = current_app.extensions.setdefault("ehds_rendered_pages", Kept(256, max_bytes=64 * 1024 * 1024))
     key = (ctx.store.generation, page_request, media_type)  # read before the page: never older than its key
     body = pages.get(key)
     if body is None:
         page = select_page(ctx.index, page_request)
         body = pages.put(key, _from_ntriples(page_ntriples(ctx.store, ctx.naming, page), media_type))
     return _rdf_bytes_response(body, media_type)
-
-
-class RenderedPages:
-    """RDF catalogue pages as last rendered, per store generation: harvesters and clients ask for the same
-    few pages again and again, and assembling and serialising one costs ~3 ms of the web process's CPU,
-    which every other request waits behind on a busy node. Bounded in entries and bytes; any write (a new
-    generation) makes every kept page unreachable, and they go as new ones come."""
-
-    def __init__(self, max_pages: int = 256, max_bytes: int = 64 * 1024 * 1024):
-        self._pages: OrderedDict[tuple, bytes] = OrderedDict()
-        self._bytes, self._max_pages, self._max_bytes = 0, max_pages, max_bytes
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> bytes | None:
-        with self._lock:
-            body = self._pages.get(key)
-            if body is not None:
-                self._pages.move_to_end(key)
-            return body
-
-    def put(self, key: tuple, body: bytes) -> bytes:
-        with self._lock:
-            if key not in self._pages and len(body) <= self._max_bytes // 4:
-                self._pages[key] = body
-                self._bytes += len(body)
-                while len(self._pages) > self._max_pages or self._bytes > self._max_bytes:
-                    self._bytes -= len(self._pages.popitem(last=False)[1])
-        return body
 
 
 @blueprint.get("/datasets/<name>")
