@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from itertools import groupby
-from xml.sax.saxutils import escape, quoteattr
 
 from node.validation import minimum
 from node.validation.report import ValidationReport, ValidationResult
@@ -145,44 +145,58 @@ def render_turtle(outcomes: list[FileOutcome]) -> str:
 
 
 def render_junit(outcomes: list[FileOutcome], severity: str, fail_on: str) -> str:
-    """One <testsuite> per file, one <testcase> per dataset (and one for resources outside datasets)."""
-    suites = []
+    """One <testsuite> per file, one <testcase> per dataset (and one for resources outside datasets);
+    for the ehds-minimum profile, one more suite with a <testcase> per minimum element."""
+    root = ET.Element("testsuites")
     for outcome in outcomes:
         if outcome.error:
-            suites.append(f'  <testsuite name={quoteattr(outcome.name)} tests="1" failures="0" errors="1">\n'
-                          f'    <testcase name="read" classname={quoteattr(outcome.name)}>'
-                          f'<error message={quoteattr(outcome.error)}/></testcase>\n  </testsuite>')
+            suite = _suite(root, outcome.name)
+            ET.SubElement(_case(suite, "read", outcome.name), "error", message=outcome.error)
             continue
         failing = set(outcome.report.at_least(fail_on))
         shown = outcome.shown(severity)
-        cases = []
+        suite = _suite(root, outcome.name)
         names = list(outcome.report.datasets) + ([None] if any(r.dataset is None for r in shown) else [])
         for dataset in names:
             mine = [r for r in shown if r.dataset == dataset]
             failures = [r for r in mine if r in failing]
             body = "".join(f"{r.severity}: {compact(r.path)}{'' if r.focus_node == dataset else ' on ' + focus_label(r)} "
                            f"{r.message}\n" for r in mine)
-            inner = (f'<failure message={quoteattr(f"{len(failures)} result(s) at or above {fail_on}")}>'
-                     f"{escape(body)}</failure>") if failures else (f"<system-out>{escape(body)}</system-out>" if body else "")
-            cases.append(f'    <testcase name={quoteattr(dataset or "resources outside any dataset")} '
-                         f'classname={quoteattr(outcome.name)}>{inner}</testcase>')
-        failed = sum(1 for c in cases if "<failure" in c)
-        suites.append(f'  <testsuite name={quoteattr(outcome.name)} tests="{len(cases)}" failures="{failed}" errors="0">\n'
-                      + "\n".join(cases) + "\n  </testsuite>")
+            case = _case(suite, dataset or "resources outside any dataset", outcome.name)
+            if failures:
+                ET.SubElement(case, "failure", message=f"{len(failures)} result(s) at or above {fail_on}").text = body
+            elif body:
+                ET.SubElement(case, "system-out").text = body
         if minimum.applies(outcome.report):
-            suites.append(_checklist_suite(outcome))
-    return '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n' + "\n".join(suites) + "\n</testsuites>\n"
+            _checklist_suite(root, outcome)
+    _count(root)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _checklist_suite(outcome: FileOutcome) -> str:
+def _checklist_suite(root: ET.Element, outcome: FileOutcome) -> None:
     """One <testcase> per EHDS minimum element, failing when a dataset lacks it."""
     name = f"{outcome.name}: EHDS minimum metadata elements"
-    cases = []
-    for s in minimum.checklist(outcome.report):
-        label = f"{s.element.name} ({compact(f'<{s.element.property}>')})"
-        inner = (f'<failure message={quoteattr(f"missing in {len(s.missing)} of {s.datasets} dataset(s)")}>'
-                 f'{escape(chr(10).join(s.missing))}</failure>') if s.missing else ""
-        cases.append(f'    <testcase name={quoteattr(label)} classname={quoteattr(name)}>{inner}</testcase>')
-    failed = sum(1 for c in cases if "<failure" in c)
-    return (f'  <testsuite name={quoteattr(name)} tests="{len(cases)}" failures="{failed}" errors="0">\n'
-            + "\n".join(cases) + "\n  </testsuite>")
+    suite = _suite(root, name)
+    for status in minimum.checklist(outcome.report):
+        case = _case(suite, f"{status.element.name} ({compact(f'<{status.element.property}>')})", name)
+        if status.missing:
+            message = f"missing in {len(status.missing)} of {status.datasets} dataset(s)"
+            ET.SubElement(case, "failure", message=message).text = "\n".join(status.missing)
+
+
+def _suite(root: ET.Element, name: str) -> ET.Element:
+    return ET.SubElement(root, "testsuite", name=name)
+
+
+def _case(suite: ET.Element, name: str, classname: str) -> ET.Element:
+    return ET.SubElement(suite, "testcase", name=name, classname=classname)
+
+
+def _count(root: ET.Element) -> None:
+    """tests / failures / errors of each suite, from its cases."""
+    for suite in root:
+        cases = suite.findall("testcase")
+        suite.set("tests", str(len(cases)))
+        suite.set("failures", str(sum(1 for c in cases if c.find("failure") is not None)))
+        suite.set("errors", str(sum(1 for c in cases if c.find("error") is not None)))
