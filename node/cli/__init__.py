@@ -16,6 +16,11 @@ from node import __version__
 from node.errors import NodeError
 
 
+def use_colour(stream=None) -> bool:
+    """ANSI colours on a terminal, unless NO_COLOR is set to a non-empty value (no-color.org)."""
+    return (stream or sys.stdout).isatty() and not os.environ.get("NO_COLOR")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ehds-node",

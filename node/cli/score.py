@@ -7,11 +7,11 @@ Exit codes: 0 scored (and every dataset reaches --min-rating), 1 a dataset rates
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Iterator
 
+from node.cli import use_colour
 from node.errors import NotFound, ParseError
 from node.quality import RATING_NAMES, LinkChecker, Vocabularies, rating_rank, score_catalogue
 from node.quality.compliance import default_validator
@@ -59,7 +59,7 @@ def run(args) -> int:
     if args.format == "json":
         print(json.dumps(_json_document(scored, args.min_rating, below), indent=2, ensure_ascii=False))
     else:
-        sys.stdout.write(render_text(scored, colour=_use_colour()))
+        sys.stdout.write(render_text(scored, colour=use_colour()))
     for dataset in below:
         print(f"ehds-node: {dataset.dataset} rates {dataset.rating}, below --min-rating {args.min_rating}",
               file=sys.stderr)
@@ -109,6 +109,3 @@ def _read(path: Path) -> bytes:
 def _file_iri(label: str) -> str | None:
     return None if label == "<stdin>" else Path(label).resolve().as_uri()
 
-
-def _use_colour() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")

@@ -7,9 +7,9 @@ no dcat:Dataset (unless --allow-empty), 2 a file could not be validated (unreada
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
+from node.cli import use_colour
 from node.errors import NodeError
 from node.profiles import DEFAULT_PROFILE, PROFILES
 from node.validation import Validator
@@ -70,7 +70,7 @@ def _render(outcomes: list[FileOutcome], args) -> str:
         return render_turtle(outcomes)
     if args.format == "junit":
         return render_junit(outcomes, args.severity, args.fail_on)
-    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    colour = use_colour()
     return render_text(outcomes, args.severity, colour)
 
 
