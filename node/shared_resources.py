@@ -38,15 +38,17 @@ def description(triples_by_subject: dict, resource: ox.NamedNode, base_url: str)
     return reachable(resource, triples_by_subject, stop - {resource})
 
 
-def description_hash(triples: list[ox.Triple]) -> str:
-    lines = sorted({str(t) for t in triples})  # a set: a document may state a triple twice
+def description_hash(triples: list[ox.Triple], base_url: str) -> str:
+    """Of the description as a set, with the base URL taken out: `rebase` moves IRIs, not hashes."""
+    lines = sorted({str(t).replace(base_url, "<base>") for t in triples})  # a document may state a triple twice
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32]
 
 
 def description_terms(triples: list[ox.Triple], dataset: ox.NamedNode, base_url: str) -> list[ox.Triple]:
     """The index terms a local record's graph keeps: one hash per shared resource it describes."""
     by_subject = by_subject_index(triples)
-    return [ox.Triple(resource, LOCAL_DESCRIPTION, ox.Literal(description_hash(description(by_subject, resource, base_url))))
+    return [ox.Triple(resource, LOCAL_DESCRIPTION,
+                      ox.Literal(description_hash(description(by_subject, resource, base_url), base_url)))
             for resource in shared_subjects(triples, dataset, base_url)]
 
 

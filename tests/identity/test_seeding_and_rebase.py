@@ -151,3 +151,26 @@ def test_an_interrupted_rebase_stops_the_node_and_resumes(tmp_path):
         assert [q for q in ctx.store.backend.quads() if OLD in str(q) and q.graph_name.value != "urn:ehds-node:store"] == []
     finally:
         ctx.close()
+
+
+def test_shared_resources_stay_in_step_after_a_rebase(tmp_path):
+    """The hashes of shared resources do not depend on the base URL: after `rebase`, a record that
+    describes the HDH's agents as the others do rewrites no other record (and logs only itself)."""
+    import json
+
+    from node.web.app import create_app
+    from tests.publish.sample_records import renamed, turtle
+
+    open_at(tmp_path / "data", api_token="t").close()
+    assert run_cli("rebase", NEW, "--data", str(tmp_path / "data")).returncode == 0
+    ctx = open_at(tmp_path / "data", NEW, api_token="t")
+    try:
+        before = ctx.store.last_sequence()
+        body = turtle(renamed("snds", "copy")).decode().replace(OLD, NEW).encode()
+        response = create_app(context=ctx).test_client().put(
+            "/datasets/copy", data=body, headers={"Content-Type": "text/turtle", "Authorization": "Bearer t"})
+        assert response.status_code == 201, response.get_data(as_text=True)
+        assert "updated" not in json.loads(response.get_data())
+        assert ctx.store.last_sequence() == before + 1
+    finally:
+        ctx.close()
