@@ -86,7 +86,7 @@ def _bench_backend(backend: str, source: Path, folder: Path, args) -> dict[str, 
         data = folder / "node"
         data.mkdir()
         servers.copy_store(source, data / "store")
-        results[f"{backend} x1"] = _bench_node(servers.start_node(data, 1), args)
+        results[f"{backend} x1"] = _bench_node(servers.start_node(data, 1), args, {})
         return results
     if backend == "oxigraph":
         store, direct = servers.oxigraph_servers(source, folder)
@@ -98,7 +98,8 @@ def _bench_backend(backend: str, source: Path, folder: Path, args) -> dict[str, 
         for workers in (int(w) for w in args.workers.split(",")):
             data = folder / f"node-{workers}"
             data.mkdir()
-            results[f"{backend} x{workers}"] = _bench_node(servers.start_node(data, workers, store), args)
+            node = servers.start_node(data, workers, store)
+            results[f"{backend} x{workers}"] = _bench_node(node, args, {"store": store.process.pid})
         results[f"{backend} direct"] = _bench_queries(direct, args)
     finally:
         direct.stop()
@@ -106,21 +107,21 @@ def _bench_backend(backend: str, source: Path, folder: Path, args) -> dict[str, 
     return results
 
 
-def _bench_node(node, args) -> dict:
+def _bench_node(node, args, watch: dict) -> dict:
     try:
         pages_mix = functools.partial(_page_request, size=args.size)
         _load(node, pages_mix, args.clients, args.warmup, 100)
-        pages = _load(node, pages_mix, args.clients, args.duration, 200)
+        pages = _load(node, pages_mix, args.clients, args.duration, 200, watch)
         print(f"| {node.name} | pages | {_summary(pages)} |", flush=True)
-        return {"pages": pages} | _bench_queries(node, args)
+        return {"pages": pages} | _bench_queries(node, args, watch)
     finally:
         node.stop()
 
 
-def _bench_queries(endpoint, args) -> dict:
+def _bench_queries(endpoint, args, watch: dict | None = None) -> dict:
     query = functools.partial(_query_request, endpoint.sparql_path)
     _load(endpoint, query, args.query_clients, min(args.warmup, 2.0), 150)
-    queries = _load(endpoint, query, args.query_clients, args.duration, 250)
+    queries = _load(endpoint, query, args.query_clients, args.duration, 250, watch)
     print(f"| {endpoint.name} | queries | {_summary(queries)} |", flush=True)
     return {"queries": queries, "each": _sequential(endpoint, args.repeat)}
 
@@ -146,13 +147,26 @@ def _accept(query: str) -> str:
     return NTRIPLES if "CONSTRUCT" in query else JSON
 
 
-def _load(endpoint, make_request, clients: int, seconds: float, subnet: int) -> dict:
-    """`clients` clients in 2 processes for `seconds`: (what, status, seconds) of every request."""
+def _load(endpoint, make_request, clients: int, seconds: float, subnet: int, watch: dict | None = None) -> dict:
+    """`clients` clients in 2 processes for `seconds`: (what, status, seconds) of every request, and
+    the cores used meanwhile by the watched processes ({label: pid}, with their children) and the machine."""
     groups = [list(range(i, clients, 2)) for i in range(2)]
+    watch = {("node" if endpoint.name.startswith("ehds-node") else "server"): endpoint.pid, **(watch or {})}
+    before = {label: servers.cpu_seconds(pid) for label, pid in watch.items()}
+    busy, clients_before, started = servers.machine_busy_seconds(), _children_cpu(), time.monotonic()
     with multiprocessing.get_context("fork").Pool(2) as pool:
         parts = pool.starmap(_client_process, [(endpoint.url, make_request, group, seconds, subnet)
                                                for group in groups if group])
-    return {"records": [r for part in parts for r in part], "seconds": seconds}
+    elapsed = time.monotonic() - started
+    cores = {label: (servers.cpu_seconds(pid) - before[label]) / elapsed for label, pid in watch.items()}
+    cores["clients"] = (_children_cpu() - clients_before) / elapsed  # the pool's processes, ended and waited for
+    cores["machine"] = (servers.machine_busy_seconds() - busy) / elapsed
+    return {"records": [r for part in parts for r in part], "seconds": seconds, "cores": cores}
+
+
+def _children_cpu() -> float:
+    times = os.times()
+    return times.children_user + times.children_system
 
 
 def _client_process(url: str, make_request, clients: list[int], seconds: float, subnet: int) -> list[tuple]:
@@ -212,8 +226,9 @@ def _ok_rate(phase: dict) -> float:
 def _summary(phase: dict) -> str:
     ok = [r[2] for r in phase["records"] if r[1] == 200]
     errors = Counter(r[1] for r in phase["records"] if r[1] != 200)
+    cores = " · ".join(f"{label} {value:.2f}" for label, value in phase["cores"].items())
     return (f"{_ok_rate(phase):.1f} req/s | {_percentiles(ok)} | errors {sum(errors.values())}"
-            f"{' ' + str(dict(errors)) if errors else ''} | load {os.getloadavg()[0]:.1f}")
+            f"{' ' + str(dict(errors)) if errors else ''} | cores: {cores}")
 
 
 def _print_ratios(results: dict[str, dict], args) -> None:
