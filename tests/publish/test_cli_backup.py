@@ -4,7 +4,10 @@ pointer to the server's tools on a remote store, and refused cleanly while anoth
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 
+import pyoxigraph as ox
 import pytest
 
 from node.cli import main
@@ -98,3 +101,20 @@ def test_a_remote_store_is_refused_with_the_servers_own_tools(tmp_path, data_dir
     err = capsys.readouterr().err
     assert "http://127.0.0.1:9/query" in err and "oxigraph backup" in err and "backup_online" in err
     assert "Traceback" not in err and not (tmp_path / "copy").exists()
+
+
+def test_writes_a_process_left_unflushed_are_in_the_backup(tmp_path, data_dir):
+    """A writer that ended without flushing (a crash, SIGKILL) left its last writes in RocksDB's log:
+    the backup opens the store for writing, which replays the log (a read-only open, as `oxigraph
+    backup` does, copies the flushed files only and loses them)."""
+    (data_dir / "store").mkdir(parents=True)
+    writer = ("import os, sys, pyoxigraph as ox\n"
+              "store = ox.Store(sys.argv[1])\n"
+              "store.add(ox.Quad(ox.NamedNode('http://example.org/s'), ox.NamedNode('http://example.org/p'),\n"
+              "                  ox.Literal('unflushed'), ox.NamedNode('http://example.org/g')))\n"
+              "os._exit(0)\n")
+    subprocess.run([sys.executable, "-c", writer, str(data_dir / "store")], check=True, timeout=60)
+    assert main(["backup", "--data", str(data_dir), str(tmp_path / "copy")]) == 0
+    copy = ox.Store.read_only(str(tmp_path / "copy"))
+    assert [q.object.value for q in copy.quads_for_pattern(None, None, None, ox.NamedNode("http://example.org/g"))] \
+        == ["unflushed"]
