@@ -14,7 +14,8 @@ Per configuration, after --warmup seconds of the same load (workers build their 
 - pages: --clients concurrent clients (2 client processes, keep-alive, each its own loopback address)
   fetch /catalog, /catalog?page=N and /datasets/<id>, half as HTML, half as Turtle, for --duration s;
 - queries: --query-clients clients send bench/sparql.py's typical queries (JSON results; N-Triples
-  for CONSTRUCT) to /sparql, and the same to the server directly.
+  for CONSTRUCT) to /sparql, and the same to the server directly; then each query alone, /sparql and
+  the server in turn (interleaved, so other load on the machine weighs on both alike).
 Prints requests/s, p50/p99 and errors; the ratios 4 vs 1 workers (target ≥ 1.8× for pages on 2 cores)
 and /sparql vs the server (throughput, and per query the median of --repeat sequential requests:
 target within 1.2× for queries that take the server at least --work-ms). The node's per-client
@@ -99,7 +100,7 @@ def _bench_backend(backend: str, source: Path, folder: Path, args) -> dict[str, 
             data = folder / f"node-{workers}"
             data.mkdir()
             node = servers.start_node(data, workers, store)
-            results[f"{backend} x{workers}"] = _bench_node(node, args, {"store": store.process.pid})
+            results[f"{backend} x{workers}"] = _bench_node(node, args, {"store": store.process.pid}, direct)
         results[f"{backend} direct"] = _bench_queries(direct, args)
     finally:
         direct.stop()
@@ -107,13 +108,14 @@ def _bench_backend(backend: str, source: Path, folder: Path, args) -> dict[str, 
     return results
 
 
-def _bench_node(node, args, watch: dict) -> dict:
+def _bench_node(node, args, watch: dict, direct=None) -> dict:
     try:
         pages_mix = functools.partial(_page_request, size=args.size)
         _load(node, pages_mix, args.clients, args.warmup, 100)
         pages = _load(node, pages_mix, args.clients, args.duration, 200, watch)
         print(f"| {node.name} | pages | {_summary(pages)} |", flush=True)
-        return {"pages": pages} | _bench_queries(node, args, watch)
+        each = _sequential(node, direct, args.repeat) if direct else {}
+        return {"pages": pages, "each": each} | _bench_queries(node, args, watch)
     finally:
         node.stop()
 
@@ -123,7 +125,7 @@ def _bench_queries(endpoint, args, watch: dict | None = None) -> dict:
     _load(endpoint, query, args.query_clients, min(args.warmup, 2.0), 150)
     queries = _load(endpoint, query, args.query_clients, args.duration, 250, watch)
     print(f"| {endpoint.name} | queries | {_summary(queries)} |", flush=True)
-    return {"queries": queries, "each": _sequential(endpoint, args.repeat)}
+    return {"queries": queries}
 
 
 # -- load ------------------------------------------------------------------------------------------
@@ -196,24 +198,29 @@ def _client(url: str, make_request, address: str, end: float, records: list) -> 
         records.append((what, status, time.monotonic() - started))
 
 
-def _sequential(endpoint, repeat: int) -> dict[str, float]:
-    """Median ms of `repeat` requests one after another, per query (one keep-alive connection)."""
+def _sequential(node, direct, repeat: int) -> dict[str, tuple[float, float]]:
+    """Per query, (the server's, /sparql's) median ms of `repeat` requests one after another, the two
+    interleaved so that whatever else loads the machine weighs on both alike."""
     import http.client
 
-    parts = urllib.parse.urlsplit(endpoint.url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+    connections = {}
+    for endpoint in (direct, node):
+        parts = urllib.parse.urlsplit(endpoint.url)
+        connections[endpoint.name] = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
     medians = {}
     for name, query in QUERIES.items():
-        body, times = urllib.parse.urlencode({"query": query}), []
-        for _ in range(repeat + 1):  # the first is not counted
-            started = time.perf_counter()
-            status = _request(endpoint.url, None, "POST", endpoint.sparql_path, body, connection=conn,
-                              accept=_accept(query))[0]
-            times.append((time.perf_counter() - started) * 1000)
-            if status != 200:
-                times[-1] = float("nan")
-        medians[name] = statistics.median(times[1:])
-    conn.close()
+        body, times = urllib.parse.urlencode({"query": query}), {direct.name: [], node.name: []}
+        for turn in range(repeat + 1):  # the first turn is not counted
+            for endpoint in (direct, node):
+                started = time.perf_counter()
+                status = _request(endpoint.url, None, "POST", endpoint.sparql_path, body,
+                                  connection=connections[endpoint.name], accept=_accept(query))[0]
+                took = (time.perf_counter() - started) * 1000 if status == 200 else float("nan")
+                if turn:
+                    times[endpoint.name].append(took)
+        medians[name] = (statistics.median(times[direct.name]), statistics.median(times[node.name]))
+    for connection in connections.values():
+        connection.close()
     return medians
 
 
@@ -249,13 +256,16 @@ def _print_against_server(backend: str, results: dict, direct: dict, args) -> No
         if name.startswith(backend + " x"):
             ratio = _ok_rate(direct["queries"]) / _ok_rate(result["queries"])
             print(f"- {name}: the server's throughput over /sparql's (query mix) {ratio:.2f}×")
-    ours = results.get(f"{backend} x1")
-    if not ours:
-        return
-    print(f"\n| {backend}: query (sequential, median ms) | server | /sparql (x1) | ratio | within 1.2× |\n|---|---:|---:|---:|---|")
-    for query, server_ms in direct["each"].items():
-        ours_ms = ours["each"][query]
-        verdict = ("yes" if ours_ms <= 1.2 * server_ms else "NO") if server_ms >= args.work_ms else "(no real work)"
+    for name, result in sorted(results.items()):
+        if name.startswith(backend + " x") and result["each"]:
+            _print_sequential(name, result["each"], args.work_ms)
+
+
+def _print_sequential(name: str, each: dict, work_ms: float) -> None:
+    print(f"\n| {name}: query (sequential, interleaved; median ms) | server | /sparql | ratio | within 1.2× |\n"
+          "|---|---:|---:|---:|---|")
+    for query, (server_ms, ours_ms) in each.items():
+        verdict = ("yes" if ours_ms <= 1.2 * server_ms else "NO") if server_ms >= work_ms else "(no real work)"
         print(f"| {query} | {server_ms:.1f} | {ours_ms:.1f} | {ours_ms / server_ms:.2f} | {verdict} |")
 
 
