@@ -6,7 +6,9 @@ One node in this process (Flask test client) on bench/scale.py's data in `oxigra
 every request the store backend sends is counted (requests.Session.request wrapped), per page kind
 and per query shape, with the wall and CPU time of the page. Then the cost of reading a page's 20
 published forms one query each (what node.catalog does through RecordStore.published_ntriples)
-against one query with VALUES for all 20.
+against one query with VALUES for all 20; and Turtle pages per second in this process with
+node.catalog.page_ntriples as it is and with such a one-query version patched in (an experiment,
+not the node's code).
 """
 
 from __future__ import annotations
@@ -102,6 +104,52 @@ def per_entry_against_one_query(store) -> None:
               "client CPU per page")
 
 
+def batched_page_ntriples(store, naming, page) -> bytes:
+    """page_ntriples with the entries' published forms read in one query (the experiment)."""
+    import pyoxigraph as ox
+
+    from node import catalog
+
+    graphs = [entry.graph for entry in page.entries]
+    values = " ".join(f"<{g}>" for g in graphs)
+    rows = store.select(f"SELECT ?g ?form WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s <{PUBLISHED}> ?form }} }}")
+    forms = {row["g"].value: row["form"].value.encode() for row in rows}
+    parts = [store.published_ntriples(naming.catalog_graph)]
+    parts += [store.published_ntriples(graph) for graph in store.sub_catalogue_graphs()]
+    parts += [forms.get(graph) or store.published_ntriples(graph) for graph in graphs]
+    parts.append(ox.serialize(catalog._hydra_triples(naming, page), format=ox.RdfFormat.N_TRIPLES))
+    return b"".join(parts)
+
+
+def pages_per_second(client, seconds: float = 5.0) -> tuple[float, float]:
+    """(Turtle pages per wall second, per CPU second of this process), one client."""
+    done, wall, cpu = 0, time.perf_counter(), time.process_time()
+    while time.perf_counter() - wall < seconds:
+        response = client.get(f"/catalog?page={2 + done % 40}", headers={"Accept": "text/turtle"})
+        assert response.status_code == 200
+        done += 1
+    return done / (time.perf_counter() - wall), done / (time.process_time() - cpu)
+
+
+def compare_batched(client) -> None:
+    from node.web import catalog as web_catalog
+
+    as_is = pages_per_second(client)
+    original = web_catalog.page_ntriples
+    web_catalog.page_ntriples = batched_page_ntriples
+    try:
+        pages = client.get("/catalog?page=3", headers={"Accept": "application/n-triples"}).data
+        web_catalog.page_ntriples = original
+        assert pages == client.get("/catalog?page=3", headers={"Accept": "application/n-triples"}).data
+        web_catalog.page_ntriples = batched_page_ntriples
+        batched = pages_per_second(client)
+    finally:
+        web_catalog.page_ntriples = original
+    print(f"Turtle pages, one client: {as_is[0]:.0f}/s ({as_is[1]:.0f} per CPU second) as is; "
+          f"{batched[0]:.0f}/s ({batched[1]:.0f} per CPU second) with the published forms in one query "
+          "(same bytes)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1000)
@@ -121,7 +169,10 @@ def main() -> int:
         ctx = open_node(Settings(base_url=BASE, data_dir=folder / "node", load_bundled_catalogue=False, request_rate=0,
                                  store="sparql", store_query_url=store.query_url, store_update_url=store.update_url))
         try:
-            profile_pages(create_app(context=ctx).test_client())
+            client = create_app(context=ctx).test_client()
+            profile_pages(client)
+            print()
+            compare_batched(client)
         finally:
             ctx.close()
         print()
