@@ -198,7 +198,7 @@ def _client(url: str, make_request, address: str, end: float, records: list) -> 
         records.append((what, status, time.monotonic() - started))
 
 
-def _sequential(node, direct, repeat: int) -> dict[str, tuple[float, float]]:
+def _sequential(node, direct, repeat: int) -> dict[str, tuple[float, float, float, float]]:
     """Per query, the server's and /sparql's median ms, then their minimum ms, of `repeat` requests one
     after another, the two interleaved so that whatever else loads the machine weighs on both alike
     (the minimum: the run least disturbed by it)."""
