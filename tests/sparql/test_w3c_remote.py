@@ -6,16 +6,23 @@ writes to the server are part of what is checked.
 
 The server's default graph is the union of its graphs (the remote store needs it), so tests whose
 default graph must differ from that union fail on both sides alike; the count shows how many.
+
+EHDS_TEST_SPARQL_SERVER=virtuoso runs it on Virtuoso (as tests/remote), where data the server refuses
+(ill-typed literals such as "xyz"^^xsd:integer) fails its tests on both sides. Seen there on
+2026-11-29: the server directly passed 528, /sparql 90, because the node puts a BASE of its own before
+the query's and Virtuoso refuses a second BASE (SP030).
 """
 
 from __future__ import annotations
 
+import os
 from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
 import requests
 
+from node.store.remote_query import parse_json_results
 from tests.sparql import w3c_answers as answers
 from tests.sparql import w3c_manifest as manifest
 from tests.sparql.conftest import make_settings
@@ -28,9 +35,15 @@ SERVER_ACCEPT = {"Accept": "application/sparql-results+json, application/n-tripl
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from tests.remote.conftest import OxigraphServer
+    """The Oxigraph server; OpenLink Virtuoso with EHDS_TEST_SPARQL_SERVER=virtuoso (as tests/remote)."""
+    if os.environ.get("EHDS_TEST_SPARQL_SERVER") == "virtuoso":
+        from tests.remote.virtuoso import VirtuosoServer
 
-    running = OxigraphServer(tmp_path_factory.mktemp("w3c-oxigraph"), "--union-default-graph")
+        running = VirtuosoServer(tmp_path_factory.mktemp("w3c-virtuoso"))
+    else:
+        from tests.remote.conftest import OxigraphServer
+
+        running = OxigraphServer(tmp_path_factory.mktemp("w3c-oxigraph"), "--union-default-graph")
     yield running
     running.stop()
 
@@ -65,7 +78,11 @@ def _ask_server(session: requests.Session, server, test):
         return answers.Solutions(answers.csv_rows(response.text))
     if response.headers.get("Content-Type", "").startswith("application/n-triples"):
         return list(ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES))
-    return answers.actual_answer(ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON))
+    # the node's reader of server answers: Virtuoso's blank nodes (`nodeID://b1`) given valid labels
+    try:
+        return answers.actual_answer(parse_json_results(response.content))
+    except SyntaxError as err:  # an answer pyoxigraph cannot read fails the test (as /sparql's 503 does)
+        raise ValueError(f"unreadable answer: {err}") from None
 
 
 def _through_remote_node(client, test):
@@ -77,32 +94,54 @@ def _through_remote_node(client, test):
     return _through_endpoint(client, test)
 
 
-def both_answers(client, server, tests) -> tuple[dict, dict]:
-    """(the server's answers, /sparql's answers), each dataset loaded once through the node's /store."""
-    direct, ours, session = {}, {}, requests.Session()
+def _default_graph_target(server) -> str:
+    """Where a test's default-graph data goes. Virtuoso has no plain default graph to write to (its
+    SP031: "requires declaration of a plain default graph"), but its queries read the union of all
+    graphs: there, the data goes into a named graph of its own."""
+    if type(server).__name__ == "VirtuosoServer":
+        return "graph=" + quote("urn:x-ehds-test:w3c-default", safe="")
+    return "default"
+
+
+def both_answers(client, server, tests) -> tuple[dict, dict, list[str]]:
+    """(the server's answers, /sparql's answers, the data files the node could not write to the server),
+    each dataset loaded once through the node's /store. A test whose data was refused counts as failed
+    on both sides."""
+    direct, ours, refused, session = {}, {}, [], requests.Session()
     for (data, graphs), group in by_dataset(tests):
-        targets = ([("default", data)] if data else []) + [
+        targets = ([(_default_graph_target(server), data)] if data else []) + [
             (f"graph={quote(manifest.iri(p), safe='')}", (p,)) for p in graphs]
-        for target, paths in targets:
-            body = ox.serialize([t for path in paths for t in manifest.read_triples(path)],
-                                format=ox.RdfFormat.N_TRIPLES)
-            response = client.put(f"/store?{target}", data=body, content_type="application/n-triples", headers=AUTH)
-            assert response.status_code in (201, 204), response.data
+        written = [target for target, paths in targets if _put(client, target, paths, refused)]
         for test in group:
+            if len(written) < len(targets):
+                direct[test.name] = ours[test.name] = ValueError("the server refused the test's data")
+                continue
             direct[test.name] = _attempt(lambda: _ask_server(session, server, test))
             ours[test.name] = _attempt(lambda: _through_remote_node(client, test))
-        for target, _ in targets:
+        for target in written:
             assert client.delete(f"/store?{target}", headers=AUTH).status_code in (204, 404)
-    return direct, ours
+    return direct, ours, refused
+
+
+def _put(client, target: str, paths, refused: list[str]) -> bool:
+    body = ox.serialize([t for path in paths for t in manifest.read_triples(path)], format=ox.RdfFormat.N_TRIPLES)
+    response = client.put(f"/store?{target}", data=body, content_type="application/n-triples", headers=AUTH)
+    if response.status_code == 400 and "the SPARQL server rejected" in response.json["message"]:
+        refused += [f"{p.name}: {response.json['message'].split('evaluate): ', 1)[-1][:120]}" for p in paths]
+        return False
+    assert response.status_code in (201, 204), response.get_data(as_text=True)[:800]
+    return True
 
 
 def test_remote_endpoint_passes_every_test_the_server_passes(w3c_tests, remote_node_client, server):
-    direct, ours = both_answers(remote_node_client, server, w3c_tests)
+    direct, ours, refused = both_answers(remote_node_client, server, w3c_tests)
     direct_passed = {t.name for t in w3c_tests if passes(t, direct[t.name])}
     ours_passed = {t.name for t in w3c_tests if passes(t, ours[t.name])}
-    print(f"\nW3C SPARQL query tests on a remote store: {len(w3c_tests)}; the Oxigraph server directly passes "
-          f"{len(direct_passed)}, /sparql passes {len(ours_passed)}; only through /sparql: "
-          f"{sorted(ours_passed - direct_passed)}")
+    print(f"\nW3C SPARQL query tests on {type(server).__name__}: {len(w3c_tests)}; the server asked directly "
+          f"passes {len(direct_passed)}, /sparql passes {len(ours_passed)}; only through /sparql: "
+          f"{sorted(ours_passed - direct_passed)}; data files the server refused: {len(refused)} {refused[:5]}")
     missing = sorted(direct_passed - ours_passed)
     assert not missing, [(name, ours[name]) for name in missing[:10]]
-    assert len(direct_passed) >= 770  # the harness itself works: 774 with the oxigraph server 0.5.x
+    if type(server).__name__ == "OxigraphServer":
+        assert not refused
+        assert len(direct_passed) >= 770  # the harness itself works: 774 with the oxigraph server 0.5.x
