@@ -109,8 +109,8 @@ def start_node(data_dir: Path, workers: int, store=None, threads: int = 16) -> E
         env |= {"EHDS_NODE_STORE": "sparql", "EHDS_NODE_STORE_QUERY_URL": store.query_url,
                 "EHDS_NODE_STORE_UPDATE_URL": store.update_url}
     if type(store).__name__ == "VirtuosoServer":
-        # /sparql asks for sparql_max_rows + 1 rows; Virtuoso refuses a sorted answer over its
-        # ResultSetMaxRows (10,000 in the package's virtuoso.ini) with an error (SR353)
+        # /sparql asks for sparql_max_rows + 1 rows; with the package's virtuoso.ini Virtuoso refuses
+        # to sort more than 10,000 (SR353, "Sorted TOP clause ... Only 10000 are allowed")
         env["EHDS_NODE_SPARQL_MAX_ROWS"] = "9999"
     log = open(data_dir.parent / f"node-{port}.log", "wb")
     process = subprocess.Popen([sys.executable, "-m", "node", "serve", "--data", str(data_dir), "--port", str(port),
