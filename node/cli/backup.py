@@ -17,9 +17,9 @@ from node.errors import ConfigError, StoreError, StoreLocked
 
 REMOTE_STORE_ADVICE = (
     "backup copies the embedded store, but this node's store is the SPARQL server at {url}: back it up with "
-    "the server's own tools (Oxigraph: `oxigraph backup --location DIR --destination DEST`, or "
-    "`oxigraph dump`; Virtuoso: `backup_online()` in isql), or write the catalogue with `ehds-node export` "
-    "(docs/deployment.md)")
+    "the server's own tools (Oxigraph: GET its /store as N-Quads while it runs, or `oxigraph dump` with it "
+    "stopped; Virtuoso: `backup_online` in isql), or write the catalogue with `ehds-node export` "
+    "(docs/deployment.md, Backups)")
 
 
 def register(subparsers) -> None:

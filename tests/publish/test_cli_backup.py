@@ -99,7 +99,7 @@ def test_a_remote_store_is_refused_with_the_servers_own_tools(tmp_path, data_dir
     monkeypatch.setenv("EHDS_NODE_STORE_QUERY_URL", "http://127.0.0.1:9/query")
     assert main(["backup", "--data", str(data_dir), str(tmp_path / "copy")]) == 2
     err = capsys.readouterr().err
-    assert "http://127.0.0.1:9/query" in err and "oxigraph backup" in err and "backup_online" in err
+    assert "http://127.0.0.1:9/query" in err and "oxigraph dump" in err and "backup_online" in err
     assert "Traceback" not in err and not (tmp_path / "copy").exists()
 
 
