@@ -163,6 +163,7 @@ def _load(endpoint, make_request, clients: int, seconds: float, subnet: int, wat
     cores = {label: (servers.cpu_seconds(pid) - before[label]) / elapsed for label, pid in watch.items()}
     cores["clients"] = (_children_cpu() - clients_before) / elapsed  # the pool's processes, ended and waited for
     cores["machine"] = (servers.machine_busy_seconds() - busy) / elapsed
+    cores["others"] = max(0.0, cores["machine"] - sum(v for k, v in cores.items() if k != "machine"))  # other jobs
     return {"records": [r for part in parts for r in part], "seconds": seconds, "cores": cores}
 
 
