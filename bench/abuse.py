@@ -95,10 +95,10 @@ def _start_server(args):
     raise SystemExit("the node did not start")
 
 
-def _request(url, source, method, path, body=None, connection=None):
+def _request(url, source, method, path, body=None, connection=None, accept=None):
     parts = urllib.parse.urlsplit(url)
     conn = connection or http.client.HTTPConnection(parts.hostname, parts.port, timeout=60, source_address=source)
-    headers = {"Accept": "application/sparql-results+json"} if body else {"Accept": "text/turtle"}
+    headers = {"Accept": accept or ("application/sparql-results+json" if body else "text/turtle")}
     if body:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
     conn.request(method, parts.path.rstrip("/") + path, body=body, headers=headers)

@@ -28,9 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"ehds-node {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    from node.cli import harvest, init, rebase, records, review, score, serve, validate
+    from node.cli import backup, harvest, init, rebase, records, review, score, serve, validate
 
-    for command in (init, serve, validate, score, records, harvest, rebase, review):
+    for command in (init, serve, validate, score, records, harvest, rebase, review, backup):
         command.register(subparsers)
     return parser
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import threading
 from pathlib import Path
 
 from node.errors import ConfigError
@@ -52,7 +53,9 @@ def run_workers(settings, workers: int) -> int:
 
 
 def worker_app(settings):
-    """One worker's app: its own node, and the harvest scheduler when this worker holds the lock."""
+    """One worker's app: its own node, its catalogue index warmed in the background (as `serve` does
+    in one process: the first reader of each worker must not wait for the facet scans), and the
+    harvest scheduler when this worker holds the lock."""
     from node.context import open_node
     from node.harvest.schedule import start_scheduler
     from node.web.app import create_app
@@ -60,6 +63,7 @@ def worker_app(settings):
 
     context = open_node(settings)
     app = create_app(context=context)
+    threading.Thread(target=context.index.warm_up, name="index-warm-up", daemon=True).start()
     if _take_scheduler_lock(Path(settings.data_dir)):
         start_scheduler(run_locks(app), context)
     return app

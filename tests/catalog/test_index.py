@@ -50,3 +50,30 @@ def test_warm_up_leaves_the_first_catalogue_page_nothing_to_scan(node, monkeypat
     monkeypatch.setattr(node.store, "index_term_values", no_scan)
     counts = {name: node.index.facet_counts(Selection(), name) for name in (*FACETS, SOURCE_FACET)}
     assert counts["theme"] and counts[SOURCE_FACET] == [("local", 6)]
+
+
+def test_a_web_worker_warms_its_index_as_serve_does(tmp_path, monkeypatch):
+    """`serve --workers N`: each worker's app (node.cli.serve_workers.worker_app) warms its own index in
+    the background, so its first catalogue page finds the facet counts ready (as one-process serve)."""
+    import threading
+
+    from node.catalog_index import FACETS, SOURCE_FACET, Selection
+    from node.cli.serve_workers import worker_app
+    from node.config import Settings
+    from tests.conftest import BASE_URL
+
+    app = worker_app(Settings(base_url=BASE_URL, data_dir=tmp_path / "data"))  # the bundled six records
+    ctx = app.config["NODE"]
+    try:
+        for thread in threading.enumerate():
+            if thread.name == "index-warm-up":
+                thread.join(timeout=60)
+
+        def no_scan(*args, **kwargs):
+            raise AssertionError("the facet counts were not ready")
+
+        monkeypatch.setattr(ctx.store, "index_term_values", no_scan)
+        counts = {name: ctx.index.facet_counts(Selection(), name) for name in (*FACETS, SOURCE_FACET)}
+        assert counts["theme"] and counts[SOURCE_FACET] == [("local", 6)]
+    finally:
+        ctx.close()
