@@ -118,9 +118,8 @@ def select_page(index: CatalogIndex, request: PageRequest) -> CatalogPage:
 
 def page_ntriples(store, naming: Naming, page: CatalogPage) -> bytes:
     """The page as N-Triples: catalogue description, sub-catalogues, each record's published form, Hydra."""
-    parts = [store.published_ntriples(naming.catalog_graph)]
-    parts += [store.published_ntriples(graph) for graph in store.sub_catalogue_graphs()]  # harvest sources
-    parts += [store.published_ntriples(entry.graph) for entry in page.entries]
+    parts = store.published_ntriples_of([naming.catalog_graph, *store.sub_catalogue_graphs(),  # harvest sources
+                                         *(entry.graph for entry in page.entries)])
     parts.append(ox.serialize(_hydra_triples(naming, page), format=ox.RdfFormat.N_TRIPLES))
     return b"".join(parts)
 

@@ -42,6 +42,17 @@ class RecordReads:
             return stored.encode()
         return ox.serialize(publishable(self.backend.graph_triples(graph)), format=ox.RdfFormat.N_TRIPLES)
 
+    def published_ntriples_of(self, graphs: list[str]) -> list[bytes]:
+        """Several records as published, in order: on a remote store one query for all (a catalogue page
+        is then one request, not one per entry), on the embedded store one lookup each."""
+        if not getattr(self.backend, "shared", False) or len(graphs) < 2:
+            return [self.published_ntriples(graph) for graph in graphs]
+        values = " ".join(f"<{graph}>" for graph in graphs)
+        rows = self.backend.select(f"SELECT ?g ?form WHERE {{ VALUES ?g {{ {values} }} "
+                                   f"GRAPH ?g {{ ?record <{PUBLISHED_FORM.value}> ?form }} }}")
+        forms = {row["g"].value: row["form"].value for row in rows}
+        return [forms[graph].encode() if graph in forms else self.published_ntriples(graph) for graph in graphs]
+
     def _stored_published_form(self, graph: str) -> str | None:
         return self._object_value(PUBLISHED_FORM, graph)
 
