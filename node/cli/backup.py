@@ -3,6 +3,8 @@
 pyoxigraph's `Store.backup` is a RocksDB checkpoint: one consistent snapshot of every graph, taken
 without stopping writers of this process (hard links on the same file system, a copy elsewhere).
 The copy is a store directory: to restore, stop the node and put it in place of `<data_dir>/store`.
+While `serve` holds the store, the server takes the checkpoint (POST /admin/backup, with the API token)
+and this command moves it to DEST.
 
 A remote store (store = "sparql") is the server's to back up with its own tools: the node cannot
 take a consistent snapshot of it through SPARQL, so the command refuses and says which tools.
@@ -36,10 +38,46 @@ def run_backup(args) -> int:
     source = Path(settings.data_dir) / "store"
     destination = Path(args.destination)
     _check_paths(source, destination)
-    backup_embedded_store(source, destination)
-    print(f"backed up the store in {source} to {destination}; to restore, stop the node and put {destination} "
-          f"in place of {source}")
+    try:
+        backup_embedded_store(source, destination)
+        how = ""
+    except StoreLocked:  # `serve` holds the store: it takes the checkpoint, between two of its writes
+        _move(_backup_through_server(settings), destination)
+        how = " (taken by the running server)"
+    print(f"backed up the store in {source} to {destination}{how}; to restore, stop the node and put "
+          f"{destination} in place of {source}")
     return 0
+
+
+def _backup_through_server(settings) -> Path:
+    """POST /admin/backup to the running server; it answers with the new directory under data_dir/backups."""
+    import requests
+
+    from node.server_file import read_server_file
+
+    server = read_server_file(settings.data_dir)
+    if not server or not settings.api_token:
+        raise StoreLocked("the store is in use by a running ehds-node serve; set EHDS_NODE_API_TOKEN (the same "
+                          "as the server's) so this command can ask the server to take the backup, or stop it")
+    try:
+        response = requests.post(server["url"] + "admin/backup", timeout=(5, 3600),
+                                 headers={"Authorization": f"Bearer {settings.api_token}"})
+    except requests.RequestException as err:
+        raise StoreError(f"could not ask the server at {server['url']} for a backup: {err}") from None
+    if response.status_code != 201:
+        raise StoreError(f"the server at {server['url']} refused the backup: HTTP {response.status_code} "
+                         f"{response.text[:300]}")
+    return Path(response.json()["backup"])
+
+
+def _move(taken: Path, destination: Path) -> None:
+    import shutil
+
+    try:
+        shutil.move(str(taken), str(destination))  # a rename on the same file system
+    except OSError as err:
+        raise StoreError(f"the server wrote the backup to {taken} but it could not be moved to {destination}: "
+                         f"{err}") from None
 
 
 def _check_paths(source: Path, destination: Path) -> None:

@@ -84,7 +84,7 @@ def _progress(report) -> None:
 
 
 def _harvest_through_server(settings, sources, args) -> int:
-    from node.web.harvest import read_server_file
+    from node.server_file import read_server_file
 
     server = read_server_file(settings.data_dir)
     if not server or not settings.api_token:

@@ -33,7 +33,8 @@ def run(args) -> int:
     from node.context import open_node
     from node.harvest.schedule import start_scheduler
     from node.web.app import create_app
-    from node.web.harvest import run_locks, write_server_file
+    from node.server_file import write_server_file
+    from node.web.harvest import run_locks
 
     extra = {"host": args.host, "port": args.port, "threads": args.threads}
     if args.empty:

@@ -183,6 +183,17 @@ class OxigraphStore:
             with self._write_lock:
                 self._store.flush()
 
+    def backup(self, destination) -> None:
+        """A RocksDB checkpoint of every graph (hard links on the same file system), taken between writes."""
+        if self.path is None or self.read_only:
+            raise StoreError("only the process holding the on-disk store can back it up")
+        with self._write_lock:
+            try:
+                self._store.flush()
+                self._store.backup(str(destination))
+            except (OSError, RuntimeError) as err:
+                raise StoreError(f"cannot write the backup to {destination}: {err}") from None
+
     def triple_count(self) -> int:
         return len(self._store)
 

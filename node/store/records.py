@@ -22,6 +22,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from node.datasets import publishable
+from node.errors import StoreError
 from node.store import changelog
 from node.store.base import GraphChange, ValueCopy
 from node.store.changelog import ChangeEntry
@@ -254,6 +255,13 @@ class RecordStore(RecordReads):
     def flush(self) -> None:
         """Write buffered writes out (bounds the backend's memory during long applies)."""
         self.backend.flush()
+
+    def backup(self, destination) -> None:
+        """A consistent copy of the embedded store in a new directory (StoreError on a remote store)."""
+        backup = getattr(self.backend, "backup", None)
+        if backup is None:
+            raise StoreError("this node's store is a SPARQL server: back it up with the server's own tools")
+        backup(destination)
 
     def close(self) -> None:
         self.backend.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hmac
 import json
+from datetime import datetime, timezone
+from pathlib import Path
 
 from flask import Blueprint, Response, request
 
@@ -88,3 +90,18 @@ def _wanted(offered: tuple[str, ...]) -> str | None:
     by_name = {"json": "application/json", "turtle": "text/turtle"}
     asked = by_name.get(request.args.get("format", ""))
     return asked if asked in offered else rdfio.negotiate(request.headers.get("Accept"), offered)
+
+
+@blueprint.post("/admin/backup")
+def backup():
+    """A consistent copy of the embedded store, taken by the process that holds it (`ehds-node backup`
+    asks for it while `serve` runs). Always a new directory under <data_dir>/backups/: the request names
+    no path, so the API token cannot be used to write anywhere else."""
+    ctx = node_context()
+    require_token(ctx)
+    folder = Path(ctx.settings.data_dir) / "backups"
+    folder.mkdir(parents=True, exist_ok=True)
+    destination = folder / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    ctx.store.backup(destination)
+    return Response(json.dumps({"backup": str(destination)}), status=201, mimetype="application/json")
+

@@ -6,8 +6,6 @@ POST is how `ehds-node harvest` reaches a running server that holds the embedded
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request
 
@@ -19,7 +17,6 @@ from node.web import harvest_pages
 from node.web.app import node_context
 
 blueprint = Blueprint("harvest", __name__)
-SERVER_FILE = "server.json"
 
 
 def run_locks(app) -> RunLocks:
@@ -67,26 +64,3 @@ def harvest_now(name: str):
     report = run_locks(current_app).run(ctx, source, full=bool(options.get("full")),
                         force=bool(options.get("force")))
     return Response(json.dumps(report.to_dict(), ensure_ascii=False), mimetype="application/json")
-
-
-def write_server_file(data_dir: Path, url: str) -> Path:
-    """Tell CLI commands on the same data directory where the running server listens."""
-    path = Path(data_dir) / SERVER_FILE
-    path.write_text(json.dumps({"url": url, "pid": os.getpid()}))
-    return path
-
-
-def read_server_file(data_dir: Path) -> dict | None:
-    try:
-        server = json.loads((Path(data_dir) / SERVER_FILE).read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
-        return None
-    return server if _alive(server.get("pid")) else None
-
-
-def _alive(pid) -> bool:
-    try:
-        os.kill(int(pid), 0)
-        return True
-    except (OSError, TypeError, ValueError):
-        return False

@@ -222,7 +222,7 @@ def test_allowed_hosts_must_be_bare_host_names(bad):
 @pytest.mark.parametrize("server", ["dead", "hangs-up"])
 def test_delegated_harvest_to_a_dead_server_is_one_line_and_non_zero(tmp_path, partner, server):
     from node.context import open_node
-    from node.web.harvest import SERVER_FILE
+    from node.server_file import SERVER_FILE
 
     url = partner.serve("/catalog.ttl", catalogue_turtle([1]))
     config = tmp_path / "node.toml"

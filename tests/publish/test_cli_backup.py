@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from node.cli import main
 from node.config import Settings
 from node.context import open_node
-from tests.conftest import BASE_URL
+from tests.conftest import API_TOKEN, BASE_URL
 from tests.publish.sample_records import renamed, turtle
 
 
@@ -118,3 +119,11 @@ def test_writes_a_process_left_unflushed_are_in_the_backup(tmp_path, data_dir):
     copy = ox.Store.read_only(str(tmp_path / "copy"))
     assert [q.object.value for q in copy.quads_for_pattern(None, None, None, ox.NamedNode("http://example.org/g"))] \
         == ["unflushed"]
+
+
+def test_the_server_backup_route_needs_the_token_and_names_no_path(client, node):
+    assert client.post("/admin/backup").status_code == 401
+    response = client.post("/admin/backup?path=/etc", headers={"Authorization": f"Bearer {API_TOKEN}"})
+    assert response.status_code == 201
+    taken = Path(response.get_json()["backup"])
+    assert taken.parent == Path(node.settings.data_dir) / "backups" and taken.is_dir()

@@ -64,3 +64,30 @@ def test_export_and_review_run_beside_a_running_serve(tmp_path):
                                 capture_output=True, text=True, timeout=120)
         assert review.returncode == 0 and "Records not changed since" in review.stdout, review.stderr
         assert requests.get(node.root + "catalog", timeout=30).status_code == 200  # serve still answers
+
+
+def test_backup_beside_a_running_serve_is_taken_by_the_server(tmp_path, monkeypatch):
+    """The embedded store admits one writer: `backup` asks the running server (API token) for the
+    checkpoint, which holds every write it answered, and moves it to DEST."""
+    import subprocess
+    import sys
+
+    import pyoxigraph as ox
+
+    from tests.publish.sample_records import renamed, turtle
+
+    monkeypatch.setenv("EHDS_NODE_API_TOKEN", "backup-token")
+    data_dir = tmp_path / "data"
+    with running_node(data_dir) as node:
+        put = requests.put(node.root + "datasets/just-written", data=turtle(renamed("oscour", "just-written")),
+                           headers={"Content-Type": "text/turtle", "Authorization": "Bearer backup-token"}, timeout=60)
+        assert put.status_code == 201, put.text
+        result = subprocess.run([sys.executable, "-m", "node", "backup", "--data", str(data_dir),
+                                 "--base-url", node.root, str(tmp_path / "copy")],
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0 and "taken by the running server" in result.stdout, result.stderr
+        assert requests.get(node.root + "catalog", timeout=30).status_code == 200
+    copy = ox.Store.read_only(str(tmp_path / "copy"))
+    graphs = {q.graph_name.value for q in copy.quads_for_pattern(None, None, None, None)}
+    assert node.root + "graph/local/just-written" in graphs
+    assert not any((data_dir / "backups").iterdir())  # moved out, nothing left behind
