@@ -212,8 +212,19 @@ SENTENCES = {
         "décrivez ses variables avec healthdcatap:hasVariables, un csvw:TableGroup de tables et de colonnes.",
 }
 
-# whole messages in no pattern
+# whole messages in no pattern, and the profiles' descriptions (node/profiles.py)
 MESSAGES = {
+    "DCAT-AP 3.0.1: mandatory, recommended, ranges, vocabularies":
+        "DCAT-AP 3.0.1 : éléments obligatoires et recommandés, types des valeurs, vocabulaires",
+    "HealthDCAT-AP Release 8 on top of DCAT-AP 3.0.1; each dataset checked at its access level "
+    "(PUBLIC, RESTRICTED, NON_PUBLIC) from dct:accessRights":
+        "HealthDCAT-AP version 8, en plus de DCAT-AP 3.0.1 ; chaque jeu de données est vérifié selon son niveau "
+        "d'accès (PUBLIC, RESTRICTED, NON_PUBLIC) indiqué par dct:accessRights",
+    "EHDS minimum metadata elements (draft implementing act under Art. 77(1) of Regulation 2025/327): "
+    "the twelve elements every health data holder must give, each through its HealthDCAT-AP property":
+        "Éléments minimaux de métadonnées de l'EHDS (projet d'acte d'exécution au titre de l'article 77, "
+        "paragraphe 1, du règlement 2025/327) : les douze éléments que tout détenteur de données de santé doit "
+        "fournir, chacun par sa propriété HealthDCAT-AP",
     'The agent contact point has no email or contact page (cv:email or cv:contactPage); it is mandatory. '
     'Add cv:email "…" or cv:contactPage <https://…>.':
         "Le point de contact de l'agent n'a ni adresse électronique ni page de contact (cv:email ou cv:contactPage) ; "

@@ -5,7 +5,8 @@
                                                # fuzzy unless --accept), drop entries no shape has any more
     pybabel compile -D shapes -d node/web/translations -l fr
 
-The msgids are all the sh:message texts of all our shapes, read from the Turtle files — never a partial
+The msgids are all the sh:message texts of all our shapes, read from the Turtle files, and the profiles'
+descriptions (node/profiles.py) — never a partial
 extract, so `sync` cannot drop a translation a shape still uses. (Do not run `pybabel update` on this domain.)
 """
 
@@ -29,10 +30,14 @@ _CURIE_OR_IRI = re.compile(r"<[^>\s]*>|\b[a-zA-Z][\w-]*:[\w-]+|\{[^}]*\}|%[sd]")
 
 
 def shape_messages(folder: Path = ROOT / "shapes") -> set[str]:
+    """Every text of the domain: the sh:message of each shape, and each profile's description."""
     graph = Graph()
     for path in sorted(folder.glob("*.ttl")):
         graph.parse(path)
-    return {str(m) for m in graph.objects(None, SH.message)}
+    sys.path.insert(0, str(ROOT))
+    from node.profiles import PROFILES
+
+    return {str(m) for m in graph.objects(None, SH.message)} | {p.description for p in PROFILES.values()}
 
 
 def placeholders(text: str) -> list[str]:

@@ -1,8 +1,8 @@
 """Validation and score texts in the reader's language.
 
 The shapes' sh:message texts are English (the CLI prints them as they are); their French lives in a
-gettext catalogue of its own, `shapes` (translations/fr/LC_MESSAGES/shapes.po), keyed by the English text.
-A message with no French yet — a shape we do not own, or one not translated — is shown in English and
+gettext catalogue of its own, `shapes` (translations/fr/LC_MESSAGES/shapes.po), keyed by the English text
+(the validation profiles' descriptions too). A message with no French yet — a shape we do not own, or one not translated — is shown in English and
 marked (lang="en" and a visible "(en)"), always the same way. The score's indicator names and hints are
 lazy gettext strings in node.web.labels, keyed by the indicator's key.
 """
@@ -31,6 +31,11 @@ def shape_message(message: str, language: str | None = None) -> tuple[str, str]:
         return message, DEFAULT_LANGUAGE
     translated = _shape_catalogue(language).gettext(message)
     return (translated, language) if translated != message else (message, DEFAULT_LANGUAGE)
+
+
+def profile_description(profile) -> str:
+    """A validation profile's description in the page's language (same catalogue as the shapes' messages)."""
+    return shape_message(profile.description)[0]
 
 
 def indicator_texts(indicator) -> tuple[str, str, str]:

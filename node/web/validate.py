@@ -19,6 +19,7 @@ from node.web.app import node_context
 from node.web.html import render
 from node.web.labels import SEVERITY_LABELS
 from node.web.report_pages import report_groups
+from node.web.texts import profile_description
 from node.web.validate_url import fetch_document
 
 blueprint = Blueprint("validate", __name__)
@@ -77,6 +78,7 @@ def _validate(document: Document, profile: str) -> FileOutcome:
 
 def _page(outcome: FileOutcome | None, profile: str, media_type: str, text: str, url: str):
     groups = report_groups(outcome.report, dict(outcome.titles)) if outcome and outcome.report else []
-    return render("validate.html", outcome=outcome, groups=groups, profiles=PROFILES, profile=profile,
+    descriptions = {name: profile_description(p) for name, p in PROFILES.items()}
+    return render("validate.html", outcome=outcome, groups=groups, profiles=descriptions, profile=profile,
                   syntaxes=SYNTAX_CHOICES, syntax=media_type, text=text, url=url, severity_labels=SEVERITY_LABELS,
                   summary=summary_line(outcome) if outcome else "", title="Validate")

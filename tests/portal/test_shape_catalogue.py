@@ -11,6 +11,7 @@ from babel.messages.pofile import read_po
 from rdflib import Graph
 from rdflib.namespace import SH
 
+from node.profiles import PROFILES
 from node.web.texts import shape_message
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +29,7 @@ def _shape_texts(predicate) -> list[str]:
     return sorted({str(text) for text in graph.objects(None, predicate)})
 
 
-MESSAGES = _shape_texts(SH.message)
+MESSAGES = _shape_texts(SH.message) + [p.description for p in PROFILES.values()]  # the profiles' descriptions too
 NAMES = _shape_texts(SH.name)
 
 
@@ -98,3 +99,4 @@ def test_web_validator_reports_in_french_only(client, path, profile):
     assert response.status_code == 200 and "Valider des métadonnées" in page
     assert "<li><strong class=" in page or "Aucun constat" in page  # findings, or the no-finding sentence
     assert 'class="untranslated"' not in page
+    assert "mandatory, recommended" not in page and "éléments obligatoires et recommandés" in page  # profile choice
