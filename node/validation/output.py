@@ -8,9 +8,16 @@ from dataclasses import dataclass
 from itertools import groupby
 from xml.sax.saxutils import escape, quoteattr
 
+from node.validation.language import ENGLISH, catalogue, shape_text
 from node.validation.report import ValidationReport, ValidationResult
 from vocab.namespaces import PREFIXES
 
+def N_(text: str) -> str:
+    """Marks a word for extraction; translated where it is shown."""
+    return text
+
+
+SEVERITY_WORDS = {"violation": N_("violation"), "warning": N_("warning"), "info": N_("info")}
 MARKS = {"violation": ("✗", "\033[31m"), "warning": ("!", "\033[33m"), "info": ("i", "\033[36m")}
 BOLD, DIM, RESET = "\033[1m", "\033[2m", "\033[0m"
 
@@ -45,35 +52,46 @@ def _prefixed(match: re.Match) -> str:
     return match.group(0)
 
 
-def summary_line(outcome: FileOutcome) -> str:
+def summary_line(outcome: FileOutcome, language: str = ENGLISH) -> str:
+    words = catalogue(language, "validation")
+    _, ngettext = words.gettext, words.ngettext
     if outcome.error:
-        return f"{outcome.name}: could not validate: {outcome.error.removeprefix(outcome.name + ': ')}"
+        return _("{name}: could not validate: {error}").format(
+            name=outcome.name, error=outcome.error.removeprefix(outcome.name + ": "))
     report = outcome.report
     datasets = len(report.datasets)
     with_violations = len({r.dataset for r in report.violations if r.dataset})
-    verdict = "conforms" if report.conforms else "does not conform"
-    warnings = f"{len(report.warnings)} warning(s)" if "warning" in report.checked else "warnings not checked"
-    return (f"{outcome.name}: {verdict} — {len(report.violations)} violation(s), {warnings}; "
-            f"{datasets} dataset(s), {with_violations} with violations ({report.profile})")
+    verdict = _("conforms") if report.conforms else _("does not conform")
+    violations = ngettext("{n} violation(s)", "{n} violation(s)", len(report.violations)).format(n=len(report.violations))
+    warnings = (ngettext("{n} warning(s)", "{n} warning(s)", len(report.warnings)).format(n=len(report.warnings))
+                if "warning" in report.checked else _("warnings not checked"))
+    counts = ngettext("{n} dataset(s), {m} with violations ({profile})", "{n} dataset(s), {m} with violations ({profile})",
+                      datasets).format(n=datasets, m=with_violations, profile=report.profile)
+    return _("{name}: {verdict} — {violations}, {warnings}; {counts}").format(
+        name=outcome.name, verdict=verdict, violations=violations, warnings=warnings, counts=counts)
 
 
-def render_text(outcomes: list[FileOutcome], severity: str, colour: bool) -> str:
+def render_text(outcomes: list[FileOutcome], severity: str, colour: bool, language: str = ENGLISH) -> str:
+    """The report for people, grouped by dataset then field; `language` "fr" gives it in French."""
     paint = (lambda code, text: f"{code}{text}{RESET}") if colour else (lambda code, text: text)
+    _ = catalogue(language, "validation").gettext
     lines: list[str] = []
     for outcome in outcomes:
         titles = dict(outcome.titles)
         for dataset, results in groupby(outcome.shown(severity), key=lambda r: r.dataset):
-            heading = f'Dataset "{titles[dataset]}" <{dataset}>' if dataset in titles else (
-                f"Dataset <{dataset}>" if dataset else "Resources outside any dataset")
+            heading = _('Dataset "{title}" <{iri}>').format(title=titles[dataset], iri=dataset) if dataset in titles \
+                else (_("Dataset <{iri}>").format(iri=dataset) if dataset else _("Resources outside any dataset"))
             lines.append(paint(BOLD, heading))
             for (focus, path), items in groupby(results, key=lambda r: (r.focus_node, r.path)):
-                where = "" if focus == dataset else f"  {paint(DIM, 'on ' + compact(f'<{focus}>' if not focus.startswith('_:') else focus))}"
-                lines.append(f"  {compact(path) or '(the resource itself)'}{where}")
+                on = _("on {node}").format(node=compact(f"<{focus}>" if not focus.startswith("_:") else focus))
+                where = "" if focus == dataset else "  " + paint(DIM, on)
+                lines.append("  " + (compact(path) or _("(the resource itself)")) + where)
                 for r in items:
                     mark, code = MARKS[r.severity]
-                    value = f" value {compact(r.value)} —" if r.value else ""
-                    lines.append(f"    {paint(code, mark + ' ' + r.severity)}:{value} {r.message}")
-        line = summary_line(outcome)
+                    value = " " + _("value {value} —").format(value=compact(r.value)) if r.value else ""
+                    message = shape_text(r.message, language)[0]
+                    lines.append(f"    {paint(code, mark + ' ' + _(SEVERITY_WORDS[r.severity]))}:{value} {message}")
+        line = summary_line(outcome, language)
         if outcome.error or (outcome.report and not outcome.report.conforms):
             line = paint(MARKS["violation"][1], line)
         lines.append(line)
