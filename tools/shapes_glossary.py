@@ -40,7 +40,7 @@ SUBJECTS = {
 
 # a property: (with its article, plural)
 PROPERTIES = {
-    "HDAB coordinator": ("le coordinateur des organismes d'accès aux données de santé", False),
+    "HDAB coordinator": ("l'organisme coordinateur d'accès aux données de santé", False),
     "URL": ("l'URL", False), "access URL": ("l'URL d'accès", False), "access rights": ("les droits d'accès", True),
     "access service": ("le service d'accès", False), "access-rights value": ("les droits d'accès", True),
     "algorithm": ("l'algorithme", False), "alternative title": ("le titre alternatif", False),
@@ -102,7 +102,7 @@ PROPERTIES = {
     "themes taxonomy": ("la taxonomie des thèmes", False), "title": ("le titre", False), "type": ("le type", False),
     "update frequency": ("la fréquence de mise à jour", False), "variables": ("les variables", True),
     "variables description": ("la description des variables", False), "version": ("la version", False),
-    "value": ("la valeur", False), "version link": ("le lien de version", False), "version notes": ("les notes de version", True),
+    "value": ("la valeur", False), "version link": ("la version associée", False), "version notes": ("les notes de version", True),
     "web address": ("l'adresse web", False),
 }
 
