@@ -17,6 +17,7 @@ from node.validation.inputs import Document
 from node.validation.output import FileOutcome, render_json, render_junit, render_turtle, summary_line
 from node.web.app import node_context
 from node.web.html import render
+from node.web.i18n import current_language
 from node.web.labels import SEVERITY_LABELS
 from node.web.report_pages import report_groups
 from node.web.texts import profile_description
@@ -81,4 +82,4 @@ def _page(outcome: FileOutcome | None, profile: str, media_type: str, text: str,
     descriptions = {name: profile_description(p) for name, p in PROFILES.items()}
     return render("validate.html", outcome=outcome, groups=groups, profiles=descriptions, profile=profile,
                   syntaxes=SYNTAX_CHOICES, syntax=media_type, text=text, url=url, severity_labels=SEVERITY_LABELS,
-                  summary=summary_line(outcome) if outcome else "", title="Validate")
+                  summary=summary_line(outcome, current_language()) if outcome else "", title="Validate")

@@ -99,4 +99,5 @@ def test_web_validator_reports_in_french_only(client, path, profile):
     assert response.status_code == 200 and "Valider des métadonnées" in page
     assert "<li><strong class=" in page or "Aucun constat" in page  # findings, or the no-finding sentence
     assert 'class="untranslated"' not in page
+    assert f"{path.name} : " in page and "does not conform" not in page and "conforms —" not in page  # the summary
     assert "mandatory, recommended" not in page and "éléments obligatoires et recommandés" in page  # profile choice
