@@ -90,7 +90,8 @@ def render_text(outcomes: list[FileOutcome], severity: str, colour: bool, langua
                     mark, code = MARKS[r.severity]
                     value = " " + _("value {value} —").format(value=compact(r.value)) if r.value else ""
                     message = shape_text(r.message, language)[0]
-                    lines.append(f"    {paint(code, mark + ' ' + _(SEVERITY_WORDS[r.severity]))}:{value} {message}")
+                    severity_word = _("{severity}:").format(severity=paint(code, mark + " " + _(SEVERITY_WORDS[r.severity])))
+                    lines.append(f"    {severity_word}{value} {message}")
         line = summary_line(outcome, language)
         if outcome.error or (outcome.report and not outcome.report.conforms):
             line = paint(MARKS["violation"][1], line)

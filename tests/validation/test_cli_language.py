@@ -22,8 +22,8 @@ def test_french_report(capsys):
     out = capsys.readouterr().out
     assert "Jeu de données <https://registry.example.org/dataset>" in out
     assert "Jeu de données « Regional cancer registry 2023 »" in out
-    assert "✗ violation: Le jeu de données n'a pas de titre (dct:title) ; c'est obligatoire." in out
-    assert "! avertissement:" in out and " sur <https://registry.example.org/access>" in out
+    assert "✗ violation : Le jeu de données n'a pas de titre (dct:title) ; c'est obligatoire." in out
+    assert "! avertissement :" in out and " sur <https://registry.example.org/access>" in out
     assert "valeur \"2024-02-30\"^^xsd:date —" in out
     assert f"{BROKEN} : non conforme — 1 violation, 34 avertissements ; 1 jeu de données, 1 avec des violations" in out
     for english in ("it is recommended", "Dataset", "warning", "does not conform", " on <", "value "):
