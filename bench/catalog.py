@@ -10,6 +10,13 @@ N-Quads into an on-disk store cached under bench/out/, then measures, in the sam
 - `ehds-node export` of the whole catalogue (wall time, peak RSS of the process).
 Targets (issue 3): page < 50 ms at 100,000 records, within 2x of direct, not growing with the
 store; export of 100,000 < 15 s with flat memory.
+
+    .venv/bin/python bench/catalog.py --startup-only [--sizes 100000]
+
+measures only the start of a real `ehds-node serve` (issue 15): seconds from process start to the first
+answered `/catalog` (the HTML page a browser gets, with its facet counts), that first answer's latency,
+then the steady-state HTML page (unfiltered, and filtered by one facet: first and repeated) and Turtle.
+Target: the HTML page with its facets < 50 ms at 100,000 records.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
@@ -40,6 +48,7 @@ OUT = ROOT / "bench" / "out"
 GENERATOR_VERSION = 3  # bump when the generated records change, to rebuild the cached stores
 PER_PAGE = 100
 TURTLE = "text/turtle"
+BROWSER = "text/html,application/xhtml+xml,*/*;q=0.8"
 EHDS_NODE = str(Path(sys.executable).with_name("ehds-node"))
 
 def settings_for(data_dir: Path) -> Settings:
@@ -164,8 +173,7 @@ def server_timings(data_dir: Path, urls: dict[str, str], repeat: int) -> dict[st
     import requests
 
     port = free_port()
-    server = subprocess.Popen([EHDS_NODE, "serve", "--data", str(data_dir), "--port", str(port), "--empty",
-                               "--base-url", BASE], stderr=subprocess.DEVNULL)
+    server = start_server(data_dir, port)
     try:
         session, root = requests.Session(), f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 120
@@ -188,6 +196,70 @@ def server_timings(data_dir: Path, urls: dict[str, str], repeat: int) -> dict[st
         server.wait(timeout=30)
 
 
+def start_server(data_dir: Path, port: int) -> subprocess.Popen:
+    return subprocess.Popen([EHDS_NODE, "serve", "--data", str(data_dir), "--port", str(port), "--empty",
+                             "--base-url", BASE], stderr=subprocess.DEVNULL)
+
+
+def _first_answer(session, url: str, started: float, server: subprocess.Popen, accept: str = BROWSER):
+    """Ask `url` until the server answers (it binds its port before opening the store, so a request sent
+    early waits in the listen backlog); (sent, answered, response) of the answered request."""
+    import requests
+
+    while True:
+        sent = time.perf_counter()
+        try:
+            response = session.get(url, headers={"Accept": accept}, timeout=300)
+            return sent, time.perf_counter(), response
+        except requests.ConnectionError:
+            if sent - started > 300 or server.poll() is not None:
+                raise RuntimeError("ehds-node serve did not start") from None
+            time.sleep(0.05)
+
+
+def startup_timings(data_dir: Path, repeat: int) -> dict[str, float]:
+    """Two starts of a real server. First: /catalog (HTML, with its facet counts) asked from process start
+    on. Second: a dataset asked until the server answers, then /catalog at once: how long the first
+    reader waits for the catalogue order and the facet counts. Then steady-state medians."""
+    import requests
+
+    result: dict[str, float] = {}
+    for first in ("/catalog", "/datasets/gen-0"):
+        port, session = free_port(), requests.Session()
+        root, started = f"http://127.0.0.1:{port}", time.perf_counter()
+        server = start_server(data_dir, port)
+        try:
+            sent, answered, response = _first_answer(session, root + first, started, server)
+            response.raise_for_status()
+            if first == "/catalog":
+                if 'class="facet"' not in response.text:
+                    raise RuntimeError("the HTML catalogue page shows no facets")
+                result["start → first /catalog answer"] = (answered - started) * 1000
+                continue
+            result["start → server answers (a dataset)"] = (answered - started) * 1000
+            sent = time.perf_counter()
+            session.get(root + "/catalog", headers={"Accept": BROWSER}, timeout=300).raise_for_status()
+            result["then the first /catalog's latency"] = (time.perf_counter() - sent) * 1000
+            result.update(_steady(session, root, repeat))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return result
+
+
+def _steady(session, root: str, repeat: int) -> dict[str, float]:
+    def get(url, accept=BROWSER):
+        session.get(root + url, headers={"Accept": accept}, timeout=300).raise_for_status()
+
+    time.sleep(15)  # let the background warm-up finish if the first page did not wait for all of it
+    filtered = "/catalog?health_category=" + quote(
+        "https://hdeu-dcat.data.health.europa.eu/resource/authority/healthcategories/SURVEY", safe="")
+    return {"HTML page 1 (with facets), steady": median_ms(lambda: get("/catalog"), repeat),
+            "HTML, one facet filter, first": median_ms(lambda: get(filtered), 1),
+            "HTML, one facet filter, steady": median_ms(lambda: get(filtered), repeat),
+            "Turtle page 1, steady": median_ms(lambda: get("/catalog", TURTLE), repeat)}
+
+
 def export_timing(data_dir: Path, size: int) -> tuple[float, float, int]:
     """Wall seconds, peak RSS (MiB) and bytes of `ehds-node export` to N-Triples."""
     target = OUT / f"export-{size}.nt"
@@ -207,10 +279,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,100000", help="comma-separated store sizes (records)")
     parser.add_argument("--repeat", type=int, default=30, help="requests per measurement (median reported)")
+    parser.add_argument("--startup-only", action="store_true", help="only the start of `serve` and its /catalog")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     print(f"# {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, Python {sys.version.split()[0]}, "
-          f"pyoxigraph {ox.__version__}; median of {args.repeat}; Turtle; ms")
+          f"pyoxigraph {ox.__version__}; median of {args.repeat}; ms")
+    if args.startup_only:
+        for size in (int(s) for s in args.sizes.split(",")):
+            for name, ms in startup_timings(build_store(size), args.repeat).items():
+                print(f"{size:>8,} | {name:<34} | {ms:>9.1f}")
+        return 0
     header = f"{'records':>8} | {'request':<24} | {'Flask client':>12} | {'real server':>11} | {'direct ox':>9} | {'ratio (server/direct)':>21}"
     rows, exports = [header, "-" * len(header)], []
     for size in (int(s) for s in args.sizes.split(",")):

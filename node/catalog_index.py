@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 import threading
 import unicodedata
 from collections import Counter
@@ -132,6 +133,8 @@ class CatalogIndex:
         self._entries: list[Entry] = []
         self._facet_cache: dict[tuple, list[tuple[str, int]]] = {}
         self._select_cache: dict[tuple, list[Entry]] = {}
+        self._facet_lock = threading.Lock()  # one facet read at a time: a second reader waits for it, not redoes it
+        self._facet_graphs: dict[str, tuple[int, dict[str, frozenset[str]]]] = {}
 
     def entries(self) -> list[Entry]:
         """All records in catalogue order: read once, then kept up to date from the graphs each write
@@ -216,13 +219,43 @@ class CatalogIndex:
                 counts = Counter(origin(e.graph) for e in selected)
             else:
                 graphs = {e.graph for e in selected}
-                counts = Counter(value.value for graph, value in self.store.index_term_values(FACETS[name])
-                                 if graph in graphs and isinstance(value, ox.NamedNode))
-            cached = counts.most_common(limit)
+                counts = Counter({value: len(holders & graphs) for value, holders in self.facet_graphs(name).items()})
+            cached = [(value, count) for value, count in counts.most_common(limit) if count]
             if len(self._facet_cache) > 256:
                 self._facet_cache.clear()
             self._facet_cache[key] = cached
         return cached
+
+    def facet_graphs(self, name: str) -> dict[str, frozenset[str]]:
+        """Facet value → the record graphs holding it: one scan of the store, then kept up to date from
+        the graphs each write touched, so a new filter combination counts in memory (was one scan each)."""
+        with self._facet_lock:
+            generation = self.store.generation
+            known = self._facet_graphs.get(name)
+            if known is not None and known[0] == generation:
+                return known[1]
+            changed = self.store.changed_graphs(known[0]) if known is not None else None
+            if changed is None or len(changed) > max(1000, len(self.entries()) // 10):
+                mapping = self._scan_facet(name)
+            else:
+                mapping = self._update_facet(name, known[1], changed)
+            self._facet_graphs[name] = (generation, mapping)
+            return mapping
+
+    def _scan_facet(self, name: str) -> dict[str, frozenset[str]]:
+        holders: dict[str, set[str]] = {}
+        for graph, value in self.store.index_term_values(FACETS[name]):
+            if isinstance(value, ox.NamedNode):
+                holders.setdefault(value.value, set()).add(sys.intern(graph))  # one string per graph for all facets
+        return {value: frozenset(graphs) for value, graphs in holders.items()}
+
+    def _update_facet(self, name: str, mapping: dict[str, frozenset[str]], changed: frozenset[str]):
+        """A new mapping (readers may hold the old one) with the changed graphs' values read again."""
+        updated = {value: graphs if graphs.isdisjoint(changed) else graphs - changed for value, graphs in mapping.items()}
+        for graph in changed:
+            for value in self.store.index_values(FACETS[name], graph):
+                updated[value] = updated.get(value, frozenset()) | {sys.intern(graph)}
+        return {value: graphs for value, graphs in updated.items() if graphs}
 
 
 def _intersect(current: set[str] | None, new: set[str]) -> set[str]:

@@ -14,6 +14,7 @@ from node.errors import NodeError
 from node.profiles import DEFAULT_PROFILE, PROFILES
 from node.validation import Validator
 from node.validation.inputs import expand, read
+from node.validation.language import LANGUAGES
 from node.validation.output import FileOutcome, render_json, render_junit, render_text, render_turtle
 from node.validation.report import SEVERITIES
 
@@ -34,6 +35,8 @@ def register(subparsers) -> None:
                         help="exit 1 when a result of this severity or worse is found (default: violation)")
     parser.add_argument("--allow-empty", action="store_true",
                         help="accept files without any dcat:Dataset (catalogue-level checks); by default they fail")
+    parser.add_argument("--lang", choices=LANGUAGES, default="en",
+                        help="language of the text report (default: en; json, turtle and junit stay English)")
     parser.add_argument("--engine", choices=("fast", "pyshacl"), default="fast", help=argparse.SUPPRESS)
     parser.set_defaults(handler=run)
 
@@ -70,8 +73,7 @@ def _render(outcomes: list[FileOutcome], args) -> str:
         return render_turtle(outcomes)
     if args.format == "junit":
         return render_junit(outcomes, args.severity, args.fail_on)
-    colour = use_colour()
-    return render_text(outcomes, args.severity, colour)
+    return render_text(outcomes, args.severity, use_colour(), args.lang)
 
 
 def _short(outcome: FileOutcome) -> str:

@@ -9,9 +9,16 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from node.validation import minimum
+from node.validation.language import ENGLISH, catalogue, shape_text
 from node.validation.report import ValidationReport, ValidationResult
 from vocab.namespaces import PREFIXES
 
+def N_(text: str) -> str:
+    """Marks a word for extraction; translated where it is shown."""
+    return text
+
+
+SEVERITY_WORDS = {"violation": N_("violation"), "warning": N_("warning"), "info": N_("info")}
 MARKS = {"violation": ("✗", "\033[31m"), "warning": ("!", "\033[33m"), "info": ("i", "\033[36m")}
 BOLD, DIM, RESET = "\033[1m", "\033[2m", "\033[0m"
 
@@ -48,66 +55,78 @@ def _prefixed(match: re.Match) -> str:
     return match.group(0)
 
 
-def focus_label(result) -> str:
+def focus_label(result, _=str) -> str:
     """Where a result is, for reading: an IRI, or a blank node by its path from the dataset."""
     focus = result.focus_node
     if not focus.startswith("_:"):
         return compact(f"<{focus}>")
-    return f"{compact(result.location)} (a blank node)" if result.location else focus
+    return _("{path} (a blank node)").format(path=compact(result.location)) if result.location else focus
 
 
-def summary_line(outcome: FileOutcome) -> str:
+def summary_line(outcome: FileOutcome, language: str = ENGLISH) -> str:
+    words = catalogue(language, "validation")
+    _, ngettext = words.gettext, words.ngettext
     if outcome.error:
-        return f"{outcome.name}: could not validate: {outcome.error.removeprefix(outcome.name + ': ')}"
+        return _("{name}: could not validate: {error}").format(
+            name=outcome.name, error=outcome.error.removeprefix(outcome.name + ": "))
     report = outcome.report
     datasets = len(report.datasets)
     with_violations = len({r.dataset for r in report.violations if r.dataset})
-    verdict = "conforms" if report.conforms else "does not conform"
-    warnings = f"{len(report.warnings)} warning(s)" if "warning" in report.checked else "warnings not checked"
-    return (f"{outcome.name}: {verdict} — {len(report.violations)} violation(s), {warnings}; "
-            f"{datasets} dataset(s), {with_violations} with violations ({report.profile})")
+    verdict = _("conforms") if report.conforms else _("does not conform")
+    violations = ngettext("{n} violation(s)", "{n} violation(s)", len(report.violations)).format(n=len(report.violations))
+    warnings = (ngettext("{n} warning(s)", "{n} warning(s)", len(report.warnings)).format(n=len(report.warnings))
+                if "warning" in report.checked else _("warnings not checked"))
+    counts = ngettext("{n} dataset(s), {m} with violations ({profile})", "{n} dataset(s), {m} with violations ({profile})",
+                      datasets).format(n=datasets, m=with_violations, profile=report.profile)
+    return _("{name}: {verdict} — {violations}, {warnings}; {counts}").format(
+        name=outcome.name, verdict=verdict, violations=violations, warnings=warnings, counts=counts)
 
 
-def render_text(outcomes: list[FileOutcome], severity: str, colour: bool) -> str:
+def render_text(outcomes: list[FileOutcome], severity: str, colour: bool, language: str = ENGLISH) -> str:
+    """The report for people, grouped by dataset then field; `language` "fr" gives it in French."""
     paint = (lambda code, text: f"{code}{text}{RESET}") if colour else (lambda code, text: text)
+    _ = catalogue(language, "validation").gettext
     lines: list[str] = []
     for outcome in outcomes:
         titles = dict(outcome.titles)
         for dataset, results in groupby(outcome.shown(severity), key=lambda r: r.dataset):
-            heading = f'Dataset "{titles[dataset]}" <{dataset}>' if dataset in titles else (
-                f"Dataset <{dataset}>" if dataset else "Resources outside any dataset")
+            heading = _('Dataset "{title}" <{iri}>').format(title=titles[dataset], iri=dataset) if dataset in titles \
+                else (_("Dataset <{iri}>").format(iri=dataset) if dataset else _("Resources outside any dataset"))
             lines.append(paint(BOLD, heading))
             for (focus, path), group in groupby(results, key=lambda r: (r.focus_node, r.path)):
                 items = list(group)
-                where = "" if focus == dataset else f"  {paint(DIM, 'on ' + focus_label(items[0]))}"
-                lines.append(f"  {compact(path) or '(the resource itself)'}{where}")
+                on = _("on {node}").format(node=focus_label(items[0], _))
+                where = "" if focus == dataset else "  " + paint(DIM, on)
+                lines.append("  " + (compact(path) or _("(the resource itself)")) + where)
                 for r in items:
                     mark, code = MARKS[r.severity]
-                    value = f" value {compact(r.value)} —" if r.value else ""
-                    lines.append(f"    {paint(code, mark + ' ' + r.severity)}:{value} {r.message}")
+                    value = " " + _("value {value} —").format(value=compact(r.value)) if r.value else ""
+                    message = shape_text(r.message, language)[0]
+                    severity_word = _("{severity}:").format(severity=paint(code, mark + " " + _(SEVERITY_WORDS[r.severity])))
+                    lines.append(f"    {severity_word}{value} {message}")
         if minimum.applies(outcome.report):
-            lines += checklist_lines(outcome.report, paint)
-        line = summary_line(outcome)
+            lines += checklist_lines(outcome.report, paint, _=_)
+        line = summary_line(outcome, language)
         if outcome.error or (outcome.report and not outcome.report.conforms):
             line = paint(MARKS["violation"][1], line)
         lines.append(line)
     return "\n".join(lines) + "\n"
 
 
-def checklist_lines(report: ValidationReport, paint=lambda code, text: text, listed: int = 5) -> list[str]:
+def checklist_lines(report: ValidationReport, paint=lambda code, text: text, listed: int = 5, _=str) -> list[str]:
     """The EHDS minimum elements section: each element, its property, how many datasets give it."""
     statuses = minimum.checklist(report)
     complete = len(set(report.datasets) - {d for s in statuses for d in s.missing})
-    lines = [paint(BOLD, f"EHDS minimum metadata elements ({len(statuses)}): {complete} of "
-                         f"{len(report.datasets)} dataset(s) give them all")]
+    lines = [paint(BOLD, _("EHDS minimum metadata elements ({count}): {complete} of {total} dataset(s) give them all")
+                   .format(count=len(statuses), complete=complete, total=len(report.datasets)))]
     for status in statuses:
         given = status.datasets - len(status.missing)
         mark = paint(MARKS["violation"][1], "✗") if status.missing else "✓"
         line = f"  {mark} {status.element.name} ({compact(f'<{status.element.property}>')}): {given}/{status.datasets}"
         if status.missing:
             names = ", ".join(f"<{d}>" for d in status.missing[:listed])
-            more = f" and {len(status.missing) - listed} more" if len(status.missing) > listed else ""
-            line += f" — missing in {names}{more}"
+            more = _(" and {count} more").format(count=len(status.missing) - listed) if len(status.missing) > listed else ""
+            line += _(" — missing in {datasets}").format(datasets=names + more)
         lines.append(line)
     return lines
 

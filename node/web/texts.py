@@ -1,36 +1,29 @@
 """Validation and score texts in the reader's language.
 
 The shapes' sh:message texts are English (the CLI prints them as they are); their French lives in a
-gettext catalogue of its own, `shapes` (translations/fr/LC_MESSAGES/shapes.po), keyed by the English text.
-A message with no French yet — a shape we do not own, or one not translated — is shown in English and
+gettext catalogue of its own, `shapes` (translations/fr/LC_MESSAGES/shapes.po), keyed by the English text
+(the validation profiles' descriptions too). A message with no French yet — a shape we do not own, or one not translated — is shown in English and
 marked (lang="en" and a visible "(en)"), always the same way. The score's indicator names and hints are
 lazy gettext strings in node.web.labels, keyed by the indicator's key.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from babel.support import NullTranslations, Translations
-
 from node.quality.model import MET, MISSING
 from node.quality.mqa import NON_PUBLIC_SUBSTITUTES
-from node.web.i18n import DEFAULT_LANGUAGE, TRANSLATIONS, current_language
+from node.validation.language import shape_text
+from node.web.i18n import DEFAULT_LANGUAGE, current_language
 from node.web.labels import HEALTH_HINTS, HEALTH_LABELS, INDICATOR_HINTS, INDICATOR_LABELS, QUALITY_PHRASES
-
-
-@lru_cache(maxsize=4)
-def _shape_catalogue(language: str) -> NullTranslations:
-    return Translations.load(str(TRANSLATIONS), [language], domain="shapes")
 
 
 def shape_message(message: str, language: str | None = None) -> tuple[str, str]:
     """(text, language of the text): the French of a shape's message when there is one, else the English."""
-    language = language or current_language()
-    if language == DEFAULT_LANGUAGE or not message:
-        return message, DEFAULT_LANGUAGE
-    translated = _shape_catalogue(language).gettext(message)
-    return (translated, language) if translated != message else (message, DEFAULT_LANGUAGE)
+    return shape_text(message, language or current_language())
+
+
+def profile_description(profile) -> str:
+    """A validation profile's description in the page's language (same catalogue as the shapes' messages)."""
+    return shape_message(profile.description)[0]
 
 
 def indicator_texts(indicator) -> tuple[str, str, str]:

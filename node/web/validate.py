@@ -19,8 +19,10 @@ from node.validation.output import (FileOutcome, checklist_dict, render_json, re
                                     summary_line)
 from node.web.app import node_context
 from node.web.html import render
+from node.web.i18n import current_language
 from node.web.labels import SEVERITY_LABELS
 from node.web.report_pages import report_groups
+from node.web.texts import profile_description
 from node.web.validate_url import fetch_document
 
 blueprint = Blueprint("validate", __name__)
@@ -80,6 +82,8 @@ def _validate(document: Document, profile: str) -> FileOutcome:
 def _page(outcome: FileOutcome | None, profile: str, media_type: str, text: str, url: str):
     groups = report_groups(outcome.report, dict(outcome.titles)) if outcome and outcome.report else []
     checklist = checklist_dict(outcome.report) if outcome and minimum.applies(outcome.report) else None
-    return render("validate.html", outcome=outcome, groups=groups, profiles=PROFILES, profile=profile, checklist=checklist,
+    descriptions = {name: profile_description(p) for name, p in PROFILES.items()}
+    return render("validate.html", outcome=outcome, groups=groups, profiles=descriptions, profile=profile,
+                  checklist=checklist,
                   syntaxes=SYNTAX_CHOICES, syntax=media_type, text=text, url=url, severity_labels=SEVERITY_LABELS,
-                  summary=summary_line(outcome) if outcome else "", title="Validate")
+                  summary=summary_line(outcome, current_language()) if outcome else "", title="Validate")

@@ -16,7 +16,7 @@ DATA = """@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl
   dcat:contactPoint [ a vcard:{contact} ; vcard:fn "Desk" ; vcard:hasEmail <mailto:desk@e.org> ] .
 <http://e/org> a {publisher} ; foaf:name "Org"@en .
 """
-CLASS_MESSAGES = ("must be an agent (organisation or person) (foaf:Agent)", "must be a contact (vcard:Kind)")
+CLASS_MESSAGES = ("must be an agent, an organisation or a person (foaf:Agent)", "must be a contact (vcard:Kind)")
 
 
 @pytest.mark.parametrize("engine", ["fast", "pyshacl"])
