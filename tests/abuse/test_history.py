@@ -32,6 +32,9 @@ def test_any_sequence_or_diff_argument_gets_400_or_404(client, sequence, first, 
     for url in (f"/datasets/snds/history/{quote(sequence, safe='')}", "/datasets/snds/history/diff?from="
                 + quote(first, safe="") + "&to=" + quote(last, safe="")):
         response = client.get(url)
+        if response.status_code == 308:  # an encoded '/' gives '//' in the path: werkzeug merges the slashes
+            assert "/" in sequence and response.headers["Location"].startswith("/datasets/snds/history/"), url
+            continue
         assert response.status_code in (200, 400, 404), (url, response.status_code)
         if response.status_code != 200:
             assert response.get_json()["message"]
