@@ -123,13 +123,8 @@ class RecordStore(RecordReads):
 
     def write_default_graph(self, triples: list[ox.Triple], *, replace: bool) -> None:
         """The default graph (never a record, so never logged): replace or merge, one transaction."""
-        statements = ["CLEAR SILENT DEFAULT"] if replace else []
-        if triples:
-            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
-            statements.append(f"INSERT DATA {{\n{body}}}")
-        if statements:
-            with self._write_lock:
-                self.backend.update(" ;\n".join(statements))
+        with self._write_lock:
+            self.backend.write_default_graph(triples, replace=replace)
 
     # -- the change log -----------------------------------------------------------------------
 

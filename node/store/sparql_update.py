@@ -40,3 +40,19 @@ def graph_update(changes: list[GraphChange], copies: list[ValueCopy],
             statements.append(insert(graph, change.triples))
     statements += [copy_statement(copy) for copy in copies]
     return " ;\n".join(statements)
+
+
+def default_graph_update(triples, *, replace: bool, graph: str | None = None,
+                         insert: Callable[[str, object], str] | None = None) -> str:
+    """Replace or merge the default graph's triples (`graph`: a named graph standing in for it, on a
+    server that has no default graph of its own); "" when there is nothing to do."""
+    if graph is None:
+        statements = ["CLEAR SILENT DEFAULT"] if replace else []
+        if triples:
+            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
+            statements.append(f"INSERT DATA {{\n{body}}}")
+        return " ;\n".join(statements)
+    statements = [f"DROP SILENT GRAPH {graph}"] if replace else []
+    if triples:
+        statements.append((insert or insert_data)(graph, triples))
+    return " ;\n".join(statements)

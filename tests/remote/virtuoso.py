@@ -12,6 +12,9 @@ import requests
 
 _PACKAGED_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 _PACKAGED_DB = "/var/lib/virtuoso-opensource-7/db"
+# Above the node's row cap (sparql_max_rows + 1 = 100,001 by default), as docs/deployment.md asks: the
+# package's 10,000 would cut answers (the node refuses a cut answer) and refuse sorted LIMITs.
+_LIMITS = {"ResultSetMaxRows": 1_000_000, "MaxSortedTopRows": 1_000_000}
 
 
 def _ini(folder: Path, sql_port: int, http_port: int) -> str:
@@ -23,7 +26,11 @@ def _ini(folder: Path, sql_port: int, http_port: int) -> str:
         if key == "ServerPort":
             port = sql_port if not lines or "[HTTPServer]" not in "\n".join(lines) else http_port
             line = f"ServerPort = 127.0.0.1:{port}"
+        elif key in _LIMITS:
+            line = f"{key} = {_LIMITS[key]}"
         lines.append(line)
+        if line.strip() == "[Parameters]":
+            lines.append(f"MaxSortedTopRows = {_LIMITS['MaxSortedTopRows']}")
     return "\n".join(lines) + "\n"
 
 

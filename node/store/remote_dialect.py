@@ -1,0 +1,166 @@
+"""What a particular SPARQL server does differently, and how the remote store keeps the node's data exact.
+
+Standard servers (Oxigraph) store every literal as written and need nothing here. OpenLink Virtuoso
+(recognised by its `Server:` header) differs in ways measured on 7.2.5 (docs/deployment.md,
+"Virtuoso"):
+
+- It converts XSD literals to SQL values and writes them back in its own form: "1.50"^^xsd:decimal
+  comes back "1.5", "1"^^xsd:decimal as "true"^^xsd:boolean, xsd:long as xsd:integer, "1e3"^^xsd:double
+  as "1000.0", "P1Y"^^xsd:yearMonthDuration as "12"; and it refuses some outright (an update with
+  "P1D"^^xsd:duration fails "No column P1DD", "10:00:00"^^xsd:time, "abc"^^xsd:integer and integers
+  past 64 bits fail). A literal it would not keep as written is therefore stored with a marked datatype,
+  `"1.50"^^<urn:ehds-node:as-written:http://www.w3.org/2001/XMLSchema#decimal>`, which it keeps
+  verbatim, and every read turns it back. `keeps_as_written` decides with Python's own parsers of the
+  lexical forms (never guessing: anything it does not know is marked).
+- Its JSON results write booleans as "1"/"0" and blank nodes as `nodeID://b1`: read back as
+  "true"/"false" and valid labels.
+- It compiles an update's data into SQL code unless told otherwise: updates start with
+  `define sql:big-data-const 1`, which lets one request carry tens of thousands of triples.
+- It has no default graph of its own (INSERT DATA without GRAPH and CLEAR DEFAULT are refused): the
+  node's default-graph triples live in the named graph `<base>graph/default`, which its union default
+  graph includes anyway.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from itertools import takewhile
+
+import pyoxigraph as ox
+
+MARK = "urn:ehds-node:as-written:"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_BOOLEAN = _XSD + "boolean"
+_KEPT_TYPES = {_XSD + name for name in (  # Virtuoso keeps any lexical form of these (measured)
+    "string", "normalizedString", "token", "language", "Name", "NCName", "NMTOKEN", "QName", "anyURI",
+    "hexBinary", "base64Binary", "gMonth", "gDay", "gMonthDay", "ID", "IDREF", "ENTITY")}
+_INTEGER_TYPES = {_XSD + name for name in (  # kept when canonical and within 64 bits (xsd:long is not)
+    "integer", "int", "short", "byte", "nonNegativeInteger", "positiveInteger", "negativeInteger",
+    "nonPositiveInteger", "unsignedInt", "unsignedShort", "unsignedByte")}
+
+
+def keeps_as_written(literal: ox.Literal) -> bool:
+    """Whether Virtuoso gives this literal back exactly as written."""
+    datatype = literal.datatype.value
+    value = literal.value
+    if literal.language or datatype in _KEPT_TYPES or not datatype.startswith(_XSD):
+        return True
+    if datatype in _INTEGER_TYPES:
+        return _canonical_integer(value)
+    if datatype == _XSD + "date":
+        return _parses(lambda: date.fromisoformat(value).isoformat() == value)
+    if datatype in (_XSD + "dateTime", _XSD + "dateTimeStamp"):
+        return _plain_date_time(value)
+    if datatype == _XSD + "gYear":
+        return len(value) == 4 and value.isdigit() and value != "0000"
+    if datatype == _XSD + "gYearMonth":
+        return _parses(lambda: date.fromisoformat(value + "-01").isoformat() == value + "-01")
+    return False  # decimals, doubles, floats, booleans, durations, times, xsd:long ...: converted
+
+
+def _canonical_integer(value: str) -> bool:
+    return _parses(lambda: str(int(value)) == value and -2 ** 63 <= int(value) < 2 ** 63)
+
+
+def _plain_date_time(value: str) -> bool:
+    """YYYY-MM-DDThh:mm:ss[.fff][zone], year 0001-9999, no all-zero fraction (Virtuoso drops it)."""
+    fraction = value.partition(".")[2]
+    digits = "".join(takewhile(str.isdigit, fraction))
+    if fraction and not digits.strip("0"):
+        return False
+    return len(value) > 10 and value[10] == "T" and value[:4].isdigit() and \
+        _parses(lambda: datetime.fromisoformat(value.replace("Z", "+00:00")).year > 0)
+
+
+def _parses(check) -> bool:
+    try:
+        return bool(check())
+    except (ValueError, OverflowError):
+        return False
+
+
+class StandardDialect:
+    """A server that keeps RDF as written (Oxigraph, Jena Fuseki, ...)."""
+
+    name = "standard"
+    update_prologue = ""  # put before every update request
+
+    def stored(self, term):
+        return term
+
+    def read(self, term):
+        return term
+
+    def default_graph(self, base_url: str) -> str | None:
+        """The named graph holding the node's default-graph triples (None: the real default graph)."""
+        return None
+
+    def json_results(self, body: bytes) -> bytes:
+        return _valid_blank_nodes(body) if b'"bnode"' in body else body
+
+
+class VirtuosoDialect(StandardDialect):
+    name = "virtuoso"
+    # compiled as data, not as SQL code: without it an update of a few thousand triples fails
+    # ("generated SQL text has exceeded 10000 lines", "Maximum size (32767) of a code vector")
+    update_prologue = "define sql:big-data-const 1\n"
+
+    def stored(self, term):
+        if isinstance(term, ox.Literal) and not keeps_as_written(term):
+            return ox.Literal(term.value, datatype=ox.NamedNode(MARK + term.datatype.value))
+        return term
+
+    def read(self, term):
+        if isinstance(term, ox.Literal) and term.datatype.value.startswith(MARK):
+            return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype.value[len(MARK):]))
+        return term
+
+    def default_graph(self, base_url: str) -> str | None:
+        return base_url + "graph/default"
+
+    def json_results(self, body: bytes) -> bytes:
+        if b'"bnode"' not in body and MARK.encode() not in body and _BOOLEAN.encode() not in body:
+            return body
+        document = json.loads(body)
+        for row in (document.get("results") or {}).get("bindings") or []:
+            for term in row.values() if isinstance(row, dict) else ():
+                if isinstance(term, dict):
+                    _fix_json_term(term)
+        return json.dumps(document).encode()
+
+
+def _fix_json_term(term: dict) -> None:
+    datatype = str(term.get("datatype", ""))
+    if term.get("type") == "bnode":
+        term["value"] = _valid_label(str(term.get("value", "")))
+    elif datatype.startswith(MARK):
+        term["datatype"] = datatype[len(MARK):]
+    elif datatype == _BOOLEAN and term.get("value") in ("1", "0"):
+        term["value"] = "true" if term["value"] == "1" else "false"
+
+
+def _valid_blank_nodes(body: bytes) -> bytes:
+    document = json.loads(body)
+    for row in (document.get("results") or {}).get("bindings") or []:
+        for term in row.values() if isinstance(row, dict) else ():
+            if isinstance(term, dict) and term.get("type") == "bnode":
+                term["value"] = _valid_label(str(term.get("value", "")))
+    return json.dumps(document).encode()
+
+
+def _valid_label(value: str) -> str:
+    """Virtuoso writes blank nodes as `nodeID://b10000`, not a valid label (pyoxigraph fails on it)."""
+    return "b" + "".join(c if c.isascii() and c.isalnum() else "_" for c in value)
+
+
+def dialect_of(server_header: str) -> StandardDialect:
+    return VirtuosoDialect() if server_header.lower().startswith("virtuoso") else StandardDialect()
+
+
+def stored_triples(dialect: StandardDialect, triples) -> list[ox.Triple]:
+    return [ox.Triple(t.subject, t.predicate, dialect.stored(t.object)) for t in triples]
+
+
+def read_triples(dialect: StandardDialect, triples) -> list[ox.Triple]:
+    return [ox.Triple(t.subject, t.predicate, dialect.read(t.object)) for t in triples]
