@@ -17,6 +17,7 @@ remote SPARQL 1.1 server can be another (Update for `apply`, the Graph Store pro
 from __future__ import annotations
 
 import threading
+from contextlib import nullcontext
 from typing import Iterable
 
 import pyoxigraph as ox
@@ -52,7 +53,7 @@ class RecordStore(RecordReads):
         changes = list(changes)
         if sum(1 for change in changes if change.triples) > 1:  # one graph alone shares no blank node
             changes = [with_own_blank_nodes(change) for change in changes]
-        with self._write_lock:
+        with self._write_lock, self._exclusive_writes():
             changes = [self._marked_fresh(change) for change in changes]
             entries = self._entries_for(changes, run) if logged else []
             if all(change.fresh for change in changes):  # only new graphs: the backend's native insert
@@ -63,6 +64,17 @@ class RecordStore(RecordReads):
             if entries:
                 self._last_sequence, self._last_time = entries[-1].sequence, entries[-1].published
         return entries
+
+    def _exclusive_writes(self):
+        """Other processes writing the same store (a remote one) wait: the change log's next number
+        is read and used under this lock (node.store.remote_lease)."""
+        exclusive = getattr(self.backend, "exclusive_writes", None)
+        return exclusive() if exclusive is not None else nullcontext()
+
+    def lease(self, name: str, *, seconds: float, wait: float = 0.0, renew: bool = False):
+        """A lock shared by every process on this store; on an embedded store (one process) none is needed."""
+        lease = getattr(self.backend, "lease", None)
+        return lease(name, seconds=seconds, wait=wait, renew=renew) if lease is not None else nullcontext()
 
     def _marked_fresh(self, change: GraphChange) -> GraphChange:
         """A graph written that does not exist yet needs no drop; a backend may then insert natively."""
@@ -218,7 +230,7 @@ class RecordStore(RecordReads):
             doomed = [GraphChange(changelog.entry_iri(self.naming.base_url, n), None) for n in range(start, end)]
             head = GraphChange(changelog.head_graph(self.naming.base_url),
                                changelog.head_triples(self.naming.base_url, end))
-            with self._write_lock:
+            with self._write_lock, self._exclusive_writes():
                 self.backend.apply(doomed + [head])
         return max(0, keep_from - first)
 

@@ -23,16 +23,18 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from node.errors import QueryError, StoreError, TooManyRequests
+from node.errors import Conflict, QueryError, StoreError, TooManyRequests
 from node.store import changelog
 from node.store.base import GraphChange, QueryResult, ValueCopy
 from node.store.remote_dialect import StandardDialect, dialect_of, read_triples, stored_triples
 from node.store.sparql_update import check_iri, default_graph_update, graph_update, insert_data
 from node.store.remote_http import Endpoints, SparqlHttp
+from node.store.remote_lease import held
 from node.store.remote_query import parse_json_results, run_public_query
 
 _SEQUENCE_SPAN = 2 ** 32
@@ -90,6 +92,27 @@ class RemoteStore:
     def update(self, sparql_update: str) -> None:
         self._send_update(sparql_update)
         self._written(None)
+
+    def control_update(self, sparql_update: str) -> None:
+        """An update of the store's own bookkeeping (leases): no record changes, caches stay valid."""
+        self._send_update(sparql_update)
+
+    # -- cross-process locks (node.store.remote_lease) --------------------------------------------
+
+    def lease(self, name: str, *, seconds: float, wait: float = 0.0, renew: bool = False):
+        """A lock shared by every process on this store (a context manager; Conflict when held)."""
+        return held(self, name, seconds=seconds, wait=wait, renew=renew)
+
+    @contextmanager
+    def exclusive_writes(self):
+        """One record write at a time across processes: the change log's next number is read and used
+        under it. Held for one write; expires after twice the request timeout if its process dies."""
+        seconds = 2 * self.endpoints.timeout + 5
+        try:
+            with held(self, "writes", seconds=seconds, wait=seconds + 5):
+                yield
+        except Conflict:
+            raise StoreError(f"another process has held the store's write lock for over {seconds + 5:g} s") from None
 
     def _send_update(self, text: str) -> None:
         text = self.dialect.update_prologue + text
