@@ -122,6 +122,8 @@ def _refuse_partial(response: requests.Response, url: str) -> None:
     found so far ("anytime query", header X-SQL-State) with status 200."""
     cut_at = response.headers.get("X-SPARQL-MaxRows")
     state = response.headers.get("X-SQL-State")
+    if state == "00000":  # Virtuoso also sends its SQL state on success
+        state = None
     if cut_at is None and state is None:
         return
     response.close()
