@@ -127,13 +127,19 @@ class RemoteStore:
             self._polled_at = float("-inf")  # our own write may have added entries: look at once
 
     def _insert(self, graph: str, triples) -> str:
-        """INSERT DATA, or INSERT {…} WHERE {} when the graph has blank nodes: the same in SPARQL 1.1, but
-        Virtuoso refuses blank nodes in INSERT DATA ("not allowed in a constant clause")."""
+        """INSERT DATA; the triples with blank nodes in one INSERT {…} WHERE {} (the same in SPARQL 1.1,
+        but Virtuoso refuses blank nodes in INSERT DATA, "not allowed in a constant clause"). A server
+        whose parser has a limit (Virtuoso: "memory exhausted" near 5,000 triples) gets statements of
+        at most `dialect.statement_triples` each; blank nodes stay in one (they are scoped to it)."""
         triples = stored_triples(self.dialect, triples)
-        if not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
-            return insert_data(graph, triples)
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
-        return f"INSERT {{ GRAPH {graph} {{\n{body}}} }} WHERE {{ }}"
+        blank = [t for t in triples if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)]
+        plain = [t for t in triples if not (isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode))]
+        size = self.dialect.statement_triples or max(1, len(plain))
+        statements = [insert_data(graph, plain[at:at + size]) for at in range(0, len(plain), size)]
+        if blank:
+            body = ox.serialize(blank, format=ox.RdfFormat.N_TRIPLES).decode()
+            statements.append(f"INSERT {{ GRAPH {graph} {{\n{body}}} }} WHERE {{ }}")
+        return " ;\n".join(statements)
 
     def write_default_graph(self, triples: list[ox.Triple], *, replace: bool) -> None:
         """The default graph proper (the catalogue's own description): replaced or merged, one request.

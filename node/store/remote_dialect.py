@@ -16,6 +16,9 @@ Standard servers (Oxigraph) store every literal as written and need nothing here
   "true"/"false" and valid labels.
 - It compiles an update's data into SQL code unless told otherwise: updates start with
   `define sql:big-data-const 1`, which lets one request carry tens of thousands of triples.
+- A query stopped by its time limit answers 200 with the rows found so far (header X-SQL-State:
+  S1TAT): node.store.remote_http refuses such an answer; the public endpoint's time limit is passed
+  as its `timeout` parameter so that it stops working when the node stops waiting.
 - It has no default graph of its own (INSERT DATA without GRAPH and CLEAR DEFAULT are refused): the
   node's default-graph triples live in the named graph `<base>graph/default`, which its union default
   graph includes anyway.
@@ -85,6 +88,7 @@ class StandardDialect:
 
     name = "standard"
     update_prologue = ""  # put before every update request
+    statement_triples: int | None = None  # the most triples one INSERT statement may carry (None: any)
 
     def stored(self, term):
         return term
@@ -99,12 +103,17 @@ class StandardDialect:
     def json_results(self, body: bytes) -> bytes:
         return _valid_blank_nodes(body) if b'"bnode"' in body else body
 
+    def time_limit(self, seconds: float | None) -> list[tuple[str, str]]:
+        """Request parameters that make the server itself stop a query at the node's time limit."""
+        return []
+
 
 class VirtuosoDialect(StandardDialect):
     name = "virtuoso"
     # compiled as data, not as SQL code: without it an update of a few thousand triples fails
     # ("generated SQL text has exceeded 10000 lines", "Maximum size (32767) of a code vector")
     update_prologue = "define sql:big-data-const 1\n"
+    statement_triples = 1000  # its parser runs out of memory near 5,000 triples in one statement
 
     def stored(self, term):
         if isinstance(term, ox.Literal) and not keeps_as_written(term):
@@ -118,6 +127,11 @@ class VirtuosoDialect(StandardDialect):
 
     def default_graph(self, base_url: str) -> str | None:
         return base_url + "graph/default"
+
+    def time_limit(self, seconds: float | None) -> list[tuple[str, str]]:
+        # its "anytime query" limit, in ms: it then answers 200 with what it found and X-SQL-State
+        # S1TAT, which node.store.remote_http turns into a timeout
+        return [("timeout", str(max(1, int(seconds * 1000))))] if seconds else []
 
     def json_results(self, body: bytes) -> bytes:
         if b'"bnode"' not in body and MARK.encode() not in body and _BOOLEAN.encode() not in body:
@@ -155,7 +169,7 @@ def _valid_label(value: str) -> str:
 
 
 def dialect_of(server_header: str) -> StandardDialect:
-    return VirtuosoDialect() if server_header.lower().startswith("virtuoso") else StandardDialect()
+    return VirtuosoDialect() if "virtuoso/" in server_header.lower() else StandardDialect()
 
 
 def stored_triples(dialect: StandardDialect, triples) -> list[ox.Triple]:

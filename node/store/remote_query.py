@@ -31,7 +31,7 @@ def run_public_query(http: SparqlHttp, sparql: str, media_type: str, *, default_
     deadline = time.monotonic() + (timeout or _NO_TIMEOUT)
     text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql  # a prologue may hold several BASE
     form = [("query", text)] + [("default-graph-uri", g) for g in default_graphs] + \
-        [("named-graph-uri", g) for g in named_graphs]
+        [("named-graph-uri", g) for g in named_graphs] + dialect.time_limit(timeout)
     graph_form = media_type in GRAPH_FORMATS  # the web layer chose it from the parsed query's form
     try:
         response = http.read("POST", http.endpoints.query_url, data=form, timeout=timeout or _NO_TIMEOUT,
