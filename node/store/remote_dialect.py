@@ -116,7 +116,8 @@ class VirtuosoDialect(StandardDialect):
     statement_triples = 1000  # its parser runs out of memory near 5,000 triples in one statement
 
     def stored(self, term):
-        if isinstance(term, ox.Literal) and not keeps_as_written(term):
+        if isinstance(term, ox.Literal) and (term.datatype.value.startswith(MARK) or not keeps_as_written(term)):
+            # (a literal that already has the mark gets another: reading strips exactly one)
             return ox.Literal(term.value, datatype=ox.NamedNode(MARK + term.datatype.value))
         return term
 
