@@ -46,6 +46,7 @@ class VirtuosoServer:
                                         cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self._wait_until_up()
         self._sql('GRANT SPARQL_UPDATE TO "SPARQL";')
+        self._system_graphs = set(self._graphs())  # Virtuoso's own: kept by clear()
 
     def _wait_until_up(self) -> None:
         for _ in range(600):
@@ -62,12 +63,14 @@ class VirtuosoServer:
         subprocess.run(["isql-vt", str(self.sql_port), "dba", "dba", f"exec={statement}"], check=True,
                        capture_output=True, timeout=60)
 
-    def clear(self) -> None:
-        """Drop the graphs tests wrote (Virtuoso's own system graphs stay)."""
+    def _graphs(self) -> list[str]:
         rows = requests.post(self.query_url, data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
                              headers={"Accept": "application/sparql-results+json"}, timeout=60).json()
-        ours = [b["g"]["value"] for b in rows["results"]["bindings"]
-                if b["g"]["value"].startswith(("http://localhost:8080/", "http://central.test/", "urn:ehds-node:"))]
+        return [b["g"]["value"] for b in rows["results"]["bindings"]]
+
+    def clear(self) -> None:
+        """Drop every graph but Virtuoso's own system graphs (those present at start)."""
+        ours = [g for g in self._graphs() if g not in self._system_graphs]
         if ours:
             update = " ; ".join(f"DROP SILENT GRAPH <{g}>" for g in ours)
             requests.post(self.update_url, data={"update": update}, timeout=60).raise_for_status()
