@@ -31,8 +31,8 @@ import pyoxigraph as ox
 from node.errors import Conflict, QueryError, StoreError, TooManyRequests
 from node.store import changelog
 from node.store.base import GraphChange, QueryResult, ValueCopy
-from node.store.remote_dialect import StandardDialect, dialect_of, read_triples, stored_triples
-from node.store.sparql_update import check_iri, default_graph_update, graph_update, insert_data
+from node.store.remote_dialect import StandardDialect, dialect_of, insert_statements, read_triples
+from node.store.sparql_update import check_iri, default_graph_update, graph_update
 from node.store.remote_http import Endpoints, SparqlHttp
 from node.store.remote_lease import held
 from node.store.remote_query import parse_json_results, run_public_query
@@ -127,19 +127,7 @@ class RemoteStore:
             self._polled_at = float("-inf")  # our own write may have added entries: look at once
 
     def _insert(self, graph: str, triples) -> str:
-        """INSERT DATA; the triples with blank nodes in one INSERT {…} WHERE {} (the same in SPARQL 1.1,
-        but Virtuoso refuses blank nodes in INSERT DATA, "not allowed in a constant clause"). A server
-        whose parser has a limit (Virtuoso: "memory exhausted" near 5,000 triples) gets statements of
-        at most `dialect.statement_triples` each; blank nodes stay in one (they are scoped to it)."""
-        triples = stored_triples(self.dialect, triples)
-        blank = [t for t in triples if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)]
-        plain = [t for t in triples if not (isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode))]
-        size = self.dialect.statement_triples or max(1, len(plain))
-        statements = [insert_data(graph, plain[at:at + size]) for at in range(0, len(plain), size)]
-        if blank:
-            body = ox.serialize(blank, format=ox.RdfFormat.N_TRIPLES).decode()
-            statements.append(f"INSERT {{ GRAPH {graph} {{\n{body}}} }} WHERE {{ }}")
-        return " ;\n".join(statements)
+        return insert_statements(self.dialect, graph, triples)
 
     def write_default_graph(self, triples: list[ox.Triple], *, replace: bool) -> None:
         """The default graph proper (the catalogue's own description): replaced or merged, one request.

@@ -32,6 +32,8 @@ from itertools import takewhile
 
 import pyoxigraph as ox
 
+from node.store.sparql_update import insert_data
+
 MARK = "urn:ehds-node:as-written:"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _BOOLEAN = _XSD + "boolean"
@@ -179,3 +181,19 @@ def stored_triples(dialect: StandardDialect, triples) -> list[ox.Triple]:
 
 def read_triples(dialect: StandardDialect, triples) -> list[ox.Triple]:
     return [ox.Triple(t.subject, t.predicate, dialect.read(t.object)) for t in triples]
+
+
+def insert_statements(dialect: StandardDialect, graph: str, triples) -> str:
+    """INSERT DATA; the triples with blank nodes in one INSERT {…} WHERE {} (the same in SPARQL 1.1,
+    but Virtuoso refuses blank nodes in INSERT DATA, "not allowed in a constant clause"). A server
+    whose parser has a limit (Virtuoso: "memory exhausted" near 5,000 triples) gets statements of at
+    most `dialect.statement_triples` each; blank nodes stay in one statement (they are scoped to it)."""
+    triples = stored_triples(dialect, triples)
+    blank = [t for t in triples if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)]
+    plain = [t for t in triples if not (isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode))]
+    size = dialect.statement_triples or max(1, len(plain))
+    statements = [insert_data(graph, plain[at:at + size]) for at in range(0, len(plain), size)]
+    if blank:
+        body = ox.serialize(blank, format=ox.RdfFormat.N_TRIPLES).decode()
+        statements.append(f"INSERT {{ GRAPH {graph} {{\n{body}}} }} WHERE {{ }}")
+    return " ;\n".join(statements)
