@@ -145,8 +145,12 @@ class RecordStore(RecordReads):
         first kept one (the head records it when old ones are pruned), so a galloping search over
         graph names finds the last in O(log n) lookups, and no write has to update a counter."""
         if self._last_sequence is not None and getattr(self.backend, "shared", False):
-            # other processes append to the same log (a remote store): one lookup past the known end
-            self._last_sequence = self.backend.last_sequence_from(self._last_sequence)
+            # other processes append to the same log (a remote store): one lookup past the known end,
+            # and their last entry's time (so that this process's next time does not go back)
+            found = self.backend.last_sequence_from(self._last_sequence)
+            if found != self._last_sequence:
+                self._last_time = self.change_time(found) or self._last_time
+            self._last_sequence = found
         if self._last_sequence is None:
             low = self.first_sequence()
             if not self._entry_exists(low):
