@@ -121,3 +121,22 @@ def test_a_harvest_running_in_another_process_is_refused_then_runs(partner, cent
     ran = cli("harvest", "partner", "--config", str(config), env_extra=env)
     assert ran.returncode == 0, ran.stderr
     assert "written 3" in ran.stdout
+
+
+def test_a_write_waits_out_a_dead_holder_of_the_write_lock_and_fails_cleanly_past_it(remote, tmp_path):
+    from node.context import open_node
+    from node.web.app import create_app
+    from tests.publish.sample_records import renamed, turtle
+    from tests.publish.test_write_api import put
+
+    ctx = open_node(remote_settings(remote, tmp_path / "n", load_bundled_catalogue=False, store_timeout=1.0))
+    try:
+        client = create_app(context=ctx).test_client()
+        assert Lease(ctx.store.backend, "writes", seconds=1.0).try_take()  # its process died holding it
+        assert put(client, "after", turtle(renamed("snds", "after"))).status_code == 201  # waited ~1 s
+        Lease(ctx.store.backend, "writes", seconds=600).try_take()  # one that lives longer than the wait
+        refused = put(client, "blocked", turtle(renamed("snds", "blocked")))
+        assert refused.status_code == 503 and "write lock" in refused.json["message"]
+        assert client.get("/datasets/blocked").status_code == 404
+    finally:
+        ctx.close()
