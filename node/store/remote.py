@@ -32,7 +32,7 @@ from node.errors import Conflict, QueryError, StoreError, TooManyRequests
 from node.store import changelog
 from node.store.base import GraphChange, QueryResult, ValueCopy
 from node.store.remote_dialect import StandardDialect, dialect_of, insert_statements, read_triples
-from node.store.sparql_update import check_iri, default_graph_update, graph_update
+from node.store.sparql_update import bounded_updates, check_iri, default_graph_update
 from node.store.remote_http import Endpoints, SparqlHttp
 from node.store.remote_lease import held
 from node.store.remote_query import parse_json_results, run_public_query
@@ -84,9 +84,10 @@ class RemoteStore:
 
     def apply(self, changes: Iterable[GraphChange], copies: Iterable[ValueCopy] = ()) -> None:
         changes = list(changes)
-        request = graph_update(changes, list(copies), self._insert)
-        if request:
+        requests = bounded_updates(changes, list(copies), self._insert, self.dialect.max_request_bytes)
+        for request in requests:
             self._send_update(request)
+        if requests:
             self._written(frozenset(c.name for c in changes))
 
     def update(self, sparql_update: str) -> None:

@@ -19,6 +19,9 @@ Standard servers (Oxigraph) store every literal as written and need nothing here
 - A query stopped by its time limit answers 200 with the rows found so far (header X-SQL-State:
   S1TAT): node.store.remote_http refuses such an answer; the public endpoint's time limit is passed
   as its `timeout` parameter so that it stops working when the node stops waiting.
+- It refuses an update request much over 8 MB ("The expected result length of string concatenation
+  is too large") and parses long literals slowly: a write over 2 MB is sent as several requests of whole graphs, each record graph with
+  its change-log entry (node.store.sparql_update.bounded_updates).
 - It has no default graph of its own (INSERT DATA without GRAPH and CLEAR DEFAULT are refused): the
   node's default-graph triples live in the named graph `<base>graph/default`, which its union default
   graph includes anyway.
@@ -91,6 +94,7 @@ class StandardDialect:
     name = "standard"
     update_prologue = ""  # put before every update request
     statement_triples: int | None = None  # the most triples one INSERT statement may carry (None: any)
+    max_request_bytes: int | None = None  # the largest update request (None: any; a write is one request)
 
     def stored(self, term):
         return term
@@ -116,6 +120,9 @@ class VirtuosoDialect(StandardDialect):
     # ("generated SQL text has exceeded 10000 lines", "Maximum size (32767) of a code vector")
     update_prologue = "define sql:big-data-const 1\n"
     statement_triples = 1000  # its parser runs out of memory near 5,000 triples in one statement
+    # 13 MB fail ("string concatenation is too large"); and it parses long literals slowly (a 1 MB one
+    # takes 1.3-4.6 s), so an 8 MB request can outlast store_timeout: 2 MB a request
+    max_request_bytes = 2_000_000
 
     def stored(self, term):
         if isinstance(term, ox.Literal) and (term.datatype.value.startswith(MARK) or not keeps_as_written(term)):

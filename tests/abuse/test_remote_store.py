@@ -189,3 +189,30 @@ def test_any_literal_survives_the_virtuoso_encoding(value, datatype):
     stored = dialect.stored(literal)
     assert dialect.read(stored) == literal
     assert stored == literal or stored.datatype.value.startswith("urn:ehds-node:as-written:")
+
+
+def test_a_write_past_the_request_size_is_split_by_record_with_its_entry():
+    import pyoxigraph as ox
+
+    from node.store import changelog
+    from node.store.base import GraphChange, ValueCopy
+    from node.store.sparql_update import bounded_updates, insert_data
+
+    base = "http://n.test/"
+    changes, copies = [], []
+    for n in range(10):
+        graph, entry = f"{base}graph/local/r{n}", changelog.entry_iri(base, n + 1)
+        changes.append(GraphChange(graph, (ox.Triple(ox.NamedNode(f"{base}d{n}"), ox.NamedNode("http://p.test/t"),
+                                                     ox.Literal(f"r{n} " + "x" * 3000)),)))
+        changes.append(GraphChange(entry, (ox.Triple(ox.NamedNode(entry), changelog.GRAPH, ox.NamedNode(graph)),),
+                                   fresh=True))
+        copies.append(ValueCopy(graph, "http://p.test/form", entry, "http://p.test/payload", entry))
+    copies.append(ValueCopy(f"{base}graph/local/r0", "http://p.test/form", f"{base}x", "http://p.test/v", f"{base}x"))
+    requests = bounded_updates(changes, copies, insert_data, 8000)
+    assert len(requests) > 1 and all(len(r.encode()) <= 8000 for r in requests)
+    for n in range(10):
+        holding = [r for r in requests if f"INSERT DATA {{ GRAPH <{base}graph/local/r{n}>" in r]
+        entry = changelog.entry_iri(base, n + 1)
+        assert len(holding) == 1 and f"<{entry}>" in holding[0] and f"GRAPH <{entry}> {{ <{entry}> <http://p.test/payload>" in holding[0]
+    assert sum(r.count(f"GRAPH <{base}x>") for r in requests) == 1  # a copy into no entry is not lost either
+    assert bounded_updates(changes, copies, insert_data, None) == [bounded_updates(changes, copies, insert_data, 10**9)[0]]

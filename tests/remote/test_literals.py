@@ -58,3 +58,22 @@ def test_a_record_of_thousands_of_triples_is_written_in_one_request(node, client
     served = {t.object for t in ox.parse(page.get_data(), format=ox.RdfFormat.N_TRIPLES) if t.predicate.value == PROPERTY}
     assert served == many
 
+
+
+def test_a_write_larger_than_a_request_may_be_is_written_whole_with_its_entries(node):
+    """Virtuoso refuses update requests much over 8 MB and parses long literals slowly: 8 records of
+    0.4 MB (0.8 MB with their change-log entries) go in several requests, each record with its entry."""
+    from node.store.base import GraphChange
+
+    def record(n: int) -> GraphChange:
+        dataset = ox.NamedNode(f"{BASE_URL}datasets/big{n}")
+        text = f"record {n} " + "z" * 400_000 + "é\"\\"  # with characters N-Triples escapes
+        return GraphChange(node.naming.local_graph(f"big{n}"), (
+            ox.Triple(dataset, ox.NamedNode("http://purl.org/dc/terms/description"), ox.Literal(text)),))
+
+    before = node.store.last_sequence()
+    entries = node.store.apply([record(n) for n in range(8)])
+    assert [e.sequence for e in entries] == list(range(before + 1, before + 9))
+    for n in range(8):
+        stored = node.store.change(before + 1 + n)
+        assert stored.graph == node.naming.local_graph(f"big{n}") and str(record(n).triples[0]) in stored.payload
