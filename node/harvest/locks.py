@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from node.errors import Conflict
 
 RUN_LEASE_SECONDS = 120.0  # a crashed process's run blocks its source this long at most (renewed while running)
+# (a run that finds the lease taken retries for 2 s: two runs that raced both withdraw, then one wins)
 
 
 class RunLocks:
@@ -41,7 +42,7 @@ class RunLocks:
 @contextmanager
 def _across_processes(ctx, name: str):
     try:
-        lease = ctx.store.lease(f"harvest/{name}", seconds=RUN_LEASE_SECONDS, renew=True)
+        lease = ctx.store.lease(f"harvest/{name}", seconds=RUN_LEASE_SECONDS, wait=2.0, renew=True)
         lease.__enter__()
     except Conflict:
         raise Conflict(f"a harvest of '{name}' is already running in another process") from None
