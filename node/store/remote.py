@@ -5,6 +5,10 @@ value copies as INSERT ... WHERE), which the server runs as one request: a recor
 entry are written together or not at all. Reads are SELECT/ASK/CONSTRUCT queries (results parsed by
 pyoxigraph), retried on transient failures (node.store.remote_http).
 
+What a server does differently (Virtuoso: literals it converts, request limits, no default graph of its
+own) is its dialect, found at start (node.store.remote_dialect). Record writes of several processes are
+serialised by a lease kept in the store (node.store.remote_lease), so change-log numbers stay unique.
+
 The server must answer queries over the union of its named graphs by default (Oxigraph:
 `oxigraph serve --union-default-graph`; Virtuoso does so by default): open_node checks it at start.
 
