@@ -62,15 +62,16 @@ def _sources(settings, args):
 
 def _harvest_here(settings, sources, args) -> int:
     from node.context import open_node
-    from node.harvest import run_harvest
+    from node.harvest.locks import RunLocks
 
     ctx = open_node(settings)
+    locks = RunLocks()  # on a shared remote store, refuses a source another process is harvesting
     failed = 0
     try:
         for source in sources:
             dry_run = bool(args.url) and not args.apply
-            report = run_harvest(ctx, source, full=args.full, force=args.force, dry_run=dry_run,
-                                 progress=_progress if sys.stderr.isatty() else None)
+            report = locks.run(ctx, source, full=args.full, force=args.force, dry_run=dry_run,
+                               progress=_progress if sys.stderr.isatty() else None)
             _print(report.to_dict(), report.summary(), args)
             failed += report.status == "failed"
     finally:

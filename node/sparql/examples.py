@@ -69,7 +69,7 @@ LIMIT 200"""),
     ("Latest modified datasets", _PREFIXES + """
 # dct:modified as the publisher states it (not when this node loaded the record), one row per
 # dataset: the latest date when a record gives several, and one title (English when there is one).
-SELECT ?dataset (COALESCE(SAMPLE(?english), SAMPLE(?other)) AS ?title) ?modified
+SELECT ?dataset (SAMPLE(COALESCE(?english, ?other)) AS ?title) ?modified
 WHERE {
   { SELECT ?dataset (MAX(?date) AS ?modified)
     WHERE { ?dataset a dcat:Dataset ; dct:modified ?date }

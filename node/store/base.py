@@ -84,6 +84,9 @@ class Store(Protocol):
     def update(self, sparql_update: str) -> None:
         """Run a SPARQL Update (admin only; never from the public endpoint)."""
 
+    def write_default_graph(self, triples: list[ox.Triple], *, replace: bool) -> None:
+        """Replace or merge the triples of the default graph proper (not a record: never logged)."""
+
     def load_quads(self, data, *, graph: str | None = None, media_type: str = "application/n-triples",
                    touched=None) -> None:
         """Bulk load (not transactional); `touched` names the graphs written when known."""

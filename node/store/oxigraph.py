@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from node.errors import ConfigError, QueryError, StoreError, StoreLocked
 from node.store.base import GraphChange, QueryResult, ValueCopy
-from node.store.sparql_update import check_iri, graph_update
+from node.store.sparql_update import check_iri, default_graph_update, graph_update
 from node.store.fairness import FairnessPolicy
 from node.store.query_exec import GRAPH_FORMATS, QueryJob, execute
 from node.store.query_runner import QueryRunner
@@ -89,6 +89,11 @@ class OxigraphStore:
             except OSError as err:
                 raise StoreError(f"store write failed: {err}") from None
             self._written(None)
+
+    def write_default_graph(self, triples: list[ox.Triple], *, replace: bool) -> None:
+        request = default_graph_update(triples, replace=replace)
+        if request:
+            self.update(request)
 
     def load_quads(self, data: bytes | Iterable[ox.Quad], *, graph: str | None = None,
                    media_type: str = "application/n-triples", touched: Iterable[str] | None = None) -> None:

@@ -17,6 +17,7 @@ remote SPARQL 1.1 server can be another (Update for `apply`, the Graph Store pro
 from __future__ import annotations
 
 import threading
+from contextlib import nullcontext
 from typing import Iterable
 
 import pyoxigraph as ox
@@ -53,7 +54,7 @@ class RecordStore(RecordReads):
         changes = list(changes)
         if sum(1 for change in changes if change.triples) > 1:  # one graph alone shares no blank node
             changes = [with_own_blank_nodes(change) for change in changes]
-        with self._write_lock:
+        with self._write_lock, self._exclusive_writes():
             changes = [self._marked_fresh(change) for change in changes]
             entries = self._entries_for(changes, run) if logged else []
             if all(change.fresh for change in changes):  # only new graphs: the backend's native insert
@@ -64,6 +65,17 @@ class RecordStore(RecordReads):
             if entries:
                 self._last_sequence, self._last_time = entries[-1].sequence, entries[-1].published
         return entries
+
+    def _exclusive_writes(self):
+        """Other processes writing the same store (a remote one) wait: the change log's next number
+        is read and used under this lock (node.store.remote_lease)."""
+        exclusive = getattr(self.backend, "exclusive_writes", None)
+        return exclusive() if exclusive is not None else nullcontext()
+
+    def lease(self, name: str, *, seconds: float, wait: float = 0.0, renew: bool = False):
+        """A lock shared by every process on this store; on an embedded store (one process) none is needed."""
+        lease = getattr(self.backend, "lease", None)
+        return lease(name, seconds=seconds, wait=wait, renew=renew) if lease is not None else nullcontext()
 
     def _marked_fresh(self, change: GraphChange) -> GraphChange:
         """A graph written that does not exist yet needs no drop; a backend may then insert natively."""
@@ -124,13 +136,8 @@ class RecordStore(RecordReads):
 
     def write_default_graph(self, triples: list[ox.Triple], *, replace: bool) -> None:
         """The default graph (never a record, so never logged): replace or merge, one transaction."""
-        statements = ["CLEAR SILENT DEFAULT"] if replace else []
-        if triples:
-            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
-            statements.append(f"INSERT DATA {{\n{body}}}")
-        if statements:
-            with self._write_lock:
-                self.backend.update(" ;\n".join(statements))
+        with self._write_lock:
+            self.backend.write_default_graph(triples, replace=replace)
 
     # -- the change log -----------------------------------------------------------------------
 
@@ -139,8 +146,12 @@ class RecordStore(RecordReads):
         first kept one (the head records it when old ones are pruned), so a galloping search over
         graph names finds the last in O(log n) lookups, and no write has to update a counter."""
         if self._last_sequence is not None and getattr(self.backend, "shared", False):
-            # other processes append to the same log (a remote store): one lookup past the known end
-            self._last_sequence = self.backend.last_sequence_from(self._last_sequence)
+            # other processes append to the same log (a remote store): one lookup past the known end,
+            # and their last entry's time (so that this process's next time does not go back)
+            found = self.backend.last_sequence_from(self._last_sequence)
+            if found != self._last_sequence:
+                self._last_time = self.change_time(found) or self._last_time
+            self._last_sequence = found
         if self._last_sequence is None:
             low = self.first_sequence()
             if not self._entry_exists(low):
@@ -224,7 +235,7 @@ class RecordStore(RecordReads):
             doomed = [GraphChange(changelog.entry_iri(self.naming.base_url, n), None) for n in range(start, end)]
             head = GraphChange(changelog.head_graph(self.naming.base_url),
                                changelog.head_triples(self.naming.base_url, end))
-            with self._write_lock:
+            with self._write_lock, self._exclusive_writes():
                 self.backend.apply(doomed + [head])
         return max(0, keep_from - first)
 

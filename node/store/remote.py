@@ -5,6 +5,10 @@ value copies as INSERT ... WHERE), which the server runs as one request: a recor
 entry are written together or not at all. Reads are SELECT/ASK/CONSTRUCT queries (results parsed by
 pyoxigraph), retried on transient failures (node.store.remote_http).
 
+What a server does differently (Virtuoso: literals it converts, request limits, no default graph of its
+own) is its dialect, found at start (node.store.remote_dialect). Record writes of several processes are
+serialised by a lease kept in the store (node.store.remote_lease), so change-log numbers stay unique.
+
 The server must answer queries over the union of its named graphs by default (Oxigraph:
 `oxigraph serve --union-default-graph`; Virtuoso does so by default): open_node checks it at start.
 
@@ -23,15 +27,18 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from node.errors import QueryError, StoreError, TooManyRequests
+from node.errors import Conflict, QueryError, StoreError, TooManyRequests
 from node.store import changelog
 from node.store.base import GraphChange, QueryResult, ValueCopy
-from node.store.sparql_update import check_iri, graph_update, insert_data
+from node.store.remote_dialect import StandardDialect, dialect_of, insert_statements, read_triples
+from node.store.sparql_update import bounded_updates, check_iri, default_graph_update
 from node.store.remote_http import Endpoints, SparqlHttp
+from node.store.remote_lease import held
 from node.store.remote_query import parse_json_results, run_public_query
 
 _SEQUENCE_SPAN = 2 ** 32
@@ -57,11 +64,16 @@ class RemoteStore:
         self._touched: list[tuple[int, frozenset[str] | None]] = []  # (local counter, graphs; None = unknown)
         self._known_sequence = 0
         self._polled_at = float("-inf")
+        self.dialect: StandardDialect = StandardDialect()  # found by check() (node.store.remote_dialect)
 
     # -- start-up -------------------------------------------------------------------------------
 
     def check(self) -> None:
-        """The server answers queries and accepts updates (an empty one) with our credentials."""
+        """The server answers queries and accepts updates (an empty one) with our credentials; which
+        server it is decides the dialect (node.store.remote_dialect)."""
+        response = self.http.read("POST", self.endpoints.query_url, data={"query": "ASK { }"},
+                                  headers={"Accept": _RESULTS_JSON})
+        self.dialect = dialect_of(response.headers.get("Server", ""))
         self.ask("ASK { }")
         self._send_update("INSERT DATA { }")
 
@@ -76,16 +88,39 @@ class RemoteStore:
 
     def apply(self, changes: Iterable[GraphChange], copies: Iterable[ValueCopy] = ()) -> None:
         changes = list(changes)
-        request = graph_update(changes, list(copies), _insert)
-        if request:
+        requests = bounded_updates(changes, list(copies), self._insert, self.dialect.max_request_bytes)
+        for request in requests:
             self._send_update(request)
+        if requests:
             self._written(frozenset(c.name for c in changes))
 
     def update(self, sparql_update: str) -> None:
         self._send_update(sparql_update)
         self._written(None)
 
+    def control_update(self, sparql_update: str) -> None:
+        """An update of the store's own bookkeeping (leases): no record changes, caches stay valid."""
+        self._send_update(sparql_update)
+
+    # -- cross-process locks (node.store.remote_lease) --------------------------------------------
+
+    def lease(self, name: str, *, seconds: float, wait: float = 0.0, renew: bool = False):
+        """A lock shared by every process on this store (a context manager; Conflict when held)."""
+        return held(self, name, seconds=seconds, wait=wait, renew=renew)
+
+    @contextmanager
+    def exclusive_writes(self):
+        """One record write at a time across processes: the change log's next number is read and used
+        under it. Held for one write; expires after twice the request timeout if its process dies."""
+        seconds = 2 * self.endpoints.timeout + 5
+        try:
+            with held(self, "writes", seconds=seconds, wait=seconds + 5):
+                yield
+        except Conflict:
+            raise StoreError(f"another process has held the store's write lock for over {seconds + 5:g} s") from None
+
     def _send_update(self, text: str) -> None:
+        text = self.dialect.update_prologue + text
         self.http.write(self.endpoints.update_url, data=text.encode(),
                         headers={"Content-Type": "application/sparql-update; charset=utf-8"})
 
@@ -95,6 +130,17 @@ class RemoteStore:
             self._touched.append((self._local, graphs))
             del self._touched[:-1000]
             self._polled_at = float("-inf")  # our own write may have added entries: look at once
+
+    def _insert(self, graph: str, triples) -> str:
+        return insert_statements(self.dialect, graph, triples)
+
+    def write_default_graph(self, triples: list[ox.Triple], *, replace: bool) -> None:
+        """The default graph proper (the catalogue's own description): replaced or merged, one request.
+        On a server without one (Virtuoso), a named graph the union default graph includes."""
+        own = self.dialect.default_graph(self.base_url)
+        request = default_graph_update(triples, replace=replace, graph=own and f"<{own}>", insert=self._insert)
+        if request:
+            self.update(request)
 
     # -- generation: the change log's last sequence and this process's writes ---------------------
 
@@ -155,7 +201,7 @@ class RemoteStore:
         query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{check_iri(name)}> {{ ?s ?p ?o }} }}"
         response = self.http.read("POST", self.endpoints.query_url, data={"query": query},
                                   headers={"Accept": "application/n-triples"})
-        return [quad.triple for quad in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
+        return read_triples(self.dialect, (q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)))
 
     def has_graph(self, name: str) -> bool:
         return self.ask(f"ASK {{ GRAPH <{check_iri(name)}> {{ ?s ?p ?o }} }}")
@@ -169,9 +215,13 @@ class RemoteStore:
     def quads(self, subject=None, predicate=None, obj=None, graph=None) -> Iterator[ox.Quad]:
         """The matching quads of the named graphs (graph=None), of one graph, or of the default graph
         proper (DefaultGraph: the triples in no named graph, since the server's default is the union)."""
-        terms = [str(t) if t is not None else f"?{name}" for t, name in ((subject, "s"), (predicate, "p"), (obj, "o"))]
+        terms = [str(self.dialect.stored(t)) if t is not None else f"?{name}"
+                 for t, name in ((subject, "s"), (predicate, "p"), (obj, "o"))]
         pattern = " ".join(terms)
-        if isinstance(graph, ox.DefaultGraph):
+        own_default = self.dialect.default_graph(self.base_url)
+        if isinstance(graph, ox.DefaultGraph) and own_default:
+            where = f"{{ GRAPH <{own_default}> {{ {pattern} }} }}"
+        elif isinstance(graph, ox.DefaultGraph):
             where = f"{{ {pattern} MINUS {{ GRAPH ?any {{ {pattern} }} }} }}"
         else:
             where = f"{{ GRAPH {str(graph) if graph is not None else '?g'} {{ {pattern} }} }}"
@@ -193,8 +243,9 @@ class RemoteStore:
         if isinstance(solutions, ox.QueryBoolean):
             raise QueryError("internal query is not a SELECT")
         names = [v.value for v in solutions.variables]
+        read = self.dialect.read
         try:  # the answer is parsed lazily, row by row
-            return iter([{name: row[name] for name in names} for row in solutions])
+            return iter([{name: read(row[name]) for name in names} for row in solutions])
         except (SyntaxError, ValueError) as err:
             raise StoreError(f"the SPARQL server's answer is not SPARQL JSON results: {err}") from None
 
@@ -202,7 +253,7 @@ class RemoteStore:
         response = self.http.read("POST", self.endpoints.query_url, data={"query": query},
                                   headers={"Accept": _RESULTS_JSON}, timeout=timeout)
         try:
-            return parse_json_results(response.content)
+            return parse_json_results(response.content, self.dialect)
         except (SyntaxError, ValueError) as err:
             raise StoreError(f"the SPARQL server's answer is not SPARQL JSON results: {err}") from None
 
@@ -220,7 +271,7 @@ class RemoteStore:
             return run_public_query(self.http, sparql, media_type, default_graphs=default_graphs,
                                     named_graphs=named_graphs, timeout=timeout, max_rows=max_rows,
                                     prefixes=prefixes, base_iri=base_iri,
-                                    max_bytes=self.max_response_bytes)
+                                    max_bytes=self.max_response_bytes, dialect=self.dialect)
         finally:
             self._queries.release()
 
@@ -236,15 +287,6 @@ class RemoteStore:
 
     def close(self) -> None:
         self.http.close()
-
-
-def _insert(graph: str, triples) -> str:
-    """INSERT DATA, or INSERT {…} WHERE {} when the graph has blank nodes: the same in SPARQL 1.1, but
-    Virtuoso refuses blank nodes in INSERT DATA ("not allowed in a constant clause")."""
-    if not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
-        return insert_data(graph, triples)
-    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
-    return f"INSERT {{ GRAPH {graph} {{\n{body}}} }} WHERE {{ }}"
 
 
 def _bound(fixed, row: dict, name: str):

@@ -100,6 +100,7 @@ def _checked(response: requests.Response, url: str) -> requests.Response:
     """The response when it succeeded; the server's error as the node's error otherwise."""
     status = response.status_code
     if status < 400:
+        _refuse_partial(response, url)
         return response
     body = _excerpt(response)
     response.close()
@@ -113,6 +114,24 @@ def _checked(response: requests.Response, url: str) -> requests.Response:
     if status in (408, 504) or "timeout" in body.lower():
         raise QueryTimeout(f"the SPARQL server gave up on the request (HTTP {status}): {body}")
     raise StoreError(f"the SPARQL server at {url} failed (HTTP {status}): {body}")
+
+
+def _refuse_partial(response: requests.Response, url: str) -> None:
+    """A 200 that is not the whole answer is an error, never data. Virtuoso cuts a result at its
+    ResultSetMaxRows (header X-SPARQL-MaxRows) and, past MaxQueryExecutionTime, returns what it has
+    found so far ("anytime query", header X-SQL-State) with status 200."""
+    cut_at = response.headers.get("X-SPARQL-MaxRows")
+    state = response.headers.get("X-SQL-State")
+    if state == "00000":  # Virtuoso also sends its SQL state on success
+        state = None
+    if cut_at is None and state is None:
+        return
+    response.close()
+    if cut_at is not None:
+        raise StoreError(f"the SPARQL server at {url} cut its answer at {cut_at[:20]} rows (Virtuoso: "
+                         "ResultSetMaxRows); raise that limit above sparql_max_rows, see docs/deployment.md")
+    raise QueryTimeout(f"the SPARQL server stopped the query at its own time limit and sent a partial answer "
+                       f"(SQL state {state[:20]}); it is not used")
 
 
 def _excerpt(response: requests.Response) -> str:

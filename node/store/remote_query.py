@@ -10,14 +10,15 @@ docs/deployment.md.
 
 from __future__ import annotations
 
-import json
 import time
 
 import pyoxigraph as ox
 
 from node.errors import QueryError, QueryRefused, QueryTimeout, StoreError
+from node.sparql.analysis import analyze
 from node.store.base import QueryResult
 from node.store.query_exec import GRAPH_FORMATS, RESULT_FORMATS
+from node.store.remote_dialect import StandardDialect, read_triples
 from node.store.remote_http import SparqlHttp
 
 _RESULTS_JSON = "application/sparql-results+json"
@@ -26,18 +27,38 @@ _NO_TIMEOUT = 365 * 24 * 3600.0
 
 def run_public_query(http: SparqlHttp, sparql: str, media_type: str, *, default_graphs=(), named_graphs=(),
                      timeout: float | None, max_rows: int | None, prefixes=(), base_iri: str | None,
-                     max_bytes: int) -> QueryResult:
+                     max_bytes: int, dialect: StandardDialect = StandardDialect()) -> QueryResult:
     deadline = time.monotonic() + (timeout or _NO_TIMEOUT)
     text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql  # a prologue may hold several BASE
     form = [("query", text)] + [("default-graph-uri", g) for g in default_graphs] + \
-        [("named-graph-uri", g) for g in named_graphs]
+        [("named-graph-uri", g) for g in named_graphs] + dialect.time_limit(timeout)
     graph_form = media_type in GRAPH_FORMATS  # the web layer chose it from the parsed query's form
-    response = http.read("POST", http.endpoints.query_url, data=form, timeout=timeout or _NO_TIMEOUT, stream=True,
-                         headers={"Accept": "application/n-triples" if graph_form else _RESULTS_JSON})
+    try:
+        response = http.read("POST", http.endpoints.query_url, data=form, timeout=timeout or _NO_TIMEOUT,
+                             stream=True, headers={"Accept": "application/n-triples" if graph_form else _RESULTS_JSON})
+    except QueryError as err:
+        raise QueryError(_syntax_error(text) or err.message) from None
     body = _read_before(response, deadline, max_bytes)
     if graph_form:
-        return _graph_result(body, media_type, max_rows, prefixes)
-    return _results(body, media_type, max_rows)
+        return _graph_result(body, media_type, max_rows, prefixes, dialect)
+    return _results(_unreadable_answer_guard(lambda: dialect.json_results(body)), media_type, max_rows)
+
+
+def _syntax_error(text: str) -> str | None:
+    """Oxigraph's own syntax message for a query the server rejected, so that the client reads the
+    same error (with its position) whichever server runs the node; None when Oxigraph parses it (the
+    server's message then stands). Parsed by a query on an empty in-memory store: SELECT, CONSTRUCT and
+    DESCRIBE are evaluated lazily, so nothing runs; an ASK would be evaluated at once, so it is left
+    to the server's message."""
+    try:
+        if analyze(text).form == "ASK":
+            return None
+        ox.Store().query(text)
+    except SyntaxError as err:
+        return f"SPARQL syntax error: {err}"
+    except (ValueError, OSError, QueryError):
+        return None
+    return None
 
 
 def _read_before(response, deadline: float, max_bytes: int) -> bytes:
@@ -75,22 +96,10 @@ def _parse_results(body: bytes):
     return _unreadable_answer_guard(lambda: parse_json_results(body))
 
 
-def parse_json_results(body: bytes):
-    """SPARQL JSON results as pyoxigraph terms. Virtuoso writes blank nodes as `nodeID://b10000`, not
-    a valid label (pyoxigraph fails on it while iterating): answers with blank nodes are read by a JSON
-    parser first and their labels made valid."""
-    if b'"bnode"' in body:
-        document = json.loads(body)
-        for row in (document.get("results") or {}).get("bindings") or []:
-            for term in row.values() if isinstance(row, dict) else ():
-                if isinstance(term, dict) and term.get("type") == "bnode":
-                    term["value"] = _valid_label(str(term.get("value", "")))
-        body = json.dumps(document).encode()
-    return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-
-
-def _valid_label(value: str) -> str:
-    return "b" + "".join(c if c.isascii() and c.isalnum() else "_" for c in value)
+def parse_json_results(body: bytes, dialect: StandardDialect = StandardDialect()):
+    """SPARQL JSON results as pyoxigraph terms, after the server's deviations are undone
+    (node.store.remote_dialect: Virtuoso's blank node labels, booleans, marked literals)."""
+    return ox.parse_query_results(dialect.json_results(body), format=ox.QueryResultsFormat.JSON)
 
 
 def _unreadable_answer_guard(action):
@@ -101,12 +110,12 @@ def _unreadable_answer_guard(action):
         raise StoreError(f"the SPARQL server's answer could not be read: {err}") from None
 
 
-def _graph_result(body: bytes, media_type: str, max_rows: int | None, prefixes) -> QueryResult:
+def _graph_result(body: bytes, media_type: str, max_rows: int | None, prefixes, dialect) -> QueryResult:
     fmt = GRAPH_FORMATS.get(media_type)
     if fmt is None:
         raise QueryError(f"a CONSTRUCT/DESCRIBE result cannot be written as {media_type}")
     try:
-        triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        triples = read_triples(dialect, ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
     except SyntaxError as err:
         raise StoreError(f"the SPARQL server's answer could not be read: {err}") from None
     if max_rows is not None and len(triples) > max_rows:

@@ -7,6 +7,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from node.errors import QueryRefused, QueryTimeout, StoreError
 from node.store.base import GraphChange
@@ -18,13 +20,15 @@ TRUE = (200, "application/sparql-results+json", b'{"head":{},"boolean":true}')
 
 class Scripted(BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.server.bodies.append(self.rfile.read(int(self.headers.get("Content-Length", 0))))
         self.server.seen.append((self.path, self.headers.get("Authorization")))
-        status, media_type, body = self.server.answers.pop(0) if self.server.answers else TRUE
+        status, media_type, body, *headers = self.server.answers.pop(0) if self.server.answers else TRUE
         if status == "slow":
             threading.Event().wait(2)
             status = 200
         self.send_response(status)
+        for name, value in (headers[0] if headers else {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", media_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -37,7 +41,7 @@ class Scripted(BaseHTTPRequestHandler):
 @pytest.fixture
 def fake():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
-    server.seen, server.answers = [], []
+    server.seen, server.answers, server.bodies = [], [], []
     server.handle_error = lambda request, address: None  # a client that gave up (the timeout test) is expected
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -110,15 +114,105 @@ def test_virtuoso_style_blank_nodes_in_json_results_are_read(fake):
     assert len(rows) == 2 and rows[0]["s"] != rows[1]["s"]
 
 
-def test_a_graph_with_blank_nodes_is_inserted_with_a_template_not_insert_data():
+def test_a_graph_with_blank_nodes_is_inserted_with_a_template_not_insert_data(fake):
     import pyoxigraph as ox
 
-    seen = []
-    triple = ox.Triple(ox.BlankNode(), ox.NamedNode("http://p.test/p"), ox.Literal("v"))
+    blank = ox.Triple(ox.BlankNode(), ox.NamedNode("http://p.test/p"), ox.Literal("v"))
     named = ox.Triple(ox.NamedNode("http://s.test/"), ox.NamedNode("http://p.test/p"), ox.Literal("v"))
-    from node.store.remote import _insert
+    remote = store(fake)
+    with_blank, without = remote._insert("<http://n.test/g>", (blank,)), remote._insert("<http://n.test/g>", (named,))
+    assert with_blank.startswith("INSERT {") and with_blank.endswith("WHERE { }")  # Virtuoso refuses them in INSERT DATA
+    assert without.startswith("INSERT DATA")
 
-    seen.append(_insert("<http://n.test/g>", (triple,)))
-    seen.append(_insert("<http://n.test/g>", (named,)))
-    assert seen[0].startswith("INSERT {") and seen[0].endswith("WHERE { }")  # Virtuoso refuses them in INSERT DATA
-    assert seen[1].startswith("INSERT DATA")
+
+VIRTUOSO = {"Server": "Virtuoso/07.20.3229 (Linux) x86_64-pc-linux-gnu"}
+ROWS = (b'{"head":{"vars":["n"]},"results":{"bindings":[{"n":{"type":"literal","datatype":'
+        b'"http://www.w3.org/2001/XMLSchema#integer","value":"1"}}]}}')
+
+
+@pytest.mark.parametrize("headers, error", [
+    ({"X-SPARQL-MaxRows": "10000"}, StoreError),  # Virtuoso's ResultSetMaxRows cut the answer
+    ({"X-SQL-State": "S1TAT", "X-SQL-Message": "Returning incomplete results"}, QueryTimeout),  # anytime query
+])
+def test_a_cut_or_partial_answer_is_an_error_never_rows(fake, headers, error):
+    fake.answers = [(200, "application/sparql-results+json", ROWS, headers)] * 2
+    with pytest.raises(error):
+        store(fake).select("SELECT ?n WHERE { ?s ?p ?n }")
+    with pytest.raises(error):
+        store(fake).query("SELECT ?n WHERE { ?s ?p ?n }", "text/csv", timeout=5)
+
+
+def test_the_success_state_is_read_as_success(fake):
+    fake.answers = [(200, "application/sparql-results+json", ROWS, {"X-SQL-State": "00000"})]
+    assert [row["n"].value for row in store(fake).select("SELECT ?n WHERE { ?s ?p ?n }")] == ["1"]
+
+
+def test_on_virtuoso_marked_literals_and_numeric_booleans_are_read_back(fake):
+    answer = (b'{"head":{"vars":["d","b"]},"results":{"bindings":[{"d":{"type":"typed-literal","datatype":'
+              b'"urn:ehds-node:as-written:http://www.w3.org/2001/XMLSchema#duration","value":"P1D"},'
+              b'"b":{"type":"typed-literal","datatype":"http://www.w3.org/2001/XMLSchema#boolean","value":"1"}}]}}')
+    fake.answers = [(200, "application/sparql-results+json", b'{"head":{},"boolean":true}', VIRTUOSO),
+                    TRUE, (200, "text/plain", b""), (200, "application/sparql-results+json", answer)]
+    remote = store(fake)
+    remote.check()
+    row = remote.select("SELECT * WHERE { ?s ?d ?b }")[0]
+    assert str(row["d"]) == '"P1D"^^<http://www.w3.org/2001/XMLSchema#duration>'
+    assert str(row["b"]) == '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'
+
+
+def test_on_virtuoso_a_time_limit_is_passed_to_the_server(fake):
+    from node.store.remote_dialect import VirtuosoDialect
+
+    remote = store(fake)
+    remote.dialect = VirtuosoDialect()
+    fake.answers = [(200, "application/sparql-results+json", ROWS)]
+    remote.query("SELECT ?n WHERE { ?s ?p ?n }", "application/sparql-results+json", timeout=2.5)
+    assert fake.bodies[-1].count(b"timeout=2500") == 1
+
+
+XSD_TYPES = ["integer", "decimal", "double", "float", "boolean", "long", "int", "date", "dateTime", "dateTimeStamp",
+             "gYear", "gYearMonth", "time", "duration", "dayTimeDuration", "string", "anyURI", "nonNegativeInteger"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.text(max_size=40), datatype=st.sampled_from(XSD_TYPES + [
+    "urn:ehds-node:as-written:http://www.w3.org/2001/XMLSchema#decimal", "urn:ehds-node:as-written:x"]))
+def test_any_literal_survives_the_virtuoso_encoding(value, datatype):
+    """Whatever the lexical form (valid or not), what is stored reads back as written."""
+    import pyoxigraph as ox
+
+    from node.store.remote_dialect import VirtuosoDialect
+
+    dialect = VirtuosoDialect()
+    iri = datatype if ":" in datatype else "http://www.w3.org/2001/XMLSchema#" + datatype
+    literal = ox.Literal(value, datatype=ox.NamedNode(iri))
+    stored = dialect.stored(literal)
+    assert dialect.read(stored) == literal
+    assert stored == literal or stored.datatype.value.startswith("urn:ehds-node:as-written:")
+
+
+def test_a_write_past_the_request_size_is_split_by_record_with_its_entry():
+    import pyoxigraph as ox
+
+    from node.store import changelog
+    from node.store.base import GraphChange, ValueCopy
+    from node.store.sparql_update import bounded_updates, insert_data
+
+    base = "http://n.test/"
+    changes, copies = [], []
+    for n in range(10):
+        graph, entry = f"{base}graph/local/r{n}", changelog.entry_iri(base, n + 1)
+        changes.append(GraphChange(graph, (ox.Triple(ox.NamedNode(f"{base}d{n}"), ox.NamedNode("http://p.test/t"),
+                                                     ox.Literal(f"r{n} " + "x" * 3000)),)))
+        changes.append(GraphChange(entry, (ox.Triple(ox.NamedNode(entry), changelog.GRAPH, ox.NamedNode(graph)),),
+                                   fresh=True))
+        copies.append(ValueCopy(graph, "http://p.test/form", entry, "http://p.test/payload", entry))
+    copies.append(ValueCopy(f"{base}graph/local/r0", "http://p.test/form", f"{base}x", "http://p.test/v", f"{base}x"))
+    requests = bounded_updates(changes, copies, insert_data, 8000)
+    assert len(requests) > 1 and all(len(r.encode()) <= 8000 for r in requests)
+    for n in range(10):
+        holding = [r for r in requests if f"INSERT DATA {{ GRAPH <{base}graph/local/r{n}>" in r]
+        entry = changelog.entry_iri(base, n + 1)
+        assert len(holding) == 1 and f"<{entry}>" in holding[0] and f"GRAPH <{entry}> {{ <{entry}> <http://p.test/payload>" in holding[0]
+    assert sum(r.count(f"GRAPH <{base}x>") for r in requests) == 1  # a copy into no entry is not lost either
+    assert bounded_updates(changes, copies, insert_data, None) == [bounded_updates(changes, copies, insert_data, 10**9)[0]]
