@@ -13,6 +13,7 @@ from node.validation.language import ENGLISH, catalogue, shape_text
 from node.validation.report import ValidationReport, ValidationResult
 from vocab.namespaces import PREFIXES
 
+
 def N_(text: str) -> str:
     """Marks a word for extraction; translated where it is shown."""
     return text

@@ -2,6 +2,7 @@
 foreign shapes' messages are printed as they are (never taken as format fields or HTML), in both languages;
 only en/fr are accepted as a report language."""
 
+import contextlib
 import io
 
 from hypothesis import given, settings
@@ -26,8 +27,6 @@ def test_titles_and_file_names_are_printed_as_given(tmp_path_factory, title, nam
     path = folder / (name.replace("/", "_").replace("\0", "") + ".ttl")
     path.write_bytes(dataset(title))
     for language in ("fr", "en"):
-        import contextlib
-
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             assert main(["validate", str(path), "--lang", language, "--profile", "dcat-ap-3"]) == 1
