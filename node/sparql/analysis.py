@@ -24,6 +24,7 @@ class Analysis:
     limit: Token | None = None             # the integer of a top-level LIMIT
     values_at: int | None = None           # where a trailing top-level VALUES clause starts
     prefixes: dict[str, str] = field(default_factory=dict)
+    own_base: bool = False                 # the prologue declares an absolute BASE (ours is then not needed)
 
     @property
     def is_update(self) -> bool:
@@ -33,7 +34,10 @@ class Analysis:
 def analyze(text: str, base_iri: str | None = None) -> Analysis:
     """`base_iri`: the base the store resolves relative IRIs against when the query has no BASE."""
     tokens = tokenize(text)
-    prefixes, base, position = _prologue(tokens, base_iri)
+    prefixes, base, position = _prologue(tokens, None)
+    own_base = base is not None  # resolved without ours: an absolute BASE of the query's own
+    if not own_base:
+        prefixes, base, position = _prologue(tokens, base_iri)
     form = tokens[position].text.upper() if position < len(tokens) and tokens[position].kind == "word" else None
     return Analysis(
         form=form,
@@ -41,6 +45,7 @@ def analyze(text: str, base_iri: str | None = None) -> Analysis:
         limit=_top_level_limit(tokens),
         values_at=_trailing_values(tokens),
         prefixes=prefixes,
+        own_base=own_base,
     )
 
 

@@ -72,7 +72,9 @@ def _run(ctx, checked, protocol_request, media_type: str):
         default_graphs=protocol_request.default_graphs, named_graphs=protocol_request.named_graphs,
         timeout=settings.sparql_timeout, max_rows=settings.sparql_max_rows,
         count_rows=checked.text != protocol_request.query,
-        prefixes=_output_prefixes(checked), base_iri=_endpoint(ctx), client=_client(settings),
+        # a query with a BASE of its own gets no second one (Virtuoso refuses two: SP030)
+        prefixes=_output_prefixes(checked), base_iri=None if checked.analysis.own_base else _endpoint(ctx),
+        client=_client(settings),
         sealed=not settings.sparql_service_allowlist,  # no partner endpoint: workers without network
     )
 
