@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from node.catalog_index import LOCAL, Selection, origin
+from node.oai.protocol import is_spec_name
 
 
 @dataclass(frozen=True, order=True)
@@ -85,13 +86,10 @@ def set_specs(ctx) -> list[tuple[str, str]]:
     return specs
 
 
-_SPEC_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.!~*'()")
-
-
 def set_code(iri: str) -> str:
     """The last path segment of a vocabulary IRI when it is valid setSpec syntax, else ''."""
     code = iri.rstrip("/").rpartition("/")[2].rpartition("#")[2]
-    return code if code and set(code) <= _SPEC_CHARS else ""
+    return code if is_spec_name(code) else ""
 
 
 def set_filter(ctx, spec: str):

@@ -121,7 +121,7 @@ def _list(ctx, root, args, verb: str) -> None:
     more = cursor + len(page) < len(selected)
     if after or more:
         last = page[-1]
-        R.resumption(element, encode_token(args, (last.datestamp, last.record_id)) if more else "",
+        R.resumption(element, encode_token(verb, args, (last.datestamp, last.record_id)) if more else "",
                      len(selected), cursor)
 
 

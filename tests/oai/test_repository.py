@@ -136,3 +136,17 @@ def test_token_survives_changes_mid_harvest_without_skipping_or_repeating(client
     live = [i for i, status in rest if status != "deleted"]
     assert len(first + live) == len(set(first + live)) == len(node.index.entries())
     assert rest[-1] == (f"oai:localhost:{later}", "deleted")
+
+
+@pytest.mark.parametrize("settings_change, words", [
+    ({"oai_admin_email": "admin@localhost"}, "oai_admin_email"),  # the schema wants a dot in the domain
+    ({"oai_admin_email": "not an address"}, "oai_admin_email"),
+    ({"oai_page_size": 0}, "oai_page_size"),
+])
+def test_oai_settings_that_would_break_identify_or_paging_stop_the_node(tmp_path, settings_change, words):
+    from node.config import Settings
+    from node.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=words):
+        Settings(base_url="http://localhost:8080/", data_dir=tmp_path, **settings_change)
+    assert Settings(base_url="http://localhost:8080/", data_dir=tmp_path).oai_admin_email == "admin@localhost.invalid"
