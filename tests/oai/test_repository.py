@@ -150,3 +150,18 @@ def test_oai_settings_that_would_break_identify_or_paging_stop_the_node(tmp_path
     with pytest.raises(ConfigError, match=words):
         Settings(base_url="http://localhost:8080/", data_dir=tmp_path, **settings_change)
     assert Settings(base_url="http://localhost:8080/", data_dir=tmp_path).oai_admin_email == "admin@localhost.invalid"
+
+
+def test_the_catalogue_the_service_description_and_the_pages_link_oai(client):
+    oai_endpoint = ox.NamedNode("http://localhost:8080/oai")
+    see_also = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
+    catalogue = list(ox.parse(client.get("/catalog", headers={"Accept": "application/n-triples"}).data,
+                              format=ox.RdfFormat.N_TRIPLES))
+    description = list(ox.parse(client.get("/sparql", headers={"Accept": "text/turtle"}).data,
+                                format=ox.RdfFormat.TURTLE))
+    for triples in (catalogue, description):
+        assert any(t.predicate.value == see_also and t.object == oai_endpoint for t in triples)
+        assert any(t.subject == oai_endpoint and t.object.value.startswith("http://www.openarchives.org/OAI/2.0/")
+                   for t in triples)
+    page = client.get("/catalog", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert 'href="/oai?verb=Identify"' in page
