@@ -3,10 +3,16 @@
 A live record's datestamp is its last change in the change log (the catalogue record's modified when
 the log has none, e.g. the bundled records loaded before logging); a deleted record is one whose last
 log entry is a delete and whose graph holds nothing now, dated by that delete (deletedRecord persistent).
+
+The listing is rebuilt when the store changes, from the catalogue index and the newest log entry of
+each graph. The log is scanned once (RecordStore.latest_changes); after that only the entries written
+since are read, so a write costs a pass over the index, not over the log. Lists per set are kept for
+the same store generation; a page is then a binary search, whatever the number of records.
 """
 
 from __future__ import annotations
 
+import bisect
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -14,8 +20,10 @@ from datetime import datetime, timezone
 from node.catalog_index import LOCAL, Selection, origin
 from node.oai.protocol import is_spec_name
 
+_EPOCH = "1970-01-01T00:00:00Z"
 
-@dataclass(frozen=True, order=True)
+
+@dataclass(frozen=True, order=True, slots=True)
 class Item:
     datestamp: str  # YYYY-MM-DDThh:mm:ssZ
     record_id: str
@@ -36,42 +44,94 @@ def second_granularity(value: str) -> str:
 
 
 class Listing:
-    """Reads the change log once per store generation (a scan of the log's entries, without payloads)."""
+    """The items of /oai for the current store generation (one per app: see node/web/oai.py)."""
 
     def __init__(self, ctx):
         self.ctx = ctx
         self._lock = threading.Lock()
         self._generation = None
+        self._sequence = 0                                   # log entries read up to here
+        self._changes: dict[str, tuple[int, str]] = {}       # graph -> (sequence, time) of its newest entry
+        self._gone: dict[tuple[str, int], str | None] = {}   # (graph, sequence) of a deletion -> dataset
         self._items: list[Item] = []
+        self._by_id: dict[str, Item] = {}
+        self._sets: dict[str, list[Item]] = {}
 
-    def items(self) -> list[Item]:
+    def items(self, spec: str | None = None) -> list[Item]:
+        """Every item, or those of a set (None when there is no such set), sorted."""
         with self._lock:
-            generation = self.ctx.store.generation
-            if generation != self._generation:
-                self._items = self._read()
-                self._generation = generation
-            return self._items
+            self._refresh()
+            if spec is None:
+                return self._items
+            if spec not in self._sets:
+                keep = set_filter(self.ctx, spec)
+                if keep is None:
+                    return None
+                self._sets[spec] = [item for item in self._items if keep(item)]
+            return self._sets[spec]
 
-    def _read(self) -> list[Item]:
-        store, naming = self.ctx.store, self.ctx.naming
-        last_change: dict[str, tuple[str, str, str]] = {}  # graph -> (time, kind, dataset)
+    def item(self, record_id: str) -> Item | None:
+        with self._lock:
+            self._refresh()
+            return self._by_id.get(record_id)
+
+    def _refresh(self) -> None:
+        store = self.ctx.store
+        generation = store.generation
+        if generation == self._generation:
+            return
         first, last = store.first_sequence(), store.last_sequence()
-        step = 1000
-        for start in range(first, last + 1, step):
-            for entry in store.changes(start, min(last, start + step - 1), with_payload=False):
-                last_change[entry.graph] = (entry.published, entry.kind, entry.dataset_iri)
-        items = []
-        live = set()
+        if self._generation is None or first > self._sequence + 1 or last < self._sequence:
+            self._changes = store.latest_changes()  # never read, or the log was pruned past what we read
+        else:
+            for entry in store.changes(self._sequence + 1, last, with_payload=False):
+                self._changes[entry.graph] = (entry.sequence, entry.published)
+        self._sequence = last
+        self._items = self._build()
+        self._by_id = {item.record_id: item for item in self._items}
+        self._sets = {}
+        self._generation = generation
+
+    def _build(self) -> list[Item]:
+        naming = self.ctx.naming
+        items, live = [], set()
         for entry in self.ctx.index.entries():
             live.add(entry.graph)
-            logged = last_change.get(entry.graph)
-            stamp = second_granularity(logged[0] if logged else entry.modified) or "1970-01-01T00:00:00Z"
+            logged = self._changes.get(entry.graph)
+            stamp = second_granularity(logged[1] if logged else entry.modified) or _EPOCH
             items.append(Item(stamp, naming.record_id_for_graph(entry.graph), entry.graph, entry.dataset, False))
-        for graph, (time, kind, dataset) in last_change.items():
-            if kind == "delete" and graph not in live:
-                items.append(Item(second_granularity(time), naming.record_id_for_graph(graph), graph, dataset, True))
+        for graph, (sequence, time) in self._changes.items():
+            if graph not in live:
+                dataset = self._deleted_dataset(graph, sequence)
+                if dataset is not None:
+                    items.append(Item(second_granularity(time), naming.record_id_for_graph(graph), graph, dataset, True))
         items.sort()
         return items
+
+    def _deleted_dataset(self, graph: str, sequence: int) -> str | None:
+        """The dataset of a graph whose newest entry is a delete (None: another kind, not a record)."""
+        key = (graph, sequence)
+        if key not in self._gone:
+            entry = self.ctx.store.change(sequence, with_payload=False)
+            self._gone[key] = entry.dataset_iri if entry is not None and entry.kind == "delete" else None
+        return self._gone[key]
+
+
+def page_bounds(items: list[Item], low: str, high: str, after: tuple[str, str] | None) -> tuple[int, int, int]:
+    """(first, start, end) indexes in sorted items: the list from..until is items[first:end], and the
+    next page starts at `start` (after the key of the last item sent)."""
+    first = bisect.bisect_left(items, low, key=_datestamp) if low else 0
+    end = bisect.bisect_right(items, high, key=_datestamp) if high else len(items)
+    start = bisect.bisect_right(items, after, lo=first, hi=max(first, end), key=_key) if after else first
+    return first, start, end
+
+
+def _datestamp(item: Item) -> str:
+    return item.datestamp
+
+
+def _key(item: Item) -> tuple[str, str]:
+    return item.datestamp, item.record_id
 
 
 def set_specs(ctx) -> list[tuple[str, str]]:

@@ -165,3 +165,21 @@ def test_the_catalogue_the_service_description_and_the_pages_link_oai(client):
                    for t in triples)
     page = client.get("/catalog", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert 'href="/oai?verb=Identify"' in page
+
+
+def test_the_listing_kept_up_to_date_equals_one_read_afresh(client, node):
+    from node.oai.listing import Listing
+
+    oai(client, verb="Identify")  # the app's listing reads the whole log once
+    entries = node.index.entries()
+    for entry in entries[:2]:
+        record_id = node.naming.record_id_for_graph(entry.graph)
+        assert client.delete(f"/datasets/{record_id}", headers={"Authorization": f"Bearer {API_TOKEN}"}).status_code in (200, 204)
+    record_id = node.naming.record_id_for_graph(entries[2].graph)
+    turtle = client.get(f"/datasets/{record_id}.ttl").get_data(as_text=True)
+    assert client.put(f"/datasets/{record_id}", data=turtle.replace('dct:title "', 'dct:title "New ', 1),
+                      headers={"Authorization": f"Bearer {API_TOKEN}", "Content-Type": "text/turtle"}).status_code in (200, 201, 204)
+    kept = client.application.extensions["ehds.oai.listing"].items()  # after reading only the new entries
+    fresh = Listing(node).items()
+    assert kept == fresh
+    assert sum(item.deleted for item in fresh) == 2
