@@ -21,18 +21,20 @@ def answer(listing: Listing, pairs: list[tuple[str, str]]) -> bytes:
         R.error(root, err.code, err.message)
         return R.serialise(root)
     root, request = R.envelope(base, verb, args)
+    raw: list[str] = []  # records' RDF/XML, written as it is (responses.serialise)
     try:
-        _VERBS[verb](listing, root, args)
+        _VERBS[verb](listing, root, args, raw)
     except OaiError as err:
         for child in list(root)[2:]:
             root.remove(child)
         if err.code in ("badVerb", "badArgument"):  # the protocol: echo no arguments then
             request.attrib.clear()
         R.error(root, err.code, err.message)
-    return R.serialise(root)
+        raw.clear()
+    return R.serialise(root, raw)
 
 
-def identify(listing: Listing, root, args) -> None:
+def identify(listing: Listing, root, args, raw) -> None:
     ctx = listing.ctx
     settings = ctx.settings
     element = ET.SubElement(root, R.q("Identify"))
@@ -51,7 +53,7 @@ def _catalog_title(ctx) -> str:
     return titles.get("en") or next(iter(titles.values()), "") or "EHDS metadata node"
 
 
-def list_metadata_formats(listing: Listing, root, args) -> None:
+def list_metadata_formats(listing: Listing, root, args, raw) -> None:
     if "identifier" in args:
         _item_for(listing, args["identifier"])
     element = ET.SubElement(root, R.q("ListMetadataFormats"))
@@ -62,7 +64,7 @@ def list_metadata_formats(listing: Listing, root, args) -> None:
         ET.SubElement(fmt, R.q("metadataNamespace")).text = namespace
 
 
-def list_sets(listing: Listing, root, args) -> None:
+def list_sets(listing: Listing, root, args, raw) -> None:
     if "resumptionToken" in args:  # all sets fit on one page: no token is ever issued
         raise OaiError("badResumptionToken", "this repository issues no resumptionToken for ListSets")
     element = ET.SubElement(root, R.q("ListSets"))
@@ -72,21 +74,21 @@ def list_sets(listing: Listing, root, args) -> None:
         ET.SubElement(entry, R.q("setName")).text = name
 
 
-def get_record(listing: Listing, root, args) -> None:
+def get_record(listing: Listing, root, args, raw) -> None:
     _check_prefix(args["metadataPrefix"])
     item = _item_for(listing, args["identifier"])
-    R.record(ET.SubElement(root, R.q("GetRecord")), listing.ctx, item, args["metadataPrefix"], _sets_of(item))
+    R.record(ET.SubElement(root, R.q("GetRecord")), listing.ctx, item, args["metadataPrefix"], _sets_of(item), raw)
 
 
-def list_identifiers(listing: Listing, root, args) -> None:
-    _list(listing, root, args, "ListIdentifiers")
+def list_identifiers(listing: Listing, root, args, raw) -> None:
+    _list(listing, root, args, raw, "ListIdentifiers")
 
 
-def list_records(listing: Listing, root, args) -> None:
-    _list(listing, root, args, "ListRecords")
+def list_records(listing: Listing, root, args, raw) -> None:
+    _list(listing, root, args, raw, "ListRecords")
 
 
-def _list(listing: Listing, root, args, verb: str) -> None:
+def _list(listing: Listing, root, args, raw: list[str], verb: str) -> None:
     ctx = listing.ctx
     after = None
     if "resumptionToken" in args:
@@ -105,7 +107,7 @@ def _list(listing: Listing, root, args, verb: str) -> None:
     element = ET.SubElement(root, R.q(verb))
     for item in page:
         if verb == "ListRecords":
-            R.record(element, ctx, item, args["metadataPrefix"], _sets_of(item))
+            R.record(element, ctx, item, args["metadataPrefix"], _sets_of(item), raw)
         else:
             R.header(element, ctx.settings.base_url, item, _sets_of(item))
     more = start + len(page) < end
