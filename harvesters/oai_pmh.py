@@ -9,7 +9,7 @@ names the records to delete: `HarvestPage.deleted_sources`, applied by the run t
 guard. A full run lists everything (what is no longer listed goes, through the same guard); an
 incremental run asks `from` the partner's responseDate of the last successful run's first page (its
 own clock, as the protocol advises; kept as the run state's `feed_position`), or the run's start when
-there is none yet.
+there is none yet; a repository of day granularity that refuses it (badArgument) is asked by day.
 """
 
 from __future__ import annotations
@@ -54,6 +54,9 @@ class OaiPmhHarvester(SourceHarvester):
             result = self.fetcher.get(self.source.url, accept=XML_ACCEPT, params=params)
             url = redact_url(result.final_url)
             root = self._document(result.body, url)
+            if first and len(params.get("from", "")) > 10 and _error_code(root) == "badArgument":
+                params["from"] = params["from"][:10]  # a repository of day granularity: ask again by day
+                continue
             page, token = self._page(root, url, result, incremental=bool(since))
             if first:
                 self.position = _position(root, self.position)
@@ -126,6 +129,11 @@ class OaiPmhHarvester(SourceHarvester):
         except (ParseError, PayloadTooLarge) as err:
             problems.append(f"{identifier}: metadata is not RDF/XML ({err.message[:300]}); skipped")
             return []
+
+
+def _error_code(root: ET.Element) -> str | None:
+    error = root.find(OAI + "error")
+    return error.get("code") if error is not None else None
 
 
 def _from(position: dict | None, modified_since: datetime | None) -> str:

@@ -181,3 +181,27 @@ def test_incremental_run_asks_from_the_partners_own_response_date(central, tmp_p
         live.stop()
     assert "from" not in asked[0]
     assert asked[1]["from"] == "2020-05-06T05:08:09Z"
+
+
+def test_a_repository_of_day_granularity_is_asked_by_day(central):
+    asked = []
+    app = Flask("daily")
+    empty = _LOOP.replace("<resumptionToken>same</resumptionToken>", "")
+    refused = _BAD_TOKEN.replace("badResumptionToken", "badArgument")
+
+    @app.route("/oai")
+    def oai():
+        from flask import request
+
+        asked.append(request.args.get("from"))
+        return Response(refused if "T" in request.args.get("from", "") else empty, mimetype="text/xml")
+
+    live = LiveServer(app)
+    try:
+        src = source(live.url + "oai")
+        assert run_harvest(central, src, full=True).status == "complete"
+        report = run_harvest(central, src)
+    finally:
+        live.stop()
+    assert report.status == "complete" and report.mode == "incremental", report.to_dict()
+    assert asked == [None, "2026-01-01T00:00:00Z", "2026-01-01"]
