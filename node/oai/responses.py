@@ -17,10 +17,6 @@ ET.register_namespace("", OAI)
 ET.register_namespace("xsi", XSI)
 ET.register_namespace("oai_dc", OAI_DC)
 ET.register_namespace("dc", DC)
-for _prefix, _iri in (("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"), ("dcat", "http://www.w3.org/ns/dcat#"),
-                      ("dct", "http://purl.org/dc/terms/"), ("foaf", "http://xmlns.com/foaf/0.1/"),
-                      ("healthdcatap", "http://healthdataportal.eu/ns/health#")):
-    ET.register_namespace(_prefix, _iri)
 
 
 def q(name: str) -> str:
