@@ -16,6 +16,7 @@ p95, max) and the peak RSS after opening the node, after the first page and afte
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import resource
@@ -33,6 +34,13 @@ OAI = "{http://www.openarchives.org/OAI/2.0/}"
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def python_blocks() -> int:
+    """Objects alive in Python's allocator after a collection: what the node itself keeps (RSS also
+    holds the store's caches, which fill as more of the store is read)."""
+    gc.collect()
+    return sys.getallocatedblocks()
 
 
 def walk(client, first: dict, verb: str = "ListRecords") -> tuple[list[float], list[float], int]:
@@ -95,9 +103,11 @@ def measure(records: int, versions: int) -> dict:
         result["listing_ms"] = round((time.perf_counter() - started) * 1000)
         result["listing_cpu_ms"] = round((time.process_time() - started_cpu) * 1000)
         result["rss_listing_mb"] = round(peak_mb())
+        result["py_blocks_listing"] = python_blocks()
         full_times, full_cpu, full_items = walk(client, {"verb": "ListRecords", "metadataPrefix": "dcat_ap"})
         result["full"] = {"items": full_items, **summary(full_times, full_cpu)}
         result["rss_after_full_mb"] = round(peak_mb())
+        result["py_blocks_after_full"] = python_blocks()
         since = f"2026-{1 + (versions - 1) * 4:02d}-01T00:00:59Z"  # bench/feed.py's newest version, last second
         inc_times, inc_cpu, inc_items = walk(client, {"verb": "ListRecords", "metadataPrefix": "dcat_ap",
                                                       "from": since})
