@@ -53,6 +53,7 @@ class Listing:
         self._sequence = 0                                   # log entries read up to here
         self._changes: dict[str, tuple[int, str]] = {}       # graph -> (sequence, time) of its newest entry
         self._gone: dict[tuple[str, int], str | None] = {}   # (graph, sequence) of a deletion -> dataset
+        self._live: dict[str, tuple[tuple, Item]] = {}       # graph -> (what its item was made of, item)
         self._items: list[Item] = []
         self._by_id: dict[str, Item] = {}
         self._sets: dict[str, list[Item]] = {}
@@ -93,20 +94,29 @@ class Listing:
         self._generation = generation
 
     def _build(self) -> list[Item]:
-        naming = self.ctx.naming
-        items, live = [], set()
+        """Every item, sorted; a live record's item is made again only when what it is made of changed
+        (its newest log entry, modified or dataset), so a write costs a pass, not a rebuild."""
+        items, live = [], {}
         for entry in self.ctx.index.entries():
-            live.add(entry.graph)
-            logged = self._changes.get(entry.graph)
-            stamp = second_granularity(logged[1] if logged else entry.modified) or _EPOCH
-            items.append(Item(stamp, naming.record_id_for_graph(entry.graph), entry.graph, entry.dataset, False))
+            made_of = (self._changes.get(entry.graph), entry.modified, entry.dataset)
+            cached = self._live.get(entry.graph)
+            item = cached[1] if cached is not None and cached[0] == made_of else self._live_item(entry, made_of)
+            live[entry.graph] = (made_of, item)
+            items.append(item)
+        self._live = live
         for graph, (sequence, time) in self._changes.items():
             if graph not in live:
                 dataset = self._deleted_dataset(graph, sequence)
                 if dataset is not None:
-                    items.append(Item(second_granularity(time), naming.record_id_for_graph(graph), graph, dataset, True))
-        items.sort()
+                    record_id = self.ctx.naming.record_id_for_graph(graph)
+                    items.append(Item(second_granularity(time), record_id, graph, dataset, True))
+        items.sort(key=_key)  # (datestamp, id) is unique: the same order as Item's
         return items
+
+    def _live_item(self, entry, made_of: tuple) -> Item:
+        logged = made_of[0]
+        stamp = second_granularity(logged[1] if logged else entry.modified) or _EPOCH
+        return Item(stamp, self.ctx.naming.record_id_for_graph(entry.graph), entry.graph, entry.dataset, False)
 
     def _deleted_dataset(self, graph: str, sequence: int) -> str | None:
         """The dataset of a graph whose newest entry is a delete (None: another kind, not a record)."""
