@@ -4,9 +4,10 @@ A live record's datestamp is its last change in the change log (the catalogue re
 the log has none, e.g. the bundled records loaded before logging); a deleted record is one whose last
 log entry is a delete and whose graph holds nothing now, dated by that delete (deletedRecord persistent).
 
-The listing is rebuilt when the store changes, from the catalogue index and the newest log entry of
-each graph. The log is scanned once (RecordStore.latest_changes); after that only the entries written
-since are read, so a write costs a pass over the index, not over the log. Lists per set are kept for
+The listing is built once from the catalogue index and the newest log entry of each graph (one scan of
+the log, RecordStore.latest_changes). After that only the entries written since are read, and the
+items of the graphs they name are replaced in place (a write costs binary searches); a write the log
+does not record rebuilds the list from the index (reusing the unchanged items). Lists per set are kept for
 the same store generation; a page is then a binary search, whatever the number of records.
 """
 
@@ -56,6 +57,7 @@ class Listing:
         self._live: dict[str, tuple[tuple, Item]] = {}       # graph -> (what its item was made of, item)
         self._items: list[Item] = []
         self._by_id: dict[str, Item] = {}
+        self._by_graph: dict[str, Item] = {}
         self._sets: dict[str, list[Item]] = {}
 
     def items(self, spec: str | None = None) -> list[Item]:
@@ -82,16 +84,42 @@ class Listing:
         if generation == self._generation:
             return
         first, last = store.first_sequence(), store.last_sequence()
+        new = []
         if self._generation is None or first > self._sequence + 1 or last < self._sequence:
             self._changes = store.latest_changes()  # never read, or the log was pruned past what we read
         else:
-            for entry in store.changes(self._sequence + 1, last, with_payload=False):
+            new = store.changes(self._sequence + 1, last, with_payload=False)
+            for entry in new:
                 self._changes[entry.graph] = (entry.sequence, entry.published)
         self._sequence = last
-        self._items = self._build()
-        self._by_id = {item.record_id: item for item in self._items}
+        if new:  # record writes: the log says what each changed graph is now
+            self._patch(new)
+        else:  # the first read, or a write the log does not record (not a record's): from the index
+            self._items = self._build()
+            self._by_graph = {item.graph: item for item in self._items}
+            self._by_id = {item.record_id: item for item in self._items}
         self._sets = {}
         self._generation = generation
+
+    def _patch(self, entries) -> None:
+        """Each changed graph's item replaced by what its newest entry says (live, or deleted), in a new
+        sorted list (readers may hold the old one): binary searches, not a pass over every record."""
+        items = list(self._items)
+        newest = {entry.graph: entry for entry in entries}  # in log order: the last one wins
+        for graph, entry in newest.items():
+            old = self._by_graph.pop(graph, None)
+            if old is not None:
+                index = bisect.bisect_left(items, _key(old), key=_key)
+                if index < len(items) and items[index] == old:
+                    del items[index]
+                self._by_id.pop(old.record_id, None)
+            self._live.pop(graph, None)  # a later rebuild makes it again
+            item = Item(second_granularity(entry.published), self.ctx.naming.record_id_for_graph(graph), graph,
+                        entry.dataset_iri, entry.kind == "delete")
+            bisect.insort(items, item, key=_key)
+            self._by_graph[graph] = item
+            self._by_id[item.record_id] = item
+        self._items = items
 
     def _build(self) -> list[Item]:
         """Every item, sorted; a live record's item is made again only when what it is made of changed

@@ -177,9 +177,13 @@ def test_the_listing_kept_up_to_date_equals_one_read_afresh(client, node):
         assert client.delete(f"/datasets/{record_id}", headers={"Authorization": f"Bearer {API_TOKEN}"}).status_code in (200, 204)
     record_id = node.naming.record_id_for_graph(entries[2].graph)
     turtle = client.get(f"/datasets/{record_id}.ttl").get_data(as_text=True)
-    assert client.put(f"/datasets/{record_id}", data=turtle.replace('dct:title "', 'dct:title "New ', 1),
+    changed = turtle.replace('dct:title "', 'dct:title "New ', 1)
+    assert changed != turtle
+    before = node.store.last_sequence()
+    assert client.put(f"/datasets/{record_id}", data=changed,
                       headers={"Authorization": f"Bearer {API_TOKEN}", "Content-Type": "text/turtle"}).status_code in (200, 201, 204)
-    kept = client.application.extensions["ehds.oai.listing"].items()  # after reading only the new entries
+    assert node.store.last_sequence() == before + 1  # the update is a change-log entry
+    kept = client.application.extensions["ehds.oai.listing"].items()  # patched from the new entries only
     fresh = Listing(node).items()
     assert kept == fresh
     assert sum(item.deleted for item in fresh) == 2
