@@ -69,6 +69,7 @@ class HarvestPage:
     last_modified: str | None = None
     digest: str | None = None
     deleted: tuple[str, ...] = ()  # dataset IRIs the partner announces as deleted (kind ldes)
+    deleted_sources: tuple[str, ...] = ()  # record URLs (provenance) the partner announces deleted (kind oai-pmh)
 
     @property
     def validators(self) -> dict[str, str]:

@@ -162,7 +162,15 @@ def _feed_link(naming: Naming, catalog: ox.NamedNode) -> list[ox.Triple]:
     return [ox.Triple(catalog, ox.NamedNode(str(RDFS.seeAlso)), feed),
             ox.Triple(feed, _RDF_TYPE, ox.NamedNode("https://w3id.org/ldes#EventStream")),
             ox.Triple(feed, ox.NamedNode(str(DCTERMS.conformsTo)),
-                      ox.NamedNode("https://semiceu.github.io/LDES-DCAT-AP-feeds/"))]
+                      ox.NamedNode("https://semiceu.github.io/LDES-DCAT-AP-feeds/"))] + _oai_link(naming, catalog)
+
+
+def _oai_link(naming: Naming, catalog: ox.NamedNode) -> list[ox.Triple]:
+    """The same records by OAI-PMH (node.oai), the protocol data.europa.eu prefers."""
+    oai = ox.NamedNode(naming.base_url + "oai")
+    return [ox.Triple(catalog, ox.NamedNode(str(RDFS.seeAlso)), oai),
+            ox.Triple(oai, ox.NamedNode(str(DCTERMS.conformsTo)),
+                      ox.NamedNode("http://www.openarchives.org/OAI/2.0/openarchivesprotocol.htm"))]
 
 
 def _template_variables() -> tuple[tuple[str, str], ...]:

@@ -13,6 +13,8 @@ import tomllib
 import types
 import typing
 from dataclasses import dataclass, field, fields
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
@@ -147,7 +149,8 @@ class Settings:
     store_timeout: float = 30.0               # seconds for one internal request to the server
     oai_page_size: int = 100               # records (or headers) per OAI-PMH list response (/oai)
     oai_repository_name: str = ""          # Identify's repositoryName; "" → the catalogue's title
-    oai_admin_email: str = "admin@localhost"  # Identify's adminEmail (required by OAI-PMH): set it
+    oai_admin_email: str = "admin@localhost.invalid"  # Identify's adminEmail (required by OAI-PMH; the schema
+                                           # wants a dot in the domain): set it; .invalid is never delivered
     catalog: CatalogIdentity | None = None  # the [catalog] table; None: the bundled HDH identity
     sources: tuple[SourceConfig, ...] = field(default_factory=tuple)
 
@@ -171,6 +174,7 @@ class Settings:
         if self.change_retention_days < 31:
             raise ConfigError(f"change_retention_days must be at least 31 (partners pulling monthly must still see "
                               f"deletions), got {self.change_retention_days}")
+        _check_oai(self)
         names = [s.name for s in self.sources]
         if len(names) != len(set(names)):
             raise ConfigError(f"source names must be unique: {names}")
@@ -184,6 +188,19 @@ class Settings:
 
 
 STORE_KINDS = ("oxigraph", "sparql")
+
+
+def _check_oai(settings: Settings) -> None:
+    """/oai's settings: an Identify that the OAI-PMH schema accepts, pages a harvester can take."""
+    if not 1 <= settings.oai_page_size <= 1000:
+        raise ConfigError(f"oai_page_size must be between 1 and 1000, got {settings.oai_page_size}")
+    try:
+        address = Address(addr_spec=settings.oai_admin_email)
+    except (ValueError, IndexError, HeaderParseError):
+        address = None
+    if address is None or "." not in address.domain.strip(".") or any(c.isspace() for c in settings.oai_admin_email):
+        raise ConfigError(f"oai_admin_email must be an e-mail address with a domain name (user@example.org), "
+                          f"got '{settings.oai_admin_email}'")
 
 
 def _check_store(settings: Settings) -> None:

@@ -134,6 +134,8 @@ def _take_page(ctx, run: RunState, page) -> None:
         graph = prov.record_graph(ctx.naming, run.source.name, dataset)
         if graph in run.existing:
             run.announced.add(graph)
+    for url in page.deleted_sources:  # the records last written from that URL (their provenance)
+        run.announced.update(g for g in ctx.store.graphs_derived_from(url, run.source.name) if g in run.existing)
     written_before = report.written
     graphs = [prov.record_graph(ctx.naming, run.source.name, record.dataset_iri) for record in page.records]
     changed = [found for found in map(partial(_changed_record, ctx, run), page.records, graphs) if found]

@@ -1,6 +1,6 @@
 """OAI-PMH 2.0 requests: verbs, their arguments, dates and stateless resumption tokens.
 
-A token is base64url JSON of the request's arguments plus the (datestamp, record id) of the last item
+A token is base64url JSON of the verb, the request's arguments plus the (datestamp, record id) of the last item
 sent; the next page is the items after that key in (datestamp, id) order, read fresh. So an item that
 does not change during a harvest is sent exactly once; a record created or updated during the harvest
 gets a later datestamp and comes (again, in its new version) at the end; a deletion likewise.
@@ -13,6 +13,8 @@ import binascii
 import json
 import re
 from datetime import datetime
+
+import pyoxigraph as ox
 
 VERBS = {
     "Identify": (set(), set()),
@@ -62,7 +64,41 @@ def parse_request(pairs: list[tuple[str, str]]) -> tuple[str, dict[str, str]]:
     missing = required - set(args)
     if missing:
         raise OaiError("badArgument", f"missing argument(s) for {verb}: {', '.join(sorted(missing))}")
+    _check_syntax(args)
     return verb, args
+
+
+# The protocol's syntax for argument values (OAI-PMH 2.0 §3.4 and the schema's types): a value outside it
+# is badArgument ("values for arguments have an illegal syntax"), never echoed in <request>.
+_PREFIX_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.!~*'()")
+
+
+def _check_syntax(args: dict[str, str]) -> None:
+    if "metadataPrefix" in args and not is_spec_name(args["metadataPrefix"]):
+        raise OaiError("badArgument", f"metadataPrefix '{args['metadataPrefix'][:100]}' has an illegal syntax")
+    if "set" in args and not is_set_spec(args["set"]):
+        raise OaiError("badArgument", f"set '{args['set'][:100]}' is not a setSpec (name[:name]...)")
+    if "identifier" in args and not is_uri(args["identifier"]):
+        raise OaiError("badArgument", f"identifier '{args['identifier'][:100]}' is not a URI")
+
+
+def is_spec_name(value: str) -> bool:
+    """A metadataPrefix, or one name of a setSpec: unreserved characters of RFC 2396 only."""
+    return bool(value) and set(value) <= _PREFIX_CHARS
+
+
+def is_set_spec(value: str) -> bool:
+    """setSpec: colon-separated names, each of the unreserved characters of RFC 2396."""
+    return all(is_spec_name(part) for part in value.split(":"))
+
+
+def is_uri(value: str) -> bool:
+    """An absolute URI or IRI (an OAI identifier such as oai:host:id), as Oxigraph's IRI parser reads it."""
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
 
 
 def date_bounds(args: dict[str, str]) -> tuple[str, str]:
@@ -92,8 +128,8 @@ def _valid(value: str, shape: re.Pattern, layout: str) -> bool:
     return True
 
 
-def encode_token(args: dict[str, str], after: tuple[str, str]) -> str:
-    state = {"a": {k: v for k, v in args.items() if k != "resumptionToken"}, "k": list(after)}
+def encode_token(verb: str, args: dict[str, str], after: tuple[str, str]) -> str:
+    state = {"v": verb, "a": {k: v for k, v in args.items() if k != "resumptionToken"}, "k": list(after)}
     return base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
@@ -103,6 +139,8 @@ def decode_token(token: str, verb: str) -> tuple[dict[str, str], tuple[str, str]
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         state = json.loads(raw)
         args, key = state["a"], state["k"]
+        if state.get("v") != verb:
+            raise ValueError("issued for another verb")
         if not (isinstance(args, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in args.items())
                 and isinstance(key, list) and len(key) == 2 and all(isinstance(p, str) for p in key)):
             raise ValueError("shape")

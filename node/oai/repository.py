@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import bisect
 import xml.etree.ElementTree as ET
 
 from node.catalog_index import LOCAL, origin
 from node.errors import NodeError
 from node.oai import responses as R
-from node.oai.listing import Item, Listing, set_filter, set_specs
+from node.oai.listing import Item, Listing, page_bounds, set_specs
 from node.oai.protocol import FORMATS, OaiError, date_bounds, decode_token, encode_token, parse_request
 
-_LISTINGS: dict[int, Listing] = {}
-
-
-def listing_of(ctx) -> Listing:
-    listing = _LISTINGS.get(id(ctx))
-    if listing is None or listing.ctx is not ctx:
-        listing = _LISTINGS[id(ctx)] = Listing(ctx)
-    return listing
-
-
-def answer(ctx, pairs: list[tuple[str, str]]) -> bytes:
+def answer(listing: Listing, pairs: list[tuple[str, str]]) -> bytes:
+    """The response document to one request (its arguments as pairs, repeated ones kept)."""
+    ctx = listing.ctx
     base = ctx.settings.base_url + "oai"
     try:
         verb, args = parse_request(pairs)
@@ -30,21 +21,24 @@ def answer(ctx, pairs: list[tuple[str, str]]) -> bytes:
         R.error(root, err.code, err.message)
         return R.serialise(root)
     root, request = R.envelope(base, verb, args)
+    raw: list[str] = []  # records' RDF/XML, written as it is (responses.serialise)
     try:
-        _VERBS[verb](ctx, root, args)
+        _VERBS[verb](listing, root, args, raw)
     except OaiError as err:
         for child in list(root)[2:]:
             root.remove(child)
         if err.code in ("badVerb", "badArgument"):  # the protocol: echo no arguments then
             request.attrib.clear()
         R.error(root, err.code, err.message)
-    return R.serialise(root)
+        raw.clear()
+    return R.serialise(root, raw)
 
 
-def identify(ctx, root, args) -> None:
+def identify(listing: Listing, root, args, raw) -> None:
+    ctx = listing.ctx
     settings = ctx.settings
     element = ET.SubElement(root, R.q("Identify"))
-    items = listing_of(ctx).items()
+    items = listing.items()
     for name, value in (("repositoryName", settings.oai_repository_name or _catalog_title(ctx)),
                         ("baseURL", settings.base_url + "oai"), ("protocolVersion", "2.0"),
                         ("adminEmail", settings.oai_admin_email),
@@ -59,9 +53,9 @@ def _catalog_title(ctx) -> str:
     return titles.get("en") or next(iter(titles.values()), "") or "EHDS metadata node"
 
 
-def list_metadata_formats(ctx, root, args) -> None:
+def list_metadata_formats(listing: Listing, root, args, raw) -> None:
     if "identifier" in args:
-        _item_for(ctx, args["identifier"])
+        _item_for(listing, args["identifier"])
     element = ET.SubElement(root, R.q("ListMetadataFormats"))
     for prefix, (schema, namespace) in FORMATS.items():
         fmt = ET.SubElement(element, R.q("metadataFormat"))
@@ -70,44 +64,42 @@ def list_metadata_formats(ctx, root, args) -> None:
         ET.SubElement(fmt, R.q("metadataNamespace")).text = namespace
 
 
-def list_sets(ctx, root, args) -> None:
+def list_sets(listing: Listing, root, args, raw) -> None:
     if "resumptionToken" in args:  # all sets fit on one page: no token is ever issued
         raise OaiError("badResumptionToken", "this repository issues no resumptionToken for ListSets")
     element = ET.SubElement(root, R.q("ListSets"))
-    for spec, name in set_specs(ctx):
+    for spec, name in set_specs(listing.ctx):
         entry = ET.SubElement(element, R.q("set"))
         ET.SubElement(entry, R.q("setSpec")).text = spec
         ET.SubElement(entry, R.q("setName")).text = name
 
 
-def get_record(ctx, root, args) -> None:
+def get_record(listing: Listing, root, args, raw) -> None:
     _check_prefix(args["metadataPrefix"])
-    item = _item_for(ctx, args["identifier"])
-    R.record(ET.SubElement(root, R.q("GetRecord")), ctx, item, args["metadataPrefix"], _sets_of(item))
+    item = _item_for(listing, args["identifier"])
+    R.record(ET.SubElement(root, R.q("GetRecord")), listing.ctx, item, args["metadataPrefix"], _sets_of(item), raw)
 
 
-def list_identifiers(ctx, root, args) -> None:
-    _list(ctx, root, args, "ListIdentifiers")
+def list_identifiers(listing: Listing, root, args, raw) -> None:
+    _list(listing, root, args, raw, "ListIdentifiers")
 
 
-def list_records(ctx, root, args) -> None:
-    _list(ctx, root, args, "ListRecords")
+def list_records(listing: Listing, root, args, raw) -> None:
+    _list(listing, root, args, raw, "ListRecords")
 
 
-def _list(ctx, root, args, verb: str) -> None:
+def _list(listing: Listing, root, args, raw: list[str], verb: str) -> None:
+    ctx = listing.ctx
     after = None
     if "resumptionToken" in args:
         args, after = decode_token(args["resumptionToken"], verb)
     _check_prefix(args["metadataPrefix"])
     low, high = date_bounds(args)
-    keep = set_filter(ctx, args["set"]) if "set" in args else (lambda item: True)
-    if keep is None:
+    items = listing.items(args.get("set"))
+    if items is None:
         raise OaiError("badArgument", f"no set '{args['set'][:100]}' in this repository")
-    selected = [i for i in listing_of(ctx).items()
-                if (not low or i.datestamp >= low) and (not high or i.datestamp <= high) and keep(i)]
-    keys = [(i.datestamp, i.record_id) for i in selected]
-    cursor = bisect.bisect_right(keys, after) if after else 0
-    page = selected[cursor:cursor + ctx.settings.oai_page_size]
+    first, start, end = page_bounds(items, low, high, after)
+    page = items[start:min(end, start + ctx.settings.oai_page_size)]
     if not page:
         if after:
             raise OaiError("badResumptionToken", "the resumptionToken points past the end of the list")
@@ -115,14 +107,14 @@ def _list(ctx, root, args, verb: str) -> None:
     element = ET.SubElement(root, R.q(verb))
     for item in page:
         if verb == "ListRecords":
-            R.record(element, ctx, item, args["metadataPrefix"], _sets_of(item))
+            R.record(element, ctx, item, args["metadataPrefix"], _sets_of(item), raw)
         else:
             R.header(element, ctx.settings.base_url, item, _sets_of(item))
-    more = cursor + len(page) < len(selected)
+    more = start + len(page) < end
     if after or more:
         last = page[-1]
-        R.resumption(element, encode_token(args, (last.datestamp, last.record_id)) if more else "",
-                     len(selected), cursor)
+        R.resumption(element, encode_token(verb, args, (last.datestamp, last.record_id)) if more else "",
+                     end - first, start - first)
 
 
 def _check_prefix(prefix: str) -> None:
@@ -130,13 +122,12 @@ def _check_prefix(prefix: str) -> None:
         raise OaiError("cannotDisseminateFormat", f"metadataPrefix '{prefix[:100]}' is not one of {', '.join(FORMATS)}")
 
 
-def _item_for(ctx, identifier: str) -> Item:
-    head = f"oai:{R.urlsplit(ctx.settings.base_url).hostname}:"
+def _item_for(listing: Listing, identifier: str) -> Item:
+    head = f"oai:{R.urlsplit(listing.ctx.settings.base_url).hostname}:"
     record_id = identifier[len(head):] if identifier.startswith(head) else None
-    if record_id:
-        for item in listing_of(ctx).items():
-            if item.record_id == record_id:
-                return item
+    item = listing.item(record_id) if record_id else None
+    if item is not None:
+        return item
     raise OaiError("idDoesNotExist", f"no record '{identifier[:200]}' in this repository")
 
 

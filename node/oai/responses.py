@@ -7,8 +7,9 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
+from node.errors import NotFound
 from node.oai.listing import Item
-from node.oai.metadata import DC, OAI_DC, dcat_ap_element, oai_dc_element
+from node.oai.metadata import DC, OAI_DC, dcat_ap_xml, oai_dc_element
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -16,10 +17,6 @@ ET.register_namespace("", OAI)
 ET.register_namespace("xsi", XSI)
 ET.register_namespace("oai_dc", OAI_DC)
 ET.register_namespace("dc", DC)
-for _prefix, _iri in (("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"), ("dcat", "http://www.w3.org/ns/dcat#"),
-                      ("dct", "http://purl.org/dc/terms/"), ("foaf", "http://xmlns.com/foaf/0.1/"),
-                      ("healthdcatap", "http://healthdataportal.eu/ns/health#")):
-    ET.register_namespace(_prefix, _iri)
 
 
 def q(name: str) -> str:
@@ -56,13 +53,33 @@ def header(parent: ET.Element, base_url: str, item: Item, sets: list[str]) -> No
         ET.SubElement(head, q("setSpec")).text = spec
 
 
-def record(parent: ET.Element, ctx, item: Item, prefix: str, sets: list[str]) -> None:
+# A record's RDF/XML is written into the response as it is: in the tree it stands as this empty element,
+# which serialise() replaces (its text cannot come from a value: ElementTree escapes every '<' in text
+# and attributes, so the marker's bytes only ever come from these elements).
+_RAW_NS = "urn:ehds-node:oai-raw"
+ET.register_namespace("oairaw", _RAW_NS)
+_RAW_MARK = b"<oairaw:metadata />"
+_RAW_XMLNS = f' xmlns:oairaw="{_RAW_NS}"'.encode()
+
+
+def record(parent: ET.Element, ctx, item: Item, prefix: str, sets: list[str], raw: list[str]) -> None:
+    """A record; dcat_ap metadata is appended to `raw` (in document order) for serialise()."""
     element = ET.SubElement(parent, q("record"))
+    try:
+        content = None if item.deleted else (dcat_ap_xml(ctx, item.record_id) if prefix == "dcat_ap"
+                                             else oai_dc_element(ctx, item.record_id))
+    except NotFound:  # deleted since the listing was read: it is a deleted record now
+        item = Item(item.datestamp, item.record_id, item.graph, item.dataset, True)
+        content = None
     header(element, ctx.settings.base_url, item, sets)
-    if not item.deleted:
-        metadata = ET.SubElement(element, q("metadata"))
-        builder = dcat_ap_element if prefix == "dcat_ap" else oai_dc_element
-        metadata.append(builder(ctx, item.record_id))
+    if content is None:
+        return
+    metadata = ET.SubElement(element, q("metadata"))
+    if isinstance(content, str):
+        ET.SubElement(metadata, f"{{{_RAW_NS}}}metadata")
+        raw.append(content)
+    else:
+        metadata.append(content)
 
 
 def resumption(parent: ET.Element, token: str, size: int, cursor: int) -> None:
@@ -78,9 +95,17 @@ def _xml_text(value):
     return _NOT_XML.sub("\ufffd", value) if value else value
 
 
-def serialise(root: ET.Element) -> bytes:
+def serialise(root: ET.Element, raw: list[str] = ()) -> bytes:
+    """The document, with each raw metadata chunk in place of its marker element."""
     for element in root.iter():
         element.text, element.tail = _xml_text(element.text), _xml_text(element.tail)
         for name, value in element.attrib.items():
             element.attrib[name] = _xml_text(value)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    document = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    if not raw:
+        return document
+    parts = document.replace(_RAW_XMLNS, b"", 1).split(_RAW_MARK)
+    if len(parts) != len(raw) + 1:
+        raise RuntimeError("OAI response: the raw metadata chunks and their markers do not match")
+    chunks = [_xml_text(chunk).encode("utf-8") for chunk in raw]
+    return b"".join(part + chunk for part, chunk in zip(parts, chunks)) + parts[-1]

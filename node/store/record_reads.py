@@ -1,7 +1,8 @@
 """Record-level reads of the record store: what the rest of the node asks of stored records.
 
 Each is one or two index lookups (a fixed graph, predicate or object), never a scan of the store, so
-they cost the same on the embedded store and, as SELECTs, on a remote one.
+they cost the same on the embedded store and, as SELECTs, on a remote one. The exception,
+latest_changes, reads the change log's record-graph statements once, for /oai's listing.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Iterator
 import pyoxigraph as ox
 
 from node.datasets import publishable
+from node.store import changelog
 from vocab.namespaces import DCAT, DCTERMS, EHDS, PROV
 
 PUBLISHED_FORM = ox.NamedNode(str(EHDS.publishedForm))
@@ -25,6 +27,25 @@ LOCAL_DESCRIPTION = ox.NamedNode(str(EHDS.localDescription))
 
 class RecordReads:
     """Needs `self.backend` (a quad store backend) and `self.naming` (node.store.naming.Naming)."""
+
+    def latest_changes(self) -> dict[str, tuple[int, str]]:
+        """graph -> (sequence, time) of each record graph's newest change-log entry, deletions included:
+        one scan of the log's record-graph statements, then one time lookup per graph (no payloads). For
+        readers that index the whole log once (/oai, node/oai/listing.py); later entries: changes()."""
+        base = self.naming.base_url
+        newest: dict[str, tuple[int, ox.NamedNode]] = {}
+        for quad in self.backend.quads(None, changelog.GRAPH, None, None):
+            sequence = changelog.sequence_of(base, quad.subject.value)
+            if sequence is not None and quad.graph_name == quad.subject:
+                graph = quad.object.value
+                if newest.get(graph, (0,))[0] < sequence:
+                    newest[graph] = (sequence, quad.subject)
+        found = {}
+        for graph, (sequence, entry) in newest.items():
+            published = next(iter(self.backend.quads(entry, changelog.AS_PUBLISHED, None, entry)), None)
+            if published is not None:
+                found[graph] = (sequence, changelog.canonical_time(published.object.value))
+        return found
 
     def graph_triples(self, name: str) -> list[ox.Triple]:
         return self.backend.graph_triples(name)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
+from node.oai.listing import Listing
 from node.oai.repository import answer
 from node.web.app import node_context
 
@@ -14,4 +15,13 @@ blueprint = Blueprint("oai", __name__)
 def oai():
     # POST carries the same arguments as application/x-www-form-urlencoded (the protocol's two bindings)
     pairs = list(request.form.items(multi=True)) if request.method == "POST" else list(request.args.items(multi=True))
-    return Response(answer(node_context(), pairs), mimetype="text/xml")
+    return Response(answer(_listing(), pairs), mimetype="text/xml")
+
+
+def _listing() -> Listing:
+    """One listing per app (it follows the store's changes), kept on the app, not in a module global."""
+    ctx = node_context()
+    listing = current_app.extensions.get("ehds.oai.listing")
+    if listing is None or listing.ctx is not ctx:
+        listing = current_app.extensions["ehds.oai.listing"] = Listing(ctx)
+    return listing

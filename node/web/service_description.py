@@ -17,6 +17,7 @@ FORMATS = "http://www.w3.org/ns/formats/"
 RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                   "Turtle", "JSON-LD", "RDF_XML", "N-Triples")
 _EXTENSION_KEY = "ehds.sparql.statistics"
+OAI_PMH = "http://www.openarchives.org/OAI/2.0/openarchivesprotocol.htm"  # the protocol /oai speaks
 
 
 @dataclass(frozen=True)
@@ -87,5 +88,7 @@ def void_triples(ctx) -> list[ox.Triple]:
         (dataset, _n(VOID.vocabulary), _n("http://healthdataportal.eu/ns/health#")),
         (dataset, _n(RDFS.seeAlso), _n(base + "feed")),  # every change, deletions too (docs/feed.md)
         (_n(base + "feed"), _n(RDF.type), _n("https://w3id.org/ldes#EventStream")),
+        (dataset, _n(RDFS.seeAlso), _n(base + "oai")),  # the same records by OAI-PMH (docs/oai-pmh.md)
+        (_n(base + "oai"), _n(DCTERMS.conformsTo), _n(OAI_PMH)),
     ]
     return [ox.Triple(*triple) for triple in t]

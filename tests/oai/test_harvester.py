@@ -121,3 +121,87 @@ def test_incremental_run_asks_from_and_brings_the_update(central, french, node):
     copy = next(e.graph for e in central.index.entries() if e.dataset == entry.dataset)
     assert "Mis \\u00E0 jour" in central.store.published_ntriples(copy).decode() or \
         "Mis à jour" in central.store.published_ntriples(copy).decode()
+
+
+def _delete_at(french, node, entry) -> None:
+    import requests
+
+    record_id = node.naming.record_id_for_graph(entry.graph)
+    response = requests.delete(french.url + "datasets/" + record_id, headers={"Authorization": f"Bearer {API_TOKEN}"},
+                               timeout=30)
+    assert response.status_code in (200, 204)
+
+
+def test_incremental_run_applies_the_partners_deleted_records(central, french, node):
+    src = source(french.url + "oai")
+    assert run_harvest(central, src, full=True).status == "complete"
+    gone = node.index.entries()[1]
+    _delete_at(french, node, gone)
+    report = run_harvest(central, src)
+    assert report.status == "complete" and report.mode == "incremental", report.to_dict()
+    assert (report.deleted, report.written) == (1, 0)
+    assert gone.dataset not in harvested(central)
+    assert harvested(central) == {e.dataset for e in node.index.entries()}
+
+
+def test_incremental_deletions_go_through_the_deletion_guard(central, french, node):
+    from dataclasses import replace
+
+    src = replace(source(french.url + "oai"), max_delete_share=0.0)
+    assert run_harvest(central, src, full=True).status == "complete"
+    gone = node.index.entries()[0]
+    _delete_at(french, node, gone)
+    refused = run_harvest(central, src)
+    assert refused.mode == "incremental" and (refused.deleted, refused.deletions_refused) == (0, 1)
+    assert gone.dataset in harvested(central)
+    again = run_harvest(central, src, force=True)  # the refused deletion is listed again (position kept)
+    assert again.mode == "incremental" and again.deleted == 1, again.to_dict()
+    assert gone.dataset not in harvested(central)
+
+
+def test_incremental_run_asks_from_the_partners_own_response_date(central, tmp_path):
+    asked = []
+    app = Flask("partner")
+    body = _LOOP.replace("<resumptionToken>same</resumptionToken>", "").replace(
+        "2026-01-01T00:00:00Z", "2020-05-06T07:08:09+02:00")  # the partner's clock, another zone
+
+    @app.route("/oai")
+    def oai():
+        from flask import request
+
+        asked.append(dict(request.args))
+        return Response(body, mimetype="text/xml")
+
+    live = LiveServer(app)
+    try:
+        src = source(live.url + "oai")
+        assert run_harvest(central, src, full=True).status == "complete"
+        assert run_harvest(central, src).mode == "incremental"
+    finally:
+        live.stop()
+    assert "from" not in asked[0]
+    assert asked[1]["from"] == "2020-05-06T05:08:09Z"
+
+
+def test_a_repository_of_day_granularity_is_asked_by_day(central):
+    asked = []
+    app = Flask("daily")
+    empty = _LOOP.replace("<resumptionToken>same</resumptionToken>", "")
+    refused = _BAD_TOKEN.replace("badResumptionToken", "badArgument")
+
+    @app.route("/oai")
+    def oai():
+        from flask import request
+
+        asked.append(request.args.get("from"))
+        return Response(refused if "T" in request.args.get("from", "") else empty, mimetype="text/xml")
+
+    live = LiveServer(app)
+    try:
+        src = source(live.url + "oai")
+        assert run_harvest(central, src, full=True).status == "complete"
+        report = run_harvest(central, src)
+    finally:
+        live.stop()
+    assert report.status == "complete" and report.mode == "incremental", report.to_dict()
+    assert asked == [None, "2026-01-01T00:00:00Z", "2026-01-01"]
