@@ -52,7 +52,7 @@ def run(args) -> int:
     server = waitress.create_server(app, sockets=[listener], threads=settings.threads, ident="ehds-node")
     server_file = write_server_file(settings.data_dir, f"http://{_local_host(settings.host)}:{settings.port}/")
     start_scheduler(run_locks(app), context)
-    threading.Thread(target=context.index.warm_up, name="index-warm-up", daemon=True).start()
+    threading.Thread(target=warm_up, args=(context, app), name="warm-up", daemon=True).start()
     log.info("ehds-node serving %s on http://%s:%d/ (data: %s; %d threads, %d SPARQL workers)", settings.base_url,
              settings.host, settings.port, settings.data_dir, settings.threads, settings.sparql_workers)
     signal.signal(signal.SIGTERM, _stop)  # service managers stop with SIGTERM: close the store cleanly
@@ -62,6 +62,15 @@ def run(args) -> int:
         server_file.unlink(missing_ok=True)
         context.close()
     return 0
+
+
+def warm_up(context, app) -> None:
+    """What the first readers would otherwise wait for: the catalogue's order and facet counts, then
+    the OAI-PMH listing."""
+    from node.web import oai
+
+    context.index.warm_up()
+    oai.warm_up(app)
 
 
 def _bind(host: str, port: int) -> socket.socket:

@@ -53,8 +53,8 @@ def run_workers(settings, workers: int) -> int:
 
 
 def worker_app(settings):
-    """One worker's app: its own node, its catalogue index warmed in the background (as `serve` does
-    in one process: the first reader of each worker must not wait for the facet scans), and the
+    """One worker's app: its own node, its catalogue index and OAI-PMH listing warmed in the background
+    (as `serve` does in one process: the first reader of each worker must not wait for them), and the
     harvest scheduler when this worker holds the lock."""
     from node.context import open_node
     from node.harvest.schedule import start_scheduler
@@ -63,7 +63,9 @@ def worker_app(settings):
 
     context = open_node(settings)
     app = create_app(context=context)
-    threading.Thread(target=context.index.warm_up, name="index-warm-up", daemon=True).start()
+    from node.cli.serve import warm_up
+
+    threading.Thread(target=warm_up, args=(context, app), name="warm-up", daemon=True).start()
     if _take_scheduler_lock(Path(settings.data_dir)):
         start_scheduler(run_locks(app), context)
     return app

@@ -66,7 +66,7 @@ def test_a_web_worker_warms_its_index_as_serve_does(tmp_path, monkeypatch):
     ctx = app.config["NODE"]
     try:
         for thread in threading.enumerate():
-            if thread.name == "index-warm-up":
+            if thread.name == "warm-up":
                 thread.join(timeout=60)
 
         def no_scan(*args, **kwargs):
@@ -75,5 +75,7 @@ def test_a_web_worker_warms_its_index_as_serve_does(tmp_path, monkeypatch):
         monkeypatch.setattr(ctx.store, "index_term_values", no_scan)
         counts = {name: ctx.index.facet_counts(Selection(), name) for name in (*FACETS, SOURCE_FACET)}
         assert counts["theme"] and counts[SOURCE_FACET] == [("local", 6)]
+        listing = app.extensions["ehds.oai.listing"]  # and /oai's listing is built (no change-log read left)
+        assert len(listing.items()) == 6
     finally:
         ctx.close()
