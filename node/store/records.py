@@ -226,18 +226,29 @@ class RecordStore(RecordReads):
         return sorted(entries, key=lambda e: e.sequence)
 
     def prune_changes(self, before: str) -> int:
-        """Forget entries published before `before` (retention), oldest first; returns how many.
-        The head records the new first entry in the same transaction as each batch."""
+        """Forget entries published before `before` (retention), oldest first, but a deletion that is its
+        record's last entry (a tombstone); returns how many entries passed the retention. The head records
+        the new first entry in the same transaction as each batch."""
         first = self.first_sequence()
         keep_from = self.first_sequence_at(before)  # last + 1 when all go: the head then carries the numbering
         for start in range(first, keep_from, 500):
             end = min(start + 500, keep_from)
-            doomed = [GraphChange(changelog.entry_iri(self.naming.base_url, n), None) for n in range(start, end)]
+            doomed = [GraphChange(changelog.entry_iri(self.naming.base_url, n), None) for n in range(start, end)
+                      if not self._is_tombstone(n)]
             head = GraphChange(changelog.head_graph(self.naming.base_url),
                                changelog.head_triples(self.naming.base_url, end))
             with self._write_lock, self._exclusive_writes():
                 self.backend.apply(doomed + [head])
         return max(0, keep_from - first)
+
+    def _is_tombstone(self, sequence: int) -> bool:
+        """A deletion that is still its record's last word: kept past the retention (a few statements), so
+        that /oai's deletedRecord is persistent. It lies below the first sequence: the feed and changes()
+        start there, while latest_changes() and a record's history still find it."""
+        entry = self.change(sequence, with_payload=False)
+        if entry is None or entry.kind != "delete":
+            return False
+        return max(e.sequence for e in self.graph_history(entry.graph)) == sequence
 
     # -- SPARQL and the rest, as the backend offers them -----------------------------------------
 

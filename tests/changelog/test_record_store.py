@@ -205,3 +205,15 @@ def test_old_entries_are_pruned_at_start_and_retention_has_a_floor(settings, mon
         assert ctx.store.first_sequence() == last + 1 and ctx.store.changes(1, last) == []
     finally:
         ctx.close()
+
+
+def test_a_deletion_outlives_the_retention_so_oai_deletions_are_persistent(node, client):
+    """OAI-PMH Identify says deletedRecord 'persistent': a record's last deletion is kept when the log
+    is pruned (below the first sequence: the feed starts after it), and /oai still reports it."""
+    assert client.delete("/datasets/hydro", headers=AUTH).status_code == 204
+    deleted = node.store.last_sequence()
+    node.store.prune_changes("9999-01-01T00:00:00.000Z")
+    assert node.store.change(deleted).kind == "delete" and node.store.changes(1, deleted) == []
+    assert node.store.change(deleted - 1) is None  # everything else went
+    answer = client.get("/oai?verb=ListIdentifiers&metadataPrefix=oai_dc").get_data(as_text=True)
+    assert answer.count('status="deleted"') == 1 and "hydro" in answer
