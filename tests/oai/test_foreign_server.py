@@ -19,6 +19,7 @@ from node.catalog_index import origin
 from node.config import Settings, SourceConfig
 from node.harvest.run import run_harvest
 from tests.sparql.conftest import LiveServer
+from tests.harvest_runs.test_runs import central  # noqa: F401  (a pytest fixture)
 
 DCAT_AP = ("dcat_ap", "https://semiceu.github.io/DCAT-AP/releases/3.0.0/", "http://www.w3.org/ns/dcat#")
 
@@ -97,16 +98,6 @@ def partner():
     holder["server"] = Server(repository, registry, resumption_batch_size=2)
     yield live, repository
     live.stop()
-
-
-@pytest.fixture
-def central(tmp_path):
-    from node.context import open_node
-
-    ctx = open_node(Settings(base_url="http://central.test/", data_dir=tmp_path / "central",
-                             load_bundled_catalogue=False))
-    yield ctx
-    ctx.close()
 
 
 def harvested_titles(ctx) -> dict[str, str]:

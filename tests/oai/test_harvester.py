@@ -10,6 +10,7 @@ from node.config import Settings, SourceConfig
 from node.harvest.run import run_harvest
 from tests.conftest import API_TOKEN
 from tests.sparql.conftest import LiveServer
+from tests.harvest_runs.test_runs import central  # noqa: F401  (a pytest fixture)
 
 
 @pytest.fixture
@@ -20,16 +21,6 @@ def french(node):
     live = LiveServer(create_app(context=node))
     yield live
     live.stop()
-
-
-@pytest.fixture
-def central(tmp_path):
-    from node.context import open_node
-
-    ctx = open_node(Settings(base_url="http://central.test/", data_dir=tmp_path / "central",
-                             load_bundled_catalogue=False))
-    yield ctx
-    ctx.close()
 
 
 def source(url: str) -> SourceConfig:
