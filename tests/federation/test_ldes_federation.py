@@ -50,7 +50,7 @@ class NodeServer:
         from waitress import wasyncore
 
         self.server.task_dispatcher.shutdown(timeout=2)
-        wasyncore.close_all(self.server._map)
+        self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))  # in the loop's thread
         self.thread.join(timeout=5)
         self.ctx.close()
 

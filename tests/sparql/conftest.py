@@ -51,7 +51,8 @@ class LiveServer:
         from waitress import wasyncore
 
         self.server.task_dispatcher.shutdown(timeout=2)
-        wasyncore.close_all(self.server._map)  # ends server.run()'s loop
+        # closed by the loop's own thread (its trigger): closing them from here raced its select() (EBADF)
+        self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
         self.thread.join(timeout=5)
 
 
