@@ -20,6 +20,10 @@ from node.sparql.analysis import QUERY_FORMS, Analysis, analyze
 from node.sparql.services import engine_text, find_services
 
 MAX_DEPTH = 64
+# A bound on nesting that no lexical reading can be fooled about: the engine's parser crashes (a stack
+# overflow, seen at 5,000 nested parentheses) on what a tokenizer may not see as nesting (brackets inside
+# what it takes for an IRI, `?a<((…))&&?b>0`), so every bracket character counts, in strings and IRIs too.
+MAX_OPENING_BRACKETS = 1000
 
 
 @dataclass(frozen=True)
@@ -37,8 +41,9 @@ def check_query(text: str, *, max_bytes: int, max_rows: int | None,
         raise PayloadTooLarge(f"the query is {size} bytes; this endpoint accepts queries of at most {max_bytes} bytes")
     text = engine_text(text)  # unescaped when it may call a SERVICE (see services.py)
     analysis = analyze(text, base_iri)
-    if analysis.depth > MAX_DEPTH:
+    if analysis.depth > MAX_DEPTH:  # the usual case, in words a client understands
         raise QueryError(f"the query nests brackets {analysis.depth} levels deep; at most {MAX_DEPTH} are accepted")
+    _check_bracket_count(text)  # the bound no disguise of the brackets gets around
     if analysis.is_update:
         raise QueryRefused("this endpoint is read-only: SPARQL Update is not accepted "
                            "(operators load data through the Graph Store Protocol at /store)")
@@ -52,6 +57,15 @@ def check_query(text: str, *, max_bytes: int, max_rows: int | None,
         raise QueryRefused("the query cannot be checked for SERVICE calls after its row cap was applied")
     _check_services(final.endpoints, service_allowlist)
     return CheckedQuery(rewritten, analysis.form, analysis, final.endpoints)
+
+
+def _check_bracket_count(text: str) -> None:
+    """At most MAX_OPENING_BRACKETS of '{', '(' and '[' in the whole text: an upper bound of any nesting
+    depth, whatever a parser makes of the characters around them."""
+    opening = sum(text.count(bracket) for bracket in "{([")
+    if opening > MAX_OPENING_BRACKETS:
+        raise QueryError(f"the query has {opening} opening brackets; at most {MAX_OPENING_BRACKETS} are accepted "
+                         "(a bound on its nesting, checked before any parser reads it)")
 
 
 def _check_services(endpoints: tuple[str, ...], allowlist: tuple[str, ...]) -> None:

@@ -234,3 +234,16 @@ def test_an_allow_listed_endpoint_cannot_redirect_the_engine_elsewhere(client, l
     response = ask(client, f"SELECT * {{ SERVICE <{redirector}> {{ ?s ?p ?o }} }}")
     assert response.status_code != 200 and "307" in response.get_json()["message"]
     assert listener.connections() == 0
+
+
+@pytest.mark.parametrize("hide", [
+    "FILTER(?a<{o}1{c}&&?a>0)",            # read by a tokenizer as one IRI <…>, by the parser as operators
+    r"BIND(<http://x/\u0041#> AS ?v) FILTER({o}1{c})",  # after a '#' a tokenizer may take for a comment
+])
+def test_nesting_is_bounded_whatever_hides_the_brackets(client, hide):
+    """The engine's parser overflows its stack at a few thousand nested brackets; the bound counts every
+    bracket character, so no lexical disguise gets deep nesting to it."""
+    query = "SELECT * WHERE { ?s ?p ?a " + hide.format(o="(" * 3000, c=")" * 3000) + " }"
+    response = client.post("/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 400 and "brackets" in response.get_json()["message"]
+    assert client.post("/sparql", data={"query": "ASK {}"}).status_code == 200
