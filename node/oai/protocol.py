@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 from datetime import datetime
 
 import pyoxigraph as ox
@@ -28,8 +27,6 @@ FORMATS = {
     "dcat_ap": ("https://semiceu.github.io/DCAT-AP/releases/3.0.0/", "http://www.w3.org/ns/dcat#"),
     "oai_dc": ("http://www.openarchives.org/OAI/2.0/oai_dc.xsd", "http://www.openarchives.org/OAI/2.0/oai_dc/"),
 }
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 
 
 class OaiError(Exception):
@@ -105,7 +102,7 @@ def date_bounds(args: dict[str, str]) -> tuple[str, str]:
     """from/until as inclusive datestamp bounds ('' when absent); badArgument when malformed."""
     low, high = args.get("from", ""), args.get("until", "")
     for name, value in (("from", low), ("until", high)):
-        if value and not (_valid(value, _DATE, "%Y-%m-%d") or _valid(value, _DATETIME, "%Y-%m-%dT%H:%M:%SZ")):
+        if value and not (_valid(value, _as_date) or _valid(value, _as_datetime)):
             raise OaiError("badArgument", f"'{name}' must be YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ, got '{value[:60]}'")
     if low and high and len(low) != len(high):
         raise OaiError("badArgument", "'from' and 'until' must have the same granularity")
@@ -118,14 +115,21 @@ def date_bounds(args: dict[str, str]) -> tuple[str, str]:
     return low, high
 
 
-def _valid(value: str, shape: re.Pattern, layout: str) -> bool:
-    if not shape.fullmatch(value):
-        return False
+def _valid(value: str, canonical) -> bool:
+    """The value as the datetime parser reads it, written back in the protocol's form, is the value:
+    strptime alone accepts non-ASCII digits and unpadded fields, which compare wrongly as strings."""
     try:
-        datetime.strptime(value, layout)
+        return canonical(value) == value
     except ValueError:
         return False
-    return True
+
+
+def _as_date(value: str) -> str:
+    return datetime.strptime(value, "%Y-%m-%d").date().isoformat()
+
+
+def _as_datetime(value: str) -> str:
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").isoformat() + "Z"
 
 
 def encode_token(verb: str, args: dict[str, str], after: tuple[str, str]) -> str:

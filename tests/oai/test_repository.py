@@ -223,3 +223,11 @@ def test_a_record_gone_while_its_page_is_written_is_sent_as_deleted(node):
     responses.record(parent, node, gone, "dcat_ap", ["local"], raw)
     assert parent.find(f"{OAI}record/{OAI}header").get("status") == "deleted"
     assert parent.find(f"{OAI}record/{OAI}metadata") is None and raw == []
+
+
+@pytest.mark.parametrize("value", ["٢٠٢٤-01-01", "2024-1-01", "2024-01-01T1:00:00Z", "２０２４-01-01"])
+def test_a_date_in_other_digits_or_unpadded_is_bad_argument(client, value):
+    """The datetime parser accepts non-ASCII digits and unpadded fields; from/until must be the protocol's
+    own form (they are compared as strings), so those are badArgument, not a silently wrong list."""
+    answer = client.get("/oai", query_string={"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "from": value})
+    assert answer.status_code == 200 and 'code="badArgument"' in answer.get_data(as_text=True)
