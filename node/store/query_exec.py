@@ -35,6 +35,7 @@ GRAPH_FORMATS = {
 # (max_rows + 1) × this many bytes, an answer cannot hold more than max_rows rows.
 _MIN_ROW_BYTES = {"application/sparql-results+json": 3, "application/sparql-results+xml": 17,
                   "text/csv": 2, "text/tab-separated-values": 1}
+MAX_ANSWER_BYTES = 256 * 2 ** 20  # as much as the remote store reads of a server's answer
 _STORE_FAILURE = re.compile(r"corrupt|rocksdb|storage|i/o", re.IGNORECASE)
 
 
@@ -147,13 +148,18 @@ def _too_many(limit: int, what: str) -> QueryRefused:
 
 
 class _DeadlineWriter(io.BytesIO):
-    """Oxigraph writes its serialisation in chunks: past the deadline, the next chunk stops it."""
+    """Oxigraph writes its serialisation in chunks: past the deadline, or past MAX_ANSWER_BYTES, the next
+    chunk stops it. The byte bound holds whatever the guard read in the query: its row cap rewrites a
+    LIMIT found by a tokenizer, which a disguised query could mislead."""
 
-    def __init__(self, deadline: float | None):
+    def __init__(self, deadline: float | None, max_bytes: int | None = None):
         super().__init__()
-        self.deadline = deadline
+        self.deadline, self.max_bytes = deadline, max_bytes or MAX_ANSWER_BYTES
 
     def write(self, data) -> int:
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise QueryTimeout("the query ran longer than the time limit")
+        if self.tell() + len(data) > self.max_bytes:
+            raise QueryRefused(f"the answer is larger than {self.max_bytes} bytes, the most this endpoint "
+                               "returns at once; add a LIMIT")
         return super().write(data)

@@ -35,6 +35,7 @@ import pyoxigraph as ox
 from node.errors import Conflict, QueryError, StoreError, TooManyRequests
 from node.store import changelog
 from node.store.base import GraphChange, QueryResult, ValueCopy
+from node.store.query_exec import MAX_ANSWER_BYTES
 from node.store.remote_dialect import StandardDialect, dialect_of, insert_statements, read_triples
 from node.store.sparql_update import bounded_updates, check_iri, default_graph_update
 from node.store.remote_http import Endpoints, SparqlHttp
@@ -52,7 +53,7 @@ class RemoteStore:
     shared = True  # other processes write to the same store (RecordStore re-reads the last sequence)
 
     def __init__(self, endpoints: Endpoints, base_url: str, *, poll_seconds: float = 0.25,
-                 max_queries: int = 6, max_response_bytes: int = 256 * 2 ** 20):
+                 max_queries: int = 6, max_response_bytes: int = MAX_ANSWER_BYTES):
         self.endpoints = endpoints
         self.http = SparqlHttp(endpoints)
         self.base_url = base_url

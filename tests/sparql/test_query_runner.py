@@ -2,6 +2,7 @@
 checkpoints no worker uses any more are deleted (a store written all day must not fill the disk)."""
 
 import pyoxigraph as ox
+import pytest
 
 from node.store.base import GraphChange
 from node.store.oxigraph import OxigraphStore
@@ -28,3 +29,19 @@ def test_each_query_sees_earlier_writes_and_old_checkpoints_are_deleted(tmp_path
     finally:
         store.close()
     assert not checkpoints.exists()
+
+
+def test_an_answer_is_bounded_in_bytes_whatever_the_guard_read(monkeypatch):
+    """The row cap rewrites a LIMIT the tokenizer found; the answer's size is bounded as it is written,
+    so a query that misleads the tokenizer still cannot make the worker hold an unbounded answer."""
+    from node.errors import QueryRefused
+    from node.store import query_exec
+
+    monkeypatch.setattr(query_exec, "MAX_ANSWER_BYTES", 5_000)
+    store = OxigraphStore()  # in memory: the query runs in this process, with the patched bound
+    store.apply([GraphChange("http://g/1", tuple(ox.Triple(ox.NamedNode(f"http://e/{n}"), ox.NamedNode("http://p"),
+                                                         ox.Literal("x" * 50)) for n in range(200)))])
+    with pytest.raises(QueryRefused, match="larger than 5000 bytes"):
+        store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", "application/sparql-results+json", timeout=10)
+    assert store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 5", "application/sparql-results+json",
+                       timeout=10).body
