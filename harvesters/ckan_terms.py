@@ -68,12 +68,18 @@ DISTRIBUTION_IRI_FIELDS = (
     ("package_format", DCAT.packageFormat), ("applicable_legislation", DCATAP.applicableLegislation),
 )
 
-_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 _FORMAT_TOKEN = re.compile(r"[A-Za-z0-9_]{1,20}")
 
 
 def is_iri(value) -> bool:
-    return isinstance(value, str) and bool(_IRI.fullmatch(value))
+    """An absolute IRI as Oxigraph's IRI parser reads it (a CKAN field may hold one, or any text)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
 
 
 def iri_or_literal(value) -> ox.NamedNode | ox.Literal:
