@@ -18,7 +18,7 @@ from node import creation, rdfio
 from node.catalog_index import CatalogIndex
 from node.config import Settings
 from node.datasets import by_subject_index, reachable, split_records
-from node.errors import InvalidRecord, ValidationFailed
+from node.errors import ConfigError, InvalidRecord, ValidationFailed
 from node.identity import catalog_description
 from node.records import Naming, PublishResult, check_not_held_elsewhere, now_iso, publish
 from node.store.base import GraphChange
@@ -93,9 +93,17 @@ def _open_backend(settings: Settings, in_memory: bool, read_only: bool = False):
     if settings.store == "sparql" and not in_memory:
         from node.store.remote import open_remote
 
+        _make_data_directory(settings.data_dir)  # the store is elsewhere; harvest state and server.json are here
         return open_remote(settings)  # readers and writers share the server: nothing to open read-only
     return OxigraphStore(None if in_memory else Path(settings.data_dir) / "store",
                          query_policy=FairnessPolicy.from_settings(settings), read_only=read_only and not in_memory)
+
+
+def _make_data_directory(path) -> None:
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ConfigError(f"cannot create the data directory {path}: {err.strerror or err}") from None
 
 
 def _check_or_create(ctx: NodeContext) -> None:

@@ -182,3 +182,20 @@ profile = "dcat-ap-3"
         time.sleep(0.05)
     assert len(central.index.entries()) == 3
     assert [e.kind for e in central.store.changes(1, central.store.last_sequence())] == ["create"] * 3
+
+
+def test_a_missing_data_directory_is_made_and_one_in_the_way_is_a_clear_error(tmp_path, remote):
+    """On a remote store the data directory holds only harvest state and server.json: `serve` wrote
+    server.json into a directory nobody had made and died with a traceback."""
+    from node.context import open_node
+    from node.server_file import write_server_file
+
+    ctx = open_node(remote_settings(remote, tmp_path / "new" / "data"))
+    try:
+        assert write_server_file(tmp_path / "new" / "data", "http://127.0.0.1:1/").is_file()
+    finally:
+        ctx.close()
+    (tmp_path / "a-file").write_text("")
+    result = cli("export", "-o", str(tmp_path / "all.nt"), env_extra=store_env(remote, tmp_path / "a-file" / "x"))
+    assert result.returncode == 2 and "cannot create the data directory" in result.stderr
+    assert "Traceback" not in result.stderr
