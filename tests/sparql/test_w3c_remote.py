@@ -7,10 +7,10 @@ writes to the server are part of what is checked.
 The server's default graph is the union of its graphs (the remote store needs it), so tests whose
 default graph must differ from that union fail on both sides alike; the count shows how many.
 
-EHDS_TEST_SPARQL_SERVER=virtuoso runs it on Virtuoso (as tests/remote), where data the server refuses
-(ill-typed literals such as "xyz"^^xsd:integer) fails its tests on both sides. Seen there on
-2026-11-29: the server directly passed 528, /sparql 90, because the node puts a BASE of its own before
-the query's and Virtuoso refuses a second BASE (SP030).
+EHDS_TEST_SPARQL_SERVER=virtuoso runs it on Virtuoso (as tests/remote and .ci/run do), where data the
+server refuses (ill-typed literals such as "xyz"^^xsd:integer) fails its tests on both sides. Seen there
+on 2026-11-29 (Virtuoso 7.2.5): the server directly passes 482, /sparql 494 (/sparql passes every test
+the server passes, and a few more: the node's reading of Virtuoso's answers undoes some of its deviations).
 """
 
 from __future__ import annotations
@@ -86,10 +86,14 @@ def _ask_server(session: requests.Session, server, test):
 
 
 def _through_remote_node(client, test):
-    """/sparql's answer; the server's evaluation failure (its 500, our 503) counts as a parsed query."""
+    """/sparql's answer. For a syntax test, the server's evaluation failure (its 500, our 503) and the
+    row cap (403: the answer was evaluated, and was too long) count as a parsed query: on Virtuoso,
+    whose default graph includes its own system graphs, `{ ?x ?y ?z . ?a ?b ?c }` has millions of rows."""
     response = client.post("/sparql", data={"query": f"BASE <{test.base_iri}>\n" + test.query_text()},
                            headers={"Accept": "text/csv"} if test.kind == "csv" else SERVER_ACCEPT)
     if test.kind.endswith("syntax") and response.status_code == 503 and "HTTP 500" in response.json["message"]:
+        return ACCEPTED
+    if test.kind.endswith("syntax") and response.status_code == 403 and "rows" in response.json["message"]:
         return ACCEPTED
     return _through_endpoint(client, test)
 
