@@ -202,7 +202,7 @@ class RemoteStore:
         query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{check_iri(name)}> {{ ?s ?p ?o }} }}"
         response = self.http.read("POST", self.endpoints.query_url, data={"query": query},
                                   headers={"Accept": "application/n-triples"})
-        return read_triples(self.dialect, (q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)))
+        return read_triples(self.dialect, (q.triple for q in ox.parse(response.data, format=ox.RdfFormat.N_TRIPLES)))
 
     def has_graph(self, name: str) -> bool:
         return self.ask(f"ASK {{ GRAPH <{check_iri(name)}> {{ ?s ?p ?o }} }}")
@@ -254,7 +254,7 @@ class RemoteStore:
         response = self.http.read("POST", self.endpoints.query_url, data={"query": query},
                                   headers={"Accept": _RESULTS_JSON}, timeout=timeout)
         try:
-            return parse_json_results(response.content, self.dialect)
+            return parse_json_results(response.data, self.dialect)
         except (SyntaxError, ValueError) as err:
             raise StoreError(f"the SPARQL server's answer is not SPARQL JSON results: {err}") from None
 

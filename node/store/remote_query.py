@@ -13,6 +13,8 @@ from __future__ import annotations
 import time
 
 import pyoxigraph as ox
+from urllib3.exceptions import HTTPError
+from urllib3.exceptions import TimeoutError as HttpTimeout
 
 from node.errors import QueryError, QueryRefused, QueryTimeout, StoreError
 from node.sparql.analysis import analyze
@@ -62,17 +64,25 @@ def _syntax_error(text: str) -> str | None:
 
 
 def _read_before(response, deadline: float, max_bytes: int) -> bytes:
-    chunks, size = [], 0
+    chunks, size, whole = [], 0, False
     try:
-        for chunk in response.iter_content(64 * 1024):
+        for chunk in response.stream(64 * 1024):
             size += len(chunk)
             if size > max_bytes:
                 raise QueryRefused(f"the answer is larger than {max_bytes} bytes; add a LIMIT")
             if time.monotonic() > deadline:
                 raise QueryTimeout("the query ran longer than the time limit")
             chunks.append(chunk)
+        whole = True
+    except HttpTimeout:
+        raise QueryTimeout("the SPARQL server stopped sending its answer within the time limit") from None
+    except HTTPError as err:
+        raise StoreError(f"the SPARQL server's answer was cut short: {type(err).__name__}") from None
     finally:
-        response.close()
+        if whole:
+            response.release_conn()  # read to its end: the connection serves the next query
+        else:
+            response.close()  # the rest is not wanted: never read it
     return b"".join(chunks)
 
 
@@ -102,7 +112,8 @@ def _fewer_rows_than(body: bytes, rows: int) -> bool:
 
 
 def _parse_results(body: bytes):
-    return _unreadable_answer_guard(lambda: parse_json_results(body))
+    """`body`: JSON results the dialect has already read (run_public_query)."""
+    return _unreadable_answer_guard(lambda: ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
 
 
 def parse_json_results(body: bytes, dialect: StandardDialect = StandardDialect()):
