@@ -2,10 +2,12 @@
 
 node.sparql's guard has already parsed the query (read-only, SERVICE allow-list, size). Here the
 server evaluates it; we keep the time limit (the whole answer must arrive before the deadline), a
-byte cap on what we read, and the row cap (counted in the parsed answer), and re-serialise in the
-format the client asked for with pyoxigraph, as the embedded store does. What the server itself may
-do while evaluating (its own time limit, SERVICE calls, memory) is its configuration:
-docs/deployment.md.
+byte cap on what we read, and the row cap (counted in the parsed answer unless the answer is too
+short to exceed it), and re-serialise in the format the client asked for with pyoxigraph, as the
+embedded store does. An answer already in that format (JSON results) is passed on as the server
+wrote it once the dialect has read it: the store is the operator's, and parsing every row to check
+it cost more than forwarding the query. What the server itself may do while evaluating (its own
+time limit, SERVICE calls, memory) is its configuration: docs/deployment.md.
 """
 
 from __future__ import annotations

@@ -26,6 +26,14 @@ class Scripted(BaseHTTPRequestHandler):
         if status == "slow":
             threading.Event().wait(2)
             status = 200
+        if status == "cut":  # promises more than it sends, then hangs up
+            self.send_response(200)
+            self.send_header("Content-Type", media_type)
+            self.send_header("Content-Length", str(len(body) + 1000))
+            self.end_headers()
+            self.wfile.write(body)
+            self.close_connection = True
+            return
         self.send_response(status)
         for name, value in (headers[0] if headers else {}).items():
             self.send_header(name, value)
@@ -104,6 +112,15 @@ def test_a_slow_server_is_a_timeout_and_a_large_answer_is_refused(fake):
     small.max_response_bytes = 10_000
     with pytest.raises(QueryRefused, match="larger than"):
         small.query("SELECT * WHERE { ?s ?p ?o }", "text/csv", timeout=5, max_rows=10)
+
+
+def test_an_answer_cut_short_in_transfer_is_a_store_error(fake):
+    start = b'{"head":{"vars":["x"]},"results":{"bindings":[{}'
+    fake.answers = [("cut", "application/sparql-results+json", start)] * 2
+    with pytest.raises(StoreError, match="cut short"):
+        store(fake).query("SELECT * WHERE { ?s ?p ?o }", "application/sparql-results+json", timeout=5, max_rows=10)
+    with pytest.raises(StoreError):
+        store(fake, retries=0).select("SELECT * WHERE { ?s ?p ?o }")
 
 
 def test_virtuoso_style_blank_nodes_in_json_results_are_read(fake):
