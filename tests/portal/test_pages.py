@@ -119,3 +119,23 @@ def test_harvest_page_is_html(client):
     assert "Runs, newest first" in html(client, "/harvest")
     assert client.get("/harvest").mimetype == "application/json"
     assert client.get("/harvest/runs/nope", headers={"Accept": BROWSER}).status_code == 404
+
+
+def test_a_facet_label_follows_a_write(client):
+    """Facet labels are kept per store generation (a page shows ~30, each one or two store reads): a
+    record that renames a shared publisher renames it in the facets at once."""
+    import pyoxigraph as ox
+
+    from tests.conftest import API_TOKEN
+    from tests.publish.sample_records import renamed, turtle
+
+    old_name = "French National Health Insurance Fund (Assurance Maladie, CNAM)"
+    assert old_name in html(client, "/catalog")
+    name = ox.NamedNode(str(FOAF.name))
+    triples = [t for t in renamed("snds", "renaming") if not (t.predicate == name and t.object.language == "en")]
+    triples.append(ox.Triple(ox.NamedNode(BASE_URL + "agents/cnam"), name, ox.Literal("CNAM, renamed", language="en")))
+    response = client.put("/datasets/renaming", data=turtle(triples),
+                          headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {API_TOKEN}"})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    page = html(client, "/catalog")
+    assert "CNAM, renamed" in page and old_name not in page
