@@ -108,10 +108,6 @@ def start_node(data_dir: Path, workers: int, store=None, threads: int = 16) -> E
     if store is not None:
         env |= {"EHDS_NODE_STORE": "sparql", "EHDS_NODE_STORE_QUERY_URL": store.query_url,
                 "EHDS_NODE_STORE_UPDATE_URL": store.update_url}
-    if type(store).__name__ == "VirtuosoServer":
-        # /sparql asks for sparql_max_rows + 1 rows; with the package's virtuoso.ini Virtuoso refuses
-        # to sort more than 10,000 (SR353, "Sorted TOP clause ... Only 10000 are allowed")
-        env["EHDS_NODE_SPARQL_MAX_ROWS"] = "9999"
     log = open(data_dir.parent / f"node-{port}.log", "wb")
     process = subprocess.Popen([sys.executable, "-m", "node", "serve", "--data", str(data_dir), "--port", str(port),
                                 "--workers", str(workers), "--threads", str(threads)],
