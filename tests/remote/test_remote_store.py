@@ -166,19 +166,9 @@ def test_a_harvest_from_the_cli_runs_while_a_node_is_open_and_reaches_it(partner
     from tests.harvesters.catalogues import serve_paged
 
     config = tmp_path / "node.toml"
-    config.write_text(f"""
-[node]
-base_url = "http://central.test/"
-load_bundled_catalogue = false
-validation_profile = "dcat-ap-3"
-[[sources]]
-name = "partner"
-kind = "dcat"
-url = "{serve_paged(partner, total=3, page_size=2)}"
-allow_private_network = true
-retries = 0
-profile = "dcat-ap-3"
-""")
+    from tests.remote.test_cross_process import HARVEST_CONFIG
+
+    config.write_text(HARVEST_CONFIG.format(url=serve_paged(partner, total=3, page_size=2)))
     assert len(central.index.entries()) == 0
     code = main(["harvest", "partner", "--config", str(config), "--data", str(tmp_path / "cli"), "--store", "sparql",
                  "--store-query-url", remote.query_url, "--store-update-url", remote.update_url])
