@@ -102,7 +102,7 @@ def start_node(data_dir: Path, workers: int, store=None, threads: int = 16) -> E
     """`ehds-node serve` (python -m node from this checkout) on the embedded store in data_dir, or on
     `store` (an OxigraphServer or VirtuosoServer) with `workers` processes."""
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "EHDS_NODE_BASE_URL": BASE, "EHDS_NODE_LOG_LEVEL": "WARNING",
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "EHDS_NODE_BASE_URL": BASE, "EHDS_NODE_LOG_LEVEL": os.environ.get("EHDS_BENCH_NODE_LOG_LEVEL", "WARNING"),
            "EHDS_NODE_LOAD_BUNDLED_CATALOGUE": "false",
            "EHDS_NODE_REQUEST_RATE": "0"}  # capacity is measured: the per-client rate limit stays out of it
     if store is not None:
