@@ -69,6 +69,19 @@ def sequence_of(base_url: str, iri: str) -> int | None:
     return int(tail) if tail.isdigit() and len(tail) < 19 else None
 
 
+def last_entry_from(low: int, exists) -> int:
+    """The last entry's number, searched forward from `low`, which exists: entries are numbered without
+    gaps, so galloping then bisecting finds it in O(log n) calls of `exists(number)`."""
+    step = 1
+    while exists(low + step):
+        low, step = low + step, step * 2
+    high = low + step  # low exists, high does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if exists(middle) else (low, middle)
+    return low
+
+
 def content_hash(payload: str | None) -> str:
     return hashlib.sha256((payload or "").encode()).hexdigest()
 

@@ -157,13 +157,7 @@ class RecordStore(RecordReads):
             if not self._entry_exists(low):
                 self._last_sequence, self._last_time = low - 1, ""
                 return self._last_sequence
-            step = 1
-            while self._entry_exists(low + step):
-                low, step = low + step, step * 2
-            high = low + step  # low exists, high does not
-            while high - low > 1:
-                middle = (low + high) // 2
-                low, high = (middle, high) if self._entry_exists(middle) else (low, middle)
+            low = changelog.last_entry_from(low, self._entry_exists)
             self._last_sequence = low
             self._last_time = self.change(low, with_payload=False).published
         return self._last_sequence

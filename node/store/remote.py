@@ -158,14 +158,7 @@ class RemoteStore:
         nothing was written since; otherwise galloping then bisecting, O(log n) ASKs."""
         if not self._entry_exists(known + 1):
             return known
-        low, step = known + 1, 1
-        while self._entry_exists(low + step):
-            low, step = low + step, step * 2
-        high = low + step
-        while high - low > 1:
-            middle = (low + high) // 2
-            low, high = (middle, high) if self._entry_exists(middle) else (low, middle)
-        return low
+        return changelog.last_entry_from(known + 1, self._entry_exists)
 
     def _entry_exists(self, sequence: int) -> bool:
         return sequence > 0 and self.has_graph(changelog.entry_iri(self.base_url, sequence))
