@@ -19,12 +19,11 @@ from node.web.app import node_context
 from node.web.html import render
 from node.web.i18n import current_language
 from node.web.labels import FACT_LABELS
+from node.web.rdf_documents import HTML, OFFERED, rdf_response
 from node.web.views import Description, dataset_view
 from vocab.namespaces import CV, DCAT, DCTERMS, FOAF, HEALTHDCATAP, VCARD
 
 blueprint = Blueprint("agents", __name__)
-HTML = "text/html"
-OFFERED = (*rdfio.RDF_MEDIA_TYPES, HTML)
 ROLES = {str(DCTERMS.publisher): "publisher", str(HEALTHDCATAP.hdab): "hdab", str(DCTERMS.creator): "creator",
          "http://data.europa.eu/930/custodian": "custodian", str(DCTERMS.rightsHolder): "rights_holder"}  # geodcatap:custodian
 MAX_LISTED = 200  # datasets listed on an agent's page
@@ -60,10 +59,6 @@ def _negotiated() -> str:
     return rdfio.negotiate_or_406(request.headers.get("Accept"), OFFERED)
 
 
-def _rdf(triples, media_type: str):
-    from node.web.catalog import _rdf_response
-
-    return _rdf_response(triples, media_type)
 
 
 @blueprint.get("/agents/<path:agent_id>")
@@ -72,7 +67,7 @@ def agent(agent_id: str):
     iri, triples = _described(ctx, "agents/" + agent_id, f"no agent '{agent_id}' is described in this catalogue")
     media_type = _negotiated()
     if media_type != HTML:
-        return _rdf(triples, media_type)
+        return rdf_response(triples, media_type)
     return render("agent.html", **_agent_values(ctx, iri, triples), alternates=[])
 
 
@@ -92,7 +87,7 @@ def skolem_node(digest: str):
     iri, triples = _described(ctx, GENID + digest, f"no resource '{GENID}{digest}' is described in this catalogue")
     media_type = _negotiated()
     if media_type != HTML:
-        return _rdf(triples, media_type)
+        return rdf_response(triples, media_type)
     d = Description(triples, current_language())
     contacts = [("email", o.value) for o in d.objects(iri, CV.email) + d.objects(iri, VCARD.hasEmail)]
     contacts += [("page", o.value) for o in d.objects(iri, CV.contactPage) + d.objects(iri, VCARD.hasURL)]
@@ -151,7 +146,7 @@ def distribution(record_id: str, name: str):
         raise NotFound(f"dataset '{record_id}' has no distribution '{name}'")
     media_type = _negotiated()
     if media_type != HTML:
-        return _rdf(describe(triples, iri), media_type)
+        return rdf_response(describe(triples, iri), media_type)
     view = dataset_view(triples, _dataset_of(triples, iri), current_language())
     shown = next(d for d in view.distributions if d["iri"] == iri.value)
     d = Description(triples, current_language())

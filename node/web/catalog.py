@@ -11,44 +11,12 @@ from flask import Blueprint, Response, current_app, redirect, request
 from node import rdfio
 from node.catalog import dataset_ntriples, page_ntriples, parse_page_request, select_page
 from node.errors import NotFound
-from node.jsonld_context import compact_jsonld
 from node.web import harvest_pages, html
 from node.web.app import node_context
 from node.web.kept import Kept
+from node.web.rdf_documents import HTML, from_ntriples, media_type_for, rdf_bytes_response, rdf_response
 
 blueprint = Blueprint("catalog", __name__)
-HTML = "text/html"
-JSON_LD = "application/ld+json"
-OFFERED = (*rdfio.RDF_MEDIA_TYPES, HTML)
-
-
-def _media_type(suffix: str | None) -> str:
-    if suffix:
-        syntax = rdfio.syntax_for_suffix(suffix)
-        if syntax is None:
-            raise NotFound(f"unknown format suffix '.{suffix}'; use .ttl, .jsonld, .rdf or .nt")
-        return syntax.media_type
-    return rdfio.negotiate_or_406(request.headers.get("Accept"), OFFERED)
-
-
-def _rdf_response(triples, media_type: str) -> Response:
-    if media_type == JSON_LD:
-        return _rdf_bytes_response(compact_jsonld(rdfio.serialize(triples, "application/n-triples")), media_type)
-    return _rdf_bytes_response(rdfio.serialize(triples, media_type), media_type)
-
-
-def _from_ntriples(ntriples: bytes, media_type: str) -> bytes:
-    """Oxigraph's writers; JSON-LD compacted with DCAT-AP's terms (node.jsonld_context)."""
-    return compact_jsonld(ntriples) if media_type == JSON_LD else rdfio.from_ntriples(ntriples, media_type)
-
-
-def _rdf_bytes_response(body: bytes, media_type: str) -> Response:
-    response = Response(body, mimetype=media_type)
-    response.headers["Vary"] = "Accept"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
 @blueprint.after_request
 def answer_conditional_gets(response: Response) -> Response:
     """An ETag of the body on every page and dataset document, so that a harvester re-reading the
@@ -74,7 +42,7 @@ def favicon():
 @blueprint.get("/catalog.<suffix>")
 def catalog(suffix: str | None = None):
     ctx = node_context()
-    media_type = _media_type(suffix)
+    media_type = media_type_for(suffix)
     page_request = parse_page_request(request.args, ctx.settings.page_size, ctx.settings.max_page_size)
     if media_type == HTML:
         return html.catalog_page(ctx, select_page(ctx.index, page_request))
@@ -84,19 +52,19 @@ def catalog(suffix: str | None = None):
     body = pages.get(key)
     if body is None:
         page = select_page(ctx.index, page_request)
-        body = pages.put(key, _from_ntriples(page_ntriples(ctx.store, ctx.naming, page), media_type))
-    return _rdf_bytes_response(body, media_type)
+        body = pages.put(key, from_ntriples(page_ntriples(ctx.store, ctx.naming, page), media_type))
+    return rdf_bytes_response(body, media_type)
 
 
 @blueprint.get("/datasets/<name>")
 def dataset(name: str):
     ctx = node_context()
     record_id, suffix = _split_suffix(ctx, name)
-    media_type = _media_type(suffix)
+    media_type = media_type_for(suffix)
     ntriples = dataset_ntriples(ctx.store, ctx.naming, record_id)
     if media_type == HTML:
         return html.dataset_page(ctx, record_id, rdfio.ntriples_to_triples(ntriples))
-    return _rdf_bytes_response(_from_ntriples(ntriples, media_type), media_type)
+    return rdf_bytes_response(from_ntriples(ntriples, media_type), media_type)
 
 
 @blueprint.get("/sources/<name>")
@@ -108,10 +76,10 @@ def source_catalog(name: str):
     triples = ctx.store.graph_triples(source_description_graph(ctx.naming, name))
     if not triples:
         raise NotFound(f"no harvested source '{name}'")
-    media_type = _media_type(None)
+    media_type = media_type_for(None)
     if media_type == HTML:
         return harvest_pages.source_page(ctx, name, triples)
-    return _rdf_response(triples, media_type)
+    return rdf_response(triples, media_type)
 
 
 def _split_suffix(ctx, name: str) -> tuple[str, str | None]:

@@ -14,16 +14,12 @@ from flask import Blueprint, Response, request
 
 from node import rdfio
 from node.history import diff_pair, diff_versions, parse_sequence, record_history, version
-from node.errors import NotFound
-from node.jsonld_context import compact_jsonld
 from node.web import history_pages
 from node.web.app import node_context
+from node.web.rdf_documents import HTML, from_ntriples, media_type_for, rdf_bytes_response, rdf_response
 
 blueprint = Blueprint("history", __name__)
-HTML = "text/html"
 JSON = "application/json"
-JSON_LD = "application/ld+json"
-OFFERED = (*rdfio.RDF_MEDIA_TYPES, HTML)
 
 
 @blueprint.after_request
@@ -39,11 +35,11 @@ def answer_conditional_gets(response: Response) -> Response:
 @blueprint.get("/datasets/<record_id>/history.<suffix>")
 def history(record_id: str, suffix: str | None = None):
     ctx = node_context()
-    media_type = _media_type(suffix)
+    media_type = media_type_for(suffix)
     found = record_history(ctx.store, ctx.naming, record_id)
     if media_type == HTML:
         return history_pages.history_page(ctx, found)
-    return _rdf(history_pages.history_triples(ctx.naming, found), media_type)
+    return rdf_response(history_pages.history_triples(ctx.naming, found), media_type)
 
 
 @blueprint.get("/datasets/<record_id>/history/<sequence>")
@@ -52,15 +48,15 @@ def history_version(record_id: str, sequence: str):
     its RDF is the activity itself."""
     ctx = node_context()
     sequence, dot, suffix = sequence.partition(".")
-    media_type = _media_type(suffix if dot else None)
+    media_type = media_type_for(suffix if dot else None)
     found = record_history(ctx.store, ctx.naming, record_id)
     entry = version(ctx.store, found, parse_sequence(sequence, "the version in the URL"))
     if media_type == HTML:
         return history_pages.version_page(ctx, found, entry)
     if entry.payload is None:
-        return _rdf(history_pages.version_triples(ctx.naming, found, entry), media_type)
+        return rdf_response(history_pages.version_triples(ctx.naming, found, entry), media_type)
     body = entry.payload.encode()
-    return _bytes(compact_jsonld(body) if media_type == JSON_LD else rdfio.from_ntriples(body, media_type), media_type)
+    return rdf_bytes_response(from_ntriples(body, media_type), media_type)
 
 
 @blueprint.get("/datasets/<record_id>/history/diff")
@@ -80,24 +76,3 @@ def history_diff(record_id: str):
     return response
 
 
-def _media_type(suffix: str | None) -> str:
-    """`.ttl`, `.jsonld`, `.rdf`, `.nt` pick a syntax; without one, the Accept header does."""
-    if suffix is not None:
-        syntax = rdfio.syntax_for_suffix(suffix)
-        if syntax is None:
-            raise NotFound(f"unknown format suffix '.{suffix[:20]}'; use .ttl, .jsonld, .rdf or .nt")
-        return syntax.media_type
-    return rdfio.negotiate_or_406(request.headers.get("Accept"), OFFERED)
-
-
-def _rdf(triples, media_type: str) -> Response:
-    ntriples = rdfio.serialize(triples, "application/n-triples")
-    return _bytes(compact_jsonld(ntriples) if media_type == JSON_LD else rdfio.from_ntriples(ntriples, media_type),
-                  media_type)
-
-
-def _bytes(body: bytes, media_type: str) -> Response:
-    response = Response(body, mimetype=media_type)
-    response.headers["Vary"] = "Accept"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response

@@ -139,3 +139,10 @@ def test_a_facet_label_follows_a_write(client):
     assert response.status_code == 201, response.get_data(as_text=True)
     page = html(client, "/catalog")
     assert "CNAM, renamed" in page and old_name not in page
+
+
+def test_an_unknown_format_suffix_is_a_404_that_quotes_it_briefly(client):
+    for path in ("/catalog." + "x" * 5000, "/datasets/hydro/history." + "y" * 5000):
+        response = client.get(path, headers={"Accept": "application/json"})
+        assert response.status_code == 404, path[:40]
+        assert "unknown format suffix" in response.json["message"] and len(response.json["message"]) < 200
