@@ -6,6 +6,7 @@ import logging
 import signal
 import socket
 import threading
+import time
 
 from node.cli import common_node_options, settings_from_args
 from node.cli.serve_workers import check_workers, run_workers
@@ -50,6 +51,7 @@ def run(args) -> int:
     context = open_node(settings)
     app = create_app(context=context)
     server = waitress.create_server(app, sockets=[listener], threads=settings.threads, ident="ehds-node")
+    quiet_waitress_queue()
     server_file = write_server_file(settings.data_dir, f"http://{_local_host(settings.host)}:{settings.port}/")
     start_scheduler(run_locks(app), context)
     threading.Thread(target=warm_up, args=(context, app), name="warm-up", daemon=True).start()
@@ -62,6 +64,31 @@ def run(args) -> int:
         server_file.unlink(missing_ok=True)
         context.close()
     return 0
+
+
+class AtMostEvery(logging.Filter):
+    """Lets one record through per `seconds`. waitress warns "Task queue depth is N" for every request
+    queued behind busy threads: under load, a line per request in the operator's log; one a minute
+    says the same."""
+
+    def __init__(self, seconds: float = 60.0):
+        super().__init__()
+        self.seconds, self._last = seconds, float("-inf")
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        with self._lock:
+            now = time.monotonic()
+            if now - self._last < self.seconds:
+                return False
+            self._last = now
+            return True
+
+
+def quiet_waitress_queue() -> None:
+    queue_log = logging.getLogger("waitress.queue")
+    if not any(isinstance(f, AtMostEvery) for f in queue_log.filters):
+        queue_log.addFilter(AtMostEvery())
 
 
 def warm_up(context, app) -> None:
