@@ -38,7 +38,9 @@ def test_sickle_harvests_fully_then_incrementally_and_sees_the_deletion(server, 
     assert len(identifiers) == len(set(identifiers)) == len(node.index.entries()) > 4
     assert all(r.metadata is not None for r in full)
     _next_second()
-    since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    # from the precise clock: time.gmtime() without an argument reads the coarse one (glibc's time()),
+    # which can still say the previous second a few milliseconds after _next_second saw the new one
+    since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time()))
     gone = identifiers[0]
     response = requests.delete(server.url + "datasets/" + gone.rpartition(":")[2],
                                headers={"Authorization": f"Bearer {API_TOKEN}"}, timeout=30)

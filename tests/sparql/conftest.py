@@ -52,7 +52,10 @@ class LiveServer:
 
         self.server.task_dispatcher.shutdown(timeout=2)
         # closed by the loop's own thread (its trigger): closing them from here raced its select() (EBADF)
-        self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
+        try:
+            self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
+        except OSError:  # the trigger itself is closed: the loop is already closing everything
+            pass
         self.thread.join(timeout=5)
 
 
