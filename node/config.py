@@ -220,8 +220,18 @@ def _check_store(settings: Settings) -> None:
         raise ConfigError("store_timeout must be a positive number of seconds")
 
 
+_MAX_THREADS = 1024
+_MAX_SPARQL_WORKERS = 64
+
+
 def _check_sparql_shares(settings: Settings) -> None:
     FairnessPolicy.from_settings(settings)  # raises ConfigError naming the setting
+    if settings.threads > _MAX_THREADS:
+        raise ConfigError(f"threads ({settings.threads}) must be at most {_MAX_THREADS}: each is a thread of the "
+                          "web process, and more than the cores can run only wait")
+    if settings.sparql_workers > _MAX_SPARQL_WORKERS:
+        raise ConfigError(f"sparql_workers ({settings.sparql_workers}) must be at most {_MAX_SPARQL_WORKERS}: "
+                          "each is a process of its own")
     if settings.threads < 1 or settings.sparql_workers + settings.sparql_queue >= settings.threads:
         raise ConfigError(f"threads ({settings.threads}) must be more than sparql_workers + sparql_queue "
                           f"({settings.sparql_workers} + {settings.sparql_queue}): pages need threads SPARQL cannot take")

@@ -21,9 +21,17 @@ log = logging.getLogger("ehds.serve")
 _SCHEDULER_LOCK = "scheduler.lock"
 
 
+_WORKERS_PER_CORE = 4  # every worker is a process with its own caches: more only share the same cores
+
+
 def check_workers(settings, workers: int) -> None:
     if workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {workers}")
+    cores = os.cpu_count() or 1
+    if workers > _WORKERS_PER_CORE * cores:
+        raise ConfigError(f"--workers {workers} is more than {_WORKERS_PER_CORE} per CPU core ({cores} here: at most "
+                          f"{_WORKERS_PER_CORE * cores}); each worker is a process with its own caches and store "
+                          "connections (docs/deployment.md, How many workers)")
     if workers > 1 and settings.store != "sparql":
         raise ConfigError(f"--workers {workers} needs a remote store (store = \"sparql\"): the embedded "
                           "Oxigraph store admits one process (one writer); serve it with one worker and "

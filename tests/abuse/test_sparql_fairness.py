@@ -180,6 +180,8 @@ def test_a_client_with_many_queries_in_flight_makes_room_for_a_lighter_one():
     ({"sparql_client_budget": float("nan")}, "sparql_client_budget"),
     ({"sparql_budget_window": float("inf")}, "sparql_budget_window"),
     ({"threads": 8}, "threads"),
+    ({"threads": 100_000}, "threads"),  # each a thread of the web process
+    ({"sparql_workers": 1000, "threads": 1024}, "sparql_workers"),  # each a process
 ])
 def test_shares_are_validated_at_start(shares, setting):
     with pytest.raises(ConfigError, match=setting):

@@ -103,3 +103,11 @@ def test_the_embedded_store_refuses_more_than_one_worker(tmp_path):
                  env_extra={"EHDS_NODE_DATA_DIR": str(tmp_path / "data")})
     assert result.returncode == 2
     assert "needs a remote store" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_more_workers_than_the_cores_can_run_are_refused_before_any_starts(tmp_path, remote):
+    """`serve --workers 1000` forked a thousand processes and brought a 2-core machine down (load 378)."""
+    env = {"EHDS_NODE_STORE": "sparql", "EHDS_NODE_STORE_QUERY_URL": remote.query_url,
+           "EHDS_NODE_STORE_UPDATE_URL": remote.update_url, "EHDS_NODE_DATA_DIR": str(tmp_path / "data")}
+    result = cli("serve", "--workers", "1000", "--port", str(free_port()), env_extra=env)
+    assert result.returncode == 2 and "per CPU core" in result.stderr and "Traceback" not in result.stderr
