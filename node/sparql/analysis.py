@@ -25,6 +25,7 @@ class Analysis:
     values_at: int | None = None           # where a trailing top-level VALUES clause starts
     prefixes: dict[str, str] = field(default_factory=dict)
     own_base: bool = False                 # the prologue declares an absolute BASE (ours is then not needed)
+    form_at: int | None = None             # where the form keyword starts in the text
 
     @property
     def is_update(self) -> bool:
@@ -38,7 +39,8 @@ def analyze(text: str, base_iri: str | None = None) -> Analysis:
     own_base = base is not None  # resolved without ours: an absolute BASE of the query's own
     if not own_base:
         prefixes, base, position = _prologue(tokens, base_iri)
-    form = tokens[position].text.upper() if position < len(tokens) and tokens[position].kind == "word" else None
+    found = position < len(tokens) and tokens[position].kind == "word"
+    form = tokens[position].text.upper() if found else None
     return Analysis(
         form=form,
         depth=max_depth(tokens),
@@ -46,6 +48,7 @@ def analyze(text: str, base_iri: str | None = None) -> Analysis:
         values_at=_trailing_values(tokens),
         prefixes=prefixes,
         own_base=own_base,
+        form_at=tokens[position].start if found else None,
     )
 
 

@@ -26,6 +26,7 @@ from node.store.remote_dialect import StandardDialect, read_triples
 from node.store.remote_http import SparqlHttp
 
 _RESULTS_JSON = "application/sparql-results+json"
+_CHECK_VARIABLE = "ehds_node_planned_as_select"
 _NO_TIMEOUT = 365 * 24 * 3600.0
 
 
@@ -33,6 +34,7 @@ def run_public_query(http: SparqlHttp, sparql: str, media_type: str, *, default_
                      timeout: float | None, max_rows: int | None, prefixes=(), base_iri: str | None,
                      max_bytes: int, dialect: StandardDialect = StandardDialect()) -> QueryResult:
     deadline = time.monotonic() + (timeout or _NO_TIMEOUT)
+    check_with_oxigraph(sparql, base_iri)
     text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql  # a prologue may hold several BASE
     form = [("query", text)] + [("default-graph-uri", g) for g in default_graphs] + \
         [("named-graph-uri", g) for g in named_graphs] + dialect.time_limit(timeout)
@@ -41,28 +43,44 @@ def run_public_query(http: SparqlHttp, sparql: str, media_type: str, *, default_
         response = http.read("POST", http.endpoints.query_url, data=form, timeout=timeout or _NO_TIMEOUT,
                              stream=True, headers={"Accept": "application/n-triples" if graph_form else _RESULTS_JSON})
     except QueryError as err:
-        raise QueryError(_syntax_error(text) or err.message) from None
+        raise QueryError(_without_query(err.message)) from None
     body = _read_before(response, deadline, max_bytes)
     if graph_form:
         return _graph_result(body, media_type, max_rows, prefixes, dialect)
     return _results(_unreadable_answer_guard(lambda: dialect.json_results(body)), media_type, max_rows)
 
 
-def _syntax_error(text: str) -> str | None:
-    """Oxigraph's own syntax message for a query the server rejected, so that the client reads the
-    same error (with its position) whichever server runs the node; None when Oxigraph parses it (the
-    server's message then stands). Parsed by a query on an empty in-memory store: SELECT, CONSTRUCT and
-    DESCRIBE are evaluated lazily, so nothing runs; an ASK would be evaluated at once, so it is left
-    to the server's message."""
+def check_with_oxigraph(sparql: str, base_iri: str | None) -> None:
+    """The query as Oxigraph reads it, before any server sees it: a syntax error is Oxigraph's message
+    (with its position, as on the embedded store), and a call of a function SPARQL 1.1 does not define
+    is refused. A server's extension functions are not part of a read-only public endpoint: Virtuoso's
+    <bif:http_get> fetches any URL from the server's host (past the SERVICE allow-list), its
+    <bif:sequence_next> writes. Oxigraph refuses a function it does not know when it plans the query,
+    before evaluating anything, on an empty store; an ASK (evaluated at once) is planned as the SELECT
+    of the same pattern."""
+    analysis = analyze(sparql)
+    check = sparql
+    if analysis.form == "ASK" and analysis.form_at is not None:
+        at = analysis.form_at
+        check = f"{sparql[:at]}SELECT (1 AS ?{_CHECK_VARIABLE}){sparql[at + 3:]}"
     try:
-        if analyze(text).form == "ASK":
-            return None
-        ox.Store().query(text)
+        planned = ox.Store().query(check, base_iri=base_iri)
     except SyntaxError as err:
-        return f"SPARQL syntax error: {err}"
-    except (ValueError, OSError, QueryError):
-        return None
-    return None
+        raise QueryError(f"SPARQL syntax error: {err}") from None
+    except (RuntimeError, ValueError) as err:
+        if "custom function" in str(err):
+            raise QueryRefused(f"this endpoint calls only the functions of SPARQL 1.1 and the XSD casts: "
+                               f"{str(err)[:200]}") from None
+        raise QueryError(f"the query cannot be evaluated: {str(err)[:200]}") from None
+    if isinstance(planned, ox.QueryBoolean) and check is sparql:
+        raise QueryError("the query's form could not be read; write the query form keyword (SELECT, ASK…) "
+                         "after the prologue")
+
+
+def _without_query(message: str) -> str:
+    """A server's rejection without the query text it may quote (Virtuoso repeats the whole query,
+    with the node's own additions, after "SPARQL query:")."""
+    return message.split("SPARQL query:", 1)[0].rstrip(" :") or message
 
 
 def _read_before(response, deadline: float, max_bytes: int) -> bytes:

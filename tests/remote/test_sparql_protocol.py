@@ -27,3 +27,54 @@ def sparql_node(tmp_path_factory, oxigraph_server):
     ctx = open_node(remote_settings(oxigraph_server, tmp_path_factory.mktemp("sparql") / "data", sparql_timeout=3.0))
     yield ctx
     ctx.close()
+
+
+@pytest.fixture
+def listener():
+    """A loopback HTTP server that records every request it receives."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Record(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.server.seen.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Record)
+    server.seen = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_extension_functions_of_the_server_are_never_called(sparql_client, listener):  # noqa: F811
+    """Virtuoso's <bif:http_get> fetched any URL from the server's host through /sparql, past the
+    SERVICE allow-list, and <bif:sequence_next> changed its state; <bif:file_to_string> gave a 500."""
+    url = f"http://127.0.0.1:{listener.server_address[1]}/secret"
+    queries = [
+        f'SELECT ?x WHERE {{ BIND(<bif:http_get>("{url}") AS ?x) }}',
+        f'PREFIX bif: <bif:>\nSELECT ?x WHERE {{ BIND(bif:http_get("{url}") AS ?x) }}',
+        f'ASK {{ FILTER(STRLEN(<bif:http_get>("{url}")) > 0) }}',
+        f'CONSTRUCT {{ <urn:a> <urn:b> ?x }} WHERE {{ BIND(<bif:http_get>("{url}") AS ?x) }}',
+        'SELECT ?x WHERE { BIND(<bif:sequence_next>("x") AS ?x) }',
+        'SELECT ?x WHERE { ?s ?p ?o FILTER(<sql:DB.DBA.USER_CREATE>("evil", "pw")) }',
+    ]
+    for query in queries:
+        response = sparql_client.post("/sparql", data={"query": query})
+        assert response.status_code == 403, (query, response.status_code, response.get_data(as_text=True)[:300])
+        assert "functions of SPARQL 1.1" in response.json["message"]
+    for query in ('define input:inference "x"\nSELECT * WHERE { ?s ?p ?o }',  # a server's own pragmas
+                  f'SELECT ?x WHERE {{ BIND(bif:http_get("{url}") AS ?x) }}'):  # its predeclared prefixes
+        response = sparql_client.post("/sparql", data={"query": query})
+        assert response.status_code == 400, (query, response.json["message"])
+    assert listener.seen == []
+    cast = sparql_client.post("/sparql", data={"query": 'SELECT (<http://www.w3.org/2001/XMLSchema#integer>("7") AS ?n) {}'},
+                              headers={"Accept": "application/sparql-results+json"})
+    assert cast.status_code == 200 and cast.json["results"]["bindings"][0]["n"]["value"] == "7"
