@@ -240,7 +240,7 @@ class RemoteStore:
         read = self.dialect.read
         try:  # the answer is parsed lazily, row by row
             return iter([{name: read(row[name]) for name in names} for row in solutions])
-        except (SyntaxError, ValueError) as err:
+        except (SyntaxError, ValueError, MemoryError) as err:
             raise StoreError(f"the SPARQL server's answer is not SPARQL JSON results: {err}") from None
 
     def _results(self, query: str, *, timeout: float | None = None):
@@ -248,7 +248,7 @@ class RemoteStore:
                                   headers={"Accept": _RESULTS_JSON}, timeout=timeout)
         try:
             return parse_json_results(response.data, self.dialect)
-        except (SyntaxError, ValueError) as err:
+        except (SyntaxError, ValueError, MemoryError) as err:
             raise StoreError(f"the SPARQL server's answer is not SPARQL JSON results: {err}") from None
 
     # -- the public endpoint --------------------------------------------------------------------

@@ -148,16 +148,16 @@ def _unreadable_answer_guard(action):
         return action()
     except (SyntaxError, ValueError) as err:
         raise StoreError(f"the SPARQL server's answer could not be read: {err}") from None
+    except MemoryError as err:  # pyoxigraph's reader: "Reached the buffer maximal size of 16777216"
+        raise QueryRefused("the answer holds a value larger than this endpoint reads from its store (16 MiB); "
+                           f"ask for less of it (SUBSTR, LIMIT) ({str(err)[:80]})") from None
 
 
 def _graph_result(body: bytes, media_type: str, max_rows: int | None, prefixes, dialect) -> QueryResult:
     fmt = GRAPH_FORMATS.get(media_type)
     if fmt is None:
         raise QueryError(f"a CONSTRUCT/DESCRIBE result cannot be written as {media_type}")
-    try:
-        triples = read_triples(dialect, ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
-    except SyntaxError as err:
-        raise StoreError(f"the SPARQL server's answer could not be read: {err}") from None
+    triples = _unreadable_answer_guard(lambda: read_triples(dialect, ox.parse(body, format=ox.RdfFormat.N_TRIPLES)))
     if max_rows is not None and len(triples) > max_rows:
         raise _too_many(max_rows, "triples")
     if fmt != ox.RdfFormat.N_TRIPLES and prefixes:

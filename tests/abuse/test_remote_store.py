@@ -233,3 +233,13 @@ def test_a_write_past_the_request_size_is_split_by_record_with_its_entry():
         assert len(holding) == 1 and f"<{entry}>" in holding[0] and f"GRAPH <{entry}> {{ <{entry}> <http://p.test/payload>" in holding[0]
     assert sum(r.count(f"GRAPH <{base}x>") for r in requests) == 1  # a copy into no entry is not lost either
     assert bounded_updates(changes, copies, insert_data, None) == [bounded_updates(changes, copies, insert_data, 10**9)[0]]
+
+
+def test_a_value_larger_than_the_reader_takes_is_a_clear_refusal(fake):
+    """One 17 MB value (a GROUP_CONCAT of the whole store) made pyoxigraph's reader raise MemoryError: a 500."""
+    huge = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"' + b"v" * 17_000_000 + b'"}}]}}'
+    fake.answers = [(200, "application/sparql-results+json", huge)] * 2
+    with pytest.raises(QueryRefused, match="16 MiB"):
+        store(fake).query("SELECT ?x WHERE { ?s ?p ?x }", "text/csv", timeout=30, max_rows=10)
+    with pytest.raises(StoreError):
+        store(fake, retries=0).select("SELECT ?x WHERE { ?s ?p ?x }")
