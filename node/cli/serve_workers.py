@@ -13,12 +13,14 @@ import fcntl
 import logging
 import os
 import threading
+import time
 from pathlib import Path
 
-from node.errors import ConfigError
+from node.errors import ConfigError, QueryTimeout, StoreError
 
 log = logging.getLogger("ehds.serve")
 _SCHEDULER_LOCK = "scheduler.lock"
+_RETRY_SECONDS = 2.0  # between two workers' attempts to open an unreachable store
 
 
 _WORKERS_PER_CORE = 4  # every worker is a process with its own caches: more only share the same cores
@@ -69,7 +71,7 @@ def worker_app(settings):
     from node.web.app import create_app
     from node.web.harvest import run_locks
 
-    context = open_node(settings)
+    context = _open_or_retry_later(open_node, settings)
     app = create_app(context=context)
     from node.cli.serve import warm_up
 
@@ -77,6 +79,20 @@ def worker_app(settings):
     if _take_scheduler_lock(Path(settings.data_dir)):
         start_scheduler(run_locks(app), context)
     return app
+
+
+def _open_or_retry_later(open_node, settings):
+    """The worker's node; when the store cannot be reached (it went away after `serve` started and this
+    worker was started again), the worker ends after a pause and gunicorn starts another. An exception
+    here would be a boot error, on which gunicorn stops every worker: the node would stay down after
+    the store came back."""
+    try:
+        return open_node(settings)
+    except (StoreError, QueryTimeout) as err:
+        log.error("worker %d cannot open the store (%s); another worker tries again in %g s",
+                  os.getpid(), err.message, _RETRY_SECONDS)
+        time.sleep(_RETRY_SECONDS)
+        raise SystemExit(1) from None
 
 
 def _take_scheduler_lock(data_dir: Path) -> bool:

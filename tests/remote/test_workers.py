@@ -111,3 +111,52 @@ def test_more_workers_than_the_cores_can_run_are_refused_before_any_starts(tmp_p
            "EHDS_NODE_STORE_UPDATE_URL": remote.update_url, "EHDS_NODE_DATA_DIR": str(tmp_path / "data")}
     result = cli("serve", "--workers", "1000", "--port", str(free_port()), env_extra=env)
     assert result.returncode == 2 and "per CPU core" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_worker_started_while_the_store_is_down_does_not_stop_the_node(tmp_path):
+    """With the store stopped, a worker that died was started again, failed to open the store, and
+    gunicorn took that boot error as a reason to stop every worker: the node stayed down after the
+    store came back."""
+    from tests.remote.conftest import oxigraph_binary
+
+    port = free_port()
+    command = [oxigraph_binary(), "serve", "--location", str(tmp_path / "store"), "--bind", f"127.0.0.1:{port}",
+               "--union-default-graph"]
+
+    def start_store():
+        store = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(200):
+            try:
+                requests.post(f"http://127.0.0.1:{port}/query", data={"query": "ASK {}"}, timeout=1)
+                return store
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        raise AssertionError("oxigraph serve did not start")
+
+    store = start_store()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "EHDS_NODE_STORE": "sparql", "EHDS_NODE_BASE_URL": BASE_URL,
+           "EHDS_NODE_STORE_QUERY_URL": f"http://127.0.0.1:{port}/query", "EHDS_NODE_STORE_TIMEOUT": "2",
+           "EHDS_NODE_STORE_UPDATE_URL": f"http://127.0.0.1:{port}/update", "EHDS_NODE_DATA_DIR": str(tmp_path / "data")}
+    node, url = serve(env)
+    try:
+        store.terminate()
+        store.wait(10)
+        down = requests.post(url + "sparql", data={"query": "ASK {}"}, timeout=30)
+        assert down.status_code == 503, down.text
+        workers = subprocess.run(["pgrep", "-P", str(node.pid)], capture_output=True, text=True).stdout.split()
+        os.kill(int(workers[0]), signal.SIGKILL)
+        time.sleep(4)  # the replacement fails to open the store at least once
+        assert node.poll() is None, node.stderr.read().decode()[-2000:]
+        store = start_store()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            statuses = {requests.get(url + "catalog", headers={"Accept": "text/turtle"}, timeout=30).status_code
+                        for _ in range(2 * WORKERS)}
+            if statuses == {200}:
+                break
+            time.sleep(0.5)
+        assert statuses == {200}
+    finally:
+        stop(node)
+        store.terminate()
+        store.wait(10)
