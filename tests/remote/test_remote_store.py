@@ -195,3 +195,23 @@ def test_a_missing_data_directory_is_made_and_one_in_the_way_is_a_clear_error(tm
     result = cli("export", "-o", str(tmp_path / "all.nt"), env_extra=store_env(remote, tmp_path / "a-file" / "x"))
     assert result.returncode == 2 and "cannot create the data directory" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_public_errors_never_show_the_store_address(tmp_path):
+    """A 503 for an unreachable store quoted the internal server's URL to any client."""
+    from node.context import open_node
+    from node.web.app import create_app
+
+    server = OxigraphServer(tmp_path / "own", "--union-default-graph")
+    ctx = open_node(remote_settings(server, tmp_path / "data", store_timeout=2.0))
+    try:
+        client = create_app(context=ctx).test_client()
+        server.stop()
+        for response in (client.post("/sparql", data={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"}),
+                         client.get("/datasets/none-such", headers={"Accept": "text/html"})):
+            assert response.status_code == 503
+            text = response.get_data(as_text=True)
+            assert f"127.0.0.1:{server.port}" not in text
+            assert "the node's store" in text.replace("&#39;", "'")
+    finally:
+        ctx.close()
