@@ -45,7 +45,8 @@ def _across_processes(ctx, name: str):
         lease = ctx.store.lease(f"harvest/{name}", seconds=RUN_LEASE_SECONDS, wait=2.0, renew=True)
         lease.__enter__()
     except Conflict:
-        raise Conflict(f"a harvest of '{name}' is already running in another process") from None
+        raise Conflict(f"a harvest of '{name}' is already running in another process (or one that stopped "
+                       f"without releasing its lease in the store, which then lapses within {RUN_LEASE_SECONDS:g} s)") from None
     try:
         yield
     finally:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 
 from node.config import SourceConfig
-from node.errors import HarvestError
+from node.errors import HarvestError, NodeError
 from node.harvest import provenance as prov
 from node.harvest.identity import Claim, claim, settle_renames
 from node.harvest.journal import RUNNING_FILE, STATE_FILE, set_aside, write_atomically
@@ -79,6 +79,8 @@ def run_harvest(ctx, source: SourceConfig, *, fetcher=None, full: bool = False, 
                     progress(report)
     except HarvestError as err:
         return _fail(ctx, run, f"{err.message}" + (f" (at {err.url})" if err.url and err.url not in err.message else ""))
+    except NodeError as err:  # the node's own trouble (its store went away): _fail's one line, no traceback
+        return _fail(ctx, run, err.message)
     except Exception as err:  # noqa: BLE001 — a partner must not crash the process: the run fails, with why
         log.exception("harvest of %s failed", source.name)
         return _fail(ctx, run, f"the run stopped on an unexpected error: {type(err).__name__}: {err}")

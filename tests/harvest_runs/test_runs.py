@@ -229,3 +229,21 @@ def test_unchanged_pages_keep_what_they_listed_last_time_not_where_records_first
     third = harvest(central, source(serve([[1, 2], [4], [6]])), full=True)
     assert (third.status, third.fetched, third.unchanged, third.deleted) == ("complete", 4, 4, 1)
     assert set(harvested(central)) == {dataset_iri(n) for n in (1, 2, 4, 6)}
+
+
+def test_a_store_failure_mid_run_is_a_failed_run_in_one_line(partner, central, monkeypatch, caplog):
+    """A remote store that went away during a run printed a traceback and "an unexpected error"."""
+    import logging
+
+    from node.errors import StoreError
+    from node.harvest import run as run_module
+
+    def store_gone(ctx, run, page):
+        raise StoreError("cannot reach the SPARQL server at (the node's store): connection refused")
+
+    monkeypatch.setattr(run_module, "_take_page", store_gone)
+    with caplog.at_level(logging.ERROR):
+        report = harvest(central, source(serve_paged(partner, total=3, page_size=2)))
+    assert report.status == "failed" and "cannot reach the SPARQL server" in report.error
+    assert "unexpected" not in report.error
+    assert not any(record.exc_info for record in caplog.records)
