@@ -155,7 +155,7 @@ class Settings:
     sources: tuple[SourceConfig, ...] = field(default_factory=tuple)
 
     def __post_init__(self):
-        parts = urlsplit(self.base_url)
+        parts = _url_parts(self.base_url, "base_url")
         if (parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment
                 or not _is_iri(self.base_url)):
             raise ConfigError(f"base_url must be an absolute http(s) URL without query or fragment, "
@@ -203,6 +203,17 @@ def _check_oai(settings: Settings) -> None:
                           f"got '{settings.oai_admin_email}'")
 
 
+def _url_parts(url: str, name: str):
+    """`url` split, or a ConfigError naming the setting: urlsplit and the port refuse some URLs with a
+    ValueError ("http://[::1:8890/", a port past 65535)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 — read to check it
+    except ValueError as err:
+        raise ConfigError(f"{name} is not a valid URL ({err}): '{url[:100]}'") from None
+    return parts
+
+
 def _check_store(settings: Settings) -> None:
     if settings.store not in STORE_KINDS:
         raise ConfigError(f"store must be one of {', '.join(STORE_KINDS)}, got '{settings.store}'")
@@ -210,10 +221,11 @@ def _check_store(settings: Settings) -> None:
         raise ConfigError("store = \"sparql\" needs store_query_url (the server's SPARQL query endpoint)")
     for name in ("store_query_url", "store_update_url", "store_graph_store_url"):
         url = getattr(settings, name)
-        parts = urlsplit(url) if url else None
+        parts = _url_parts(url, name) if url else None
         if parts is not None and (parts.scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc):
+            shown = f"{parts.scheme}://{parts.hostname or ''}..." if "@" in parts.netloc else url[:100]
             raise ConfigError(f"{name} must be an http(s) URL without credentials (use store_user/"
-                              f"store_password or store_token), got '{parts.scheme}://{parts.hostname or ''}...'")
+                              f"store_password or store_token), got '{shown}'")
     if settings.store_token and settings.store_user:
         raise ConfigError("set store_user/store_password or store_token, not both")
     if not settings.store_timeout > 0:

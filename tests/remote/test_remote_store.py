@@ -124,6 +124,13 @@ def test_store_settings_are_checked_and_secrets_never_shown(tmp_path):
         Settings(store="virtuoso-ish")
     with pytest.raises(ConfigError, match="without credentials"):
         Settings(store="sparql", store_query_url="http://user:secret@127.0.0.1:1/query")
+    for bad in ("http://[::1:8890/query", "http://127.0.0.1:99999/query"):  # urlsplit's ValueErrors: a traceback
+        with pytest.raises(ConfigError, match="store_query_url is not a valid URL"):
+            Settings(store="sparql", store_query_url=bad)
+    with pytest.raises(ConfigError, match="base_url is not a valid URL"):
+        Settings(base_url="http://[::1/")
+    with pytest.raises(ConfigError, match="got '127.0.0.1:8890/sparql'"):
+        Settings(store="sparql", store_query_url="127.0.0.1:8890/sparql")
     with pytest.raises(ConfigError, match="not both"):
         Settings(store="sparql", store_query_url="http://127.0.0.1:1/q", store_user="u", store_token="t")
     settings = load_settings(None, environ={"EHDS_NODE_STORE": "sparql", "EHDS_NODE_STORE_QUERY_URL": "http://h/q",
