@@ -79,6 +79,10 @@ def check_base_url(store, base_url: str, data_dir) -> None:
     if target is not None:
         raise ConfigError(f"the store in {data_dir} is being moved from {existing} to {target} and the move "
                           f"was interrupted; finish it with: ehds-node rebase {target} --data {data_dir}")
+    if existing is not None and existing != base_url and getattr(getattr(store, "backend", store), "shared", False):
+        raise ConfigError(
+            f"the SPARQL server's store was created for base URL {existing}, but this start uses {base_url}; "
+            f"start with base URL {existing} (ehds-node rebase moves the embedded store only)")
     if existing is not None and existing != base_url:
         raise ConfigError(
             f"the store in {data_dir} was created for base URL {existing}, but this start uses {base_url}; "

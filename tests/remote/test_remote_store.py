@@ -222,3 +222,12 @@ def test_public_errors_never_show_the_store_address(tmp_path):
             assert "the node's store" in text.replace("&#39;", "'")
     finally:
         ctx.close()
+
+
+def test_another_base_url_on_a_remote_store_is_refused_without_pointing_to_rebase(tmp_path, remote):
+    from node.context import open_node
+
+    open_node(remote_settings(remote, tmp_path / "data")).close()
+    with pytest.raises(ConfigError, match="SPARQL server's store was created for base URL") as refused:
+        open_node(remote_settings(remote, tmp_path / "data", base_url="http://elsewhere.test/"))
+    assert "--data" not in refused.value.message
