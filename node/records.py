@@ -75,9 +75,13 @@ def publish(store, naming: Naming, record_id: str, triples: list[ox.Triple], val
     now = now or now_iso()
     record_triples = stored_record(naming, record_id, dataset_iri, triples, issued or now, now)
     updates = shared_resource_updates(store, naming, graph, record_triples, now)
-    store.apply([GraphChange(graph, tuple(record_triples)), *updates])
+    entries = store.apply([GraphChange(graph, tuple(record_triples)), *updates])
     updated = tuple(naming.record_id_for_graph(change.name) for change in updates)
-    return PublishResult(record_id, dataset_iri, issued is None, report, updated)
+    # created: as the change log says, under the store's write lock (of racing PUTs that each saw no
+    # record, one creates it and the others update it); a load's batch writes later, in one apply
+    created = issued is None if entries is None else \
+        any(entry.graph == graph and entry.kind == "create" for entry in entries)
+    return PublishResult(record_id, dataset_iri, created, report, updated)
 
 
 def shared_resource_updates(store, naming: Naming, graph: str, record_triples: list[ox.Triple],

@@ -185,3 +185,35 @@ def test_pages_and_documents_answer_conditional_gets_until_they_change(client):
     for url in ("/catalog", "/datasets/snds"):
         changed = client.get(url, headers={"Accept": "text/turtle", "If-None-Match": first[url].headers["ETag"]})
         assert changed.status_code == 200 and changed.headers["ETag"] != first[url].headers["ETag"], url
+
+
+def test_of_racing_puts_that_create_a_record_one_says_created(node):
+    """Eight PUTs of a new record at once all answered 201 "created", while the change log had one
+    create and seven updates: each had looked for the record before any of them wrote it."""
+    import threading
+
+    import requests
+
+    from node.web.app import create_app
+    from tests.sparql.conftest import LiveServer
+
+    server = LiveServer(create_app(context=node), threads=8)
+    start, answers = threading.Barrier(8), []
+
+    def put():
+        start.wait()
+        answers.append(requests.put(server.url + "datasets/race", data=turtle(renamed("snds", "race")), timeout=60,
+                                    headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {API_TOKEN}"}))
+
+    threads = [threading.Thread(target=put) for _ in range(8)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        server.stop()
+    kinds = [e.kind for e in node.store.changes(1, node.store.last_sequence())
+             if e.graph == node.naming.local_graph("race")]
+    assert sorted(a.status_code for a in answers) == [200] * 7 + [201], [a.status_code for a in answers]
+    assert [a.json()["created"] for a in answers].count(True) == kinds.count("create") == 1
