@@ -57,10 +57,11 @@ class SparqlHttp:
             self.headers |= urllib3.make_headers(basic_auth=f"{endpoints.user}:{endpoints.password or ''}")
 
     def read(self, method: str, url: str, *, timeout: float | None = None, stream: bool = False,
-             data=None, headers: dict | None = None) -> BaseHTTPResponse:
+             data=None, headers: dict | None = None, users_query: bool = False) -> BaseHTTPResponse:
         """An idempotent request (query, graph GET), retried with backoff on transient failures. With
         `stream`, the body is read by the caller (node.store.remote_query.read_before) and the
-        response closed there."""
+        response closed there. `users_query`: a public /sparql query, whose evaluation error on the
+        server (HTTP 500) is the query's (400), not the store failing (503)."""
         attempts = self.endpoints.retries + 1
         seconds = timeout or self.endpoints.timeout
         for attempt in range(attempts):
@@ -77,7 +78,7 @@ class SparqlHttp:
                     raise StoreError(f"cannot reach the SPARQL server at {url}: {_reason(err)}") from None
             else:
                 if response.status not in _RETRIED_STATUS or last:
-                    return _checked(response, url)
+                    return _checked(response, url, users_query)
                 response.close()
             time.sleep(0.1 * 2 ** attempt)
             log.info("retrying a read from %s (attempt %d of %d)", url, attempt + 2, attempts)
@@ -110,7 +111,7 @@ class SparqlHttp:
         self.pool.clear()
 
 
-def _checked(response: BaseHTTPResponse, url: str) -> BaseHTTPResponse:
+def _checked(response: BaseHTTPResponse, url: str, users_query: bool = False) -> BaseHTTPResponse:
     """The response when it succeeded; the server's error as the node's error otherwise."""
     status = response.status
     if status < 400:
@@ -118,6 +119,8 @@ def _checked(response: BaseHTTPResponse, url: str) -> BaseHTTPResponse:
         return response
     body = _excerpt(response)
     response.close()
+    if users_query and status == 500 and "timeout" not in body.lower():
+        raise QueryError(f"the query cannot be evaluated by the node's SPARQL server (HTTP 500): {body}")
     if status in (401, 403):
         raise StoreError(f"the SPARQL server at {url} refused our credentials (HTTP {status}); "
                          "check store_user/store_password or store_token")

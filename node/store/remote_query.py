@@ -41,7 +41,8 @@ def run_public_query(http: SparqlHttp, sparql: str, media_type: str, *, default_
     graph_form = media_type in GRAPH_FORMATS  # the web layer chose it from the parsed query's form
     try:
         response = http.read("POST", http.endpoints.query_url, data=form, timeout=timeout or _NO_TIMEOUT,
-                             stream=True, headers={"Accept": "application/n-triples" if graph_form else _RESULTS_JSON})
+                             stream=True, headers={"Accept": "application/n-triples" if graph_form else _RESULTS_JSON},
+                             users_query=True)
     except QueryError as err:
         raise QueryError(_without_query(err.message)) from None
     body = _read_before(response, deadline, max_bytes)

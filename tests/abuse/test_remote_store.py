@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from node.errors import QueryRefused, QueryTimeout, StoreError
+from node.errors import QueryError, QueryRefused, QueryTimeout, StoreError
 from node.store.base import GraphChange
 from node.store.remote import RemoteStore
 from node.store.remote_http import Endpoints
@@ -243,3 +243,17 @@ def test_a_value_larger_than_the_reader_takes_is_a_clear_refusal(fake):
         store(fake).query("SELECT ?x WHERE { ?s ?p ?x }", "text/csv", timeout=30, max_rows=10)
     with pytest.raises(StoreError):
         store(fake, retries=0).select("SELECT ?x WHERE { ?s ?p ?x }")
+
+
+def test_a_query_the_server_cannot_evaluate_is_the_query_s_error_without_the_query_text(fake):
+    """Virtuoso's 500 on a valid query (its cost estimate, a huge OFFSET) came back as 503 "Store
+    unavailable", telling the client to retry, and quoted the query with the node's additions."""
+    refusal = (b"Virtuoso 42000 Error The estimated execution time 64577 (sec) exceeds the limit of 400 (sec).\n\n"
+               b"SPARQL query:\ndefine sql:big-data-const 0 BASE <http://n.test/sparql> SELECT * WHERE { ?s ?p ?o }")
+    fake.answers = [(500, "text/plain", refusal)] * 2
+    with pytest.raises(QueryError) as refused:
+        store(fake).query("SELECT * WHERE { ?s ?p ?o }", "application/sparql-results+json", timeout=5, max_rows=10)
+    assert refused.value.http_status == 400 and "estimated execution time" in refused.value.message
+    assert "define sql" not in refused.value.message and "SPARQL query" not in refused.value.message
+    with pytest.raises(StoreError):  # the node's own reads: the store failing
+        store(fake, retries=0).select("SELECT * WHERE { ?s ?p ?o }")
