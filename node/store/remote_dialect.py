@@ -13,7 +13,7 @@ Standard servers (Oxigraph) store every literal as written and need nothing here
   verbatim, and every read turns it back. `keeps_as_written` decides with Python's own parsers of the
   lexical forms (never guessing: anything it does not know is marked).
 - Its JSON results write booleans as "1"/"0" and blank nodes as `nodeID://b1`: read back as
-  "true"/"false" and valid labels.
+  "true"/"false" and valid labels; its typed literals are `"typed-literal"` (the 2007 note): "literal".
 - It compiles an update's data into SQL code unless told otherwise: updates start with
   `define sql:big-data-const 1`, which lets one request carry tens of thousands of triples.
 - A query stopped by its time limit answers 200 with the rows found so far (header X-SQL-State:
@@ -144,7 +144,8 @@ class VirtuosoDialect(StandardDialect):
         return [("timeout", str(max(1, int(seconds * 1000))))] if seconds else []
 
     def json_results(self, body: bytes) -> bytes:
-        if b'"bnode"' not in body and MARK.encode() not in body and _BOOLEAN.encode() not in body:
+        if b'"bnode"' not in body and MARK.encode() not in body and _BOOLEAN.encode() not in body \
+                and b'"typed-literal"' not in body:
             return body
         document = json.loads(body)
         for row in (document.get("results") or {}).get("bindings") or []:
@@ -156,6 +157,8 @@ class VirtuosoDialect(StandardDialect):
 
 def _fix_json_term(term: dict) -> None:
     datatype = str(term.get("datatype", ""))
+    if term.get("type") == "typed-literal":  # the 2007 JSON note's form; SPARQL 1.1 says "literal"
+        term["type"] = "literal"
     if term.get("type") == "bnode":
         term["value"] = _valid_label(str(term.get("value", "")))
     elif datatype.startswith(MARK):

@@ -78,3 +78,13 @@ def test_extension_functions_of_the_server_are_never_called(sparql_client, liste
     cast = sparql_client.post("/sparql", data={"query": 'SELECT (<http://www.w3.org/2001/XMLSchema#integer>("7") AS ?n) {}'},
                               headers={"Accept": "application/sparql-results+json"})
     assert cast.status_code == 200 and cast.json["results"]["bindings"][0]["n"]["value"] == "7"
+
+
+def test_typed_literals_are_written_as_sparql_1_1_json_says(sparql_client):  # noqa: F811
+    """Virtuoso writes a typed literal as {"type": "typed-literal"} (the 2007 note), which SPARQL 1.1
+    JSON clients need not read: /sparql passed it through as Virtuoso wrote it."""
+    query = 'SELECT ?n WHERE { VALUES ?n { "5"^^<http://www.w3.org/2001/XMLSchema#integer> } }'
+    answer = sparql_client.post("/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert answer.status_code == 200
+    [row] = answer.json["results"]["bindings"]
+    assert row["n"]["type"] == "literal" and row["n"]["datatype"].endswith("#integer") and row["n"]["value"] == "5"
