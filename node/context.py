@@ -102,6 +102,8 @@ def _open_backend(settings: Settings, in_memory: bool, read_only: bool = False):
 def _make_data_directory(path) -> None:
     try:
         Path(path).mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise ConfigError(f"cannot create the data directory {path}: a file is in the way") from None
     except OSError as err:
         raise ConfigError(f"cannot create the data directory {path}: {err.strerror or err}") from None
 

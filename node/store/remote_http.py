@@ -128,6 +128,9 @@ def _checked(response: BaseHTTPResponse, url: str, users_query: bool = False) ->
         raise QueryError(f"the SPARQL server rejected the request (a syntax error or something it cannot evaluate): {body}")
     if status == 404:
         raise StoreError(f"{url} is not a SPARQL endpoint (HTTP 404); check the store_*_url settings")
+    if status == 415:
+        raise StoreError(f"the SPARQL server at {url} does not take this kind of request (HTTP 415: {body}); is it "
+                         "the endpoint for it? (store_update_url is the server's SPARQL Update endpoint)")
     if status in (408, 504) or "timeout" in body.lower():
         raise QueryTimeout(f"the SPARQL server gave up on the request (HTTP {status}): {body}")
     raise StoreError(f"the SPARQL server at {url} failed (HTTP {status}): {body}")

@@ -257,3 +257,11 @@ def test_a_query_the_server_cannot_evaluate_is_the_query_s_error_without_the_que
     assert "define sql" not in refused.value.message and "SPARQL query" not in refused.value.message
     with pytest.raises(StoreError):  # the node's own reads: the store failing
         store(fake, retries=0).select("SELECT * WHERE { ?s ?p ?o }")
+
+
+def test_an_update_sent_to_a_query_only_endpoint_names_the_setting(fake):
+    """Without store_update_url the updates go to the query endpoint; Oxigraph's answer, HTTP 415 "No
+    supported content Content-Type", said nothing of the setting to fix."""
+    fake.answers = [(415, "text/plain", b"No supported content Content-Type given: application/sparql-update")]
+    with pytest.raises(StoreError, match="store_update_url"):
+        store(fake).apply([GraphChange("http://n.test/g", None)])
