@@ -144,6 +144,10 @@ class VirtuosoDialect(StandardDialect):
         return [("timeout", str(max(1, int(seconds * 1000))))] if seconds else []
 
     def json_results(self, body: bytes) -> bytes:
+        # Virtuoso writes every typed literal `"type": "typed-literal"`: in valid JSON these bytes can
+        # only be the key "type" with that value (a quote inside a string is escaped), so they are
+        # replaced as bytes; parsing the whole answer for it cost ~1.5 ms for 100 rows
+        body = body.replace(b'"type": "typed-literal"', b'"type": "literal"')
         if b'"bnode"' not in body and MARK.encode() not in body and _BOOLEAN.encode() not in body \
                 and b'"typed-literal"' not in body:
             return body

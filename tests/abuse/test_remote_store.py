@@ -265,3 +265,16 @@ def test_an_update_sent_to_a_query_only_endpoint_names_the_setting(fake):
     fake.answers = [(415, "text/plain", b"No supported content Content-Type given: application/sparql-update")]
     with pytest.raises(StoreError, match="store_update_url"):
         store(fake).apply([GraphChange("http://n.test/g", None)])
+
+
+def test_virtuoso_typed_literals_are_renamed_and_a_value_that_looks_like_one_is_kept():
+    import json
+
+    from node.store.remote_dialect import VirtuosoDialect
+
+    value = '"type": "typed-literal"'
+    body = json.dumps({"head": {"vars": ["a", "b"]}, "results": {"bindings": [{
+        "a": {"type": "typed-literal", "datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": "5"},
+        "b": {"type": "literal", "value": value}}]}}).encode()
+    [row] = json.loads(VirtuosoDialect().json_results(body))["results"]["bindings"]
+    assert row["a"]["type"] == "literal" and row["b"]["value"] == value
