@@ -13,17 +13,13 @@ import tomllib
 import types
 import typing
 from dataclasses import dataclass, field, fields
-from email.errors import HeaderParseError
-from email.headerregistry import Address
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-import pyoxigraph as ox
-
+from node.config_checks import check_base_url, check_oai, check_sparql_shares, check_store
 from node.errors import ConfigError
 from node.identity import CatalogIdentity, identity_from_table
-from node.store.fairness import FairnessPolicy
 
 HARVESTER_KINDS = ("dcat", "ckan", "sparql", "fdp", "ldes", "oai-pmh")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -155,11 +151,7 @@ class Settings:
     sources: tuple[SourceConfig, ...] = field(default_factory=tuple)
 
     def __post_init__(self):
-        parts = _url_parts(self.base_url, "base_url")
-        if (parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment
-                or not _is_iri(self.base_url)):
-            raise ConfigError(f"base_url must be an absolute http(s) URL without query or fragment, "
-                              f"got '{self.base_url}'")
+        check_base_url(self.base_url)
         if not self.base_url.endswith("/"):
             object.__setattr__(self, "base_url", self.base_url + "/")
         if self.log_level.upper() not in _LOG_LEVELS:
@@ -167,14 +159,14 @@ class Settings:
         object.__setattr__(self, "log_level", self.log_level.upper())
         if not 0 <= self.port <= 65535:
             raise ConfigError(f"port must be between 0 and 65535, got {self.port}")
-        _check_sparql_shares(self)
-        _check_store(self)
+        check_sparql_shares(self)
+        check_store(self)
         if not 1 <= self.page_size <= self.max_page_size:
             raise ConfigError(f"page_size must be between 1 and max_page_size ({self.max_page_size})")
         if self.change_retention_days < 31:
             raise ConfigError(f"change_retention_days must be at least 31 (partners pulling monthly must still see "
                               f"deletions), got {self.change_retention_days}")
-        _check_oai(self)
+        check_oai(self)
         names = [s.name for s in self.sources]
         if len(names) != len(set(names)):
             raise ConfigError(f"source names must be unique: {names}")
@@ -185,77 +177,6 @@ class Settings:
                 return source
         known = ", ".join(s.name for s in self.sources) or "none configured"
         raise ConfigError(f"no source named '{name}' (known: {known})")
-
-
-STORE_KINDS = ("oxigraph", "sparql")
-
-
-def _check_oai(settings: Settings) -> None:
-    """/oai's settings: an Identify that the OAI-PMH schema accepts, pages a harvester can take."""
-    if not 1 <= settings.oai_page_size <= 1000:
-        raise ConfigError(f"oai_page_size must be between 1 and 1000, got {settings.oai_page_size}")
-    try:
-        address = Address(addr_spec=settings.oai_admin_email)
-    except (ValueError, IndexError, HeaderParseError):
-        address = None
-    if address is None or "." not in address.domain.strip(".") or any(c.isspace() for c in settings.oai_admin_email):
-        raise ConfigError(f"oai_admin_email must be an e-mail address with a domain name (user@example.org), "
-                          f"got '{settings.oai_admin_email}'")
-
-
-def _url_parts(url: str, name: str):
-    """`url` split, or a ConfigError naming the setting: urlsplit and the port refuse some URLs with a
-    ValueError ("http://[::1:8890/", a port past 65535)."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 — read to check it
-    except ValueError as err:
-        raise ConfigError(f"{name} is not a valid URL ({err}): '{url[:100]}'") from None
-    return parts
-
-
-def _check_store(settings: Settings) -> None:
-    if settings.store not in STORE_KINDS:
-        raise ConfigError(f"store must be one of {', '.join(STORE_KINDS)}, got '{settings.store}'")
-    if settings.store == "sparql" and not settings.store_query_url:
-        raise ConfigError("store = \"sparql\" needs store_query_url (the server's SPARQL query endpoint)")
-    for name in ("store_query_url", "store_update_url", "store_graph_store_url"):
-        url = getattr(settings, name)
-        parts = _url_parts(url, name) if url else None
-        if parts is not None and (parts.scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc):
-            shown = f"{parts.scheme}://{parts.hostname or ''}..." if "@" in parts.netloc else url[:100]
-            raise ConfigError(f"{name} must be an http(s) URL without credentials (use store_user/"
-                              f"store_password or store_token), got '{shown}'")
-    if settings.store_token and settings.store_user:
-        raise ConfigError("set store_user/store_password or store_token, not both")
-    if not settings.store_timeout > 0:
-        raise ConfigError("store_timeout must be a positive number of seconds")
-
-
-_MAX_THREADS = 1024
-_MAX_SPARQL_WORKERS = 64
-
-
-def _check_sparql_shares(settings: Settings) -> None:
-    FairnessPolicy.from_settings(settings)  # raises ConfigError naming the setting
-    if settings.threads > _MAX_THREADS:
-        raise ConfigError(f"threads ({settings.threads}) must be at most {_MAX_THREADS}: each is a thread of the "
-                          "web process, and more than the cores can run only wait")
-    if settings.sparql_workers > _MAX_SPARQL_WORKERS:
-        raise ConfigError(f"sparql_workers ({settings.sparql_workers}) must be at most {_MAX_SPARQL_WORKERS}: "
-                          "each is a process of its own")
-    if settings.threads < 1 or settings.sparql_workers + settings.sparql_queue >= settings.threads:
-        raise ConfigError(f"threads ({settings.threads}) must be more than sparql_workers + sparql_queue "
-                          f"({settings.sparql_workers} + {settings.sparql_queue}): pages need threads SPARQL cannot take")
-
-
-def _is_iri(text: str) -> bool:
-    """Every IRI the node mints starts with the base URL: Oxigraph's IRI parser must accept it."""
-    try:
-        ox.NamedNode(text)
-    except ValueError:
-        return False
-    return True
 
 
 _ENV_PREFIX = "EHDS_NODE_"
