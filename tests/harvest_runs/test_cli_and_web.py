@@ -5,28 +5,13 @@ import json
 import pytest
 
 from node.cli import main
-from tests.harvesters.catalogues import catalogue_turtle, serve_paged
+from tests.harvesters.catalogues import catalogue_turtle, partner_config
 
 
 @pytest.fixture
 def config(tmp_path, partner):
-    url = serve_paged(partner, total=3, page_size=2)
     path = tmp_path / "node.toml"
-    path.write_text(f"""
-[node]
-base_url = "http://central.test/"
-api_token = "t"
-load_bundled_catalogue = false
-validation_profile = "dcat-ap-3"
-
-[[sources]]
-name = "partner"
-kind = "dcat"
-url = "{url}"
-allow_private_network = true
-retries = 0
-profile = "dcat-ap-3"
-""")
+    path.write_text(partner_config(partner, api_token="t"))
     return path
 
 

@@ -57,3 +57,21 @@ def serve_paged(partner, total: int, page_size: int, *, legacy: bool = False, pa
         partner.serve(f"{path}?page={page}", catalogue_turtle(numbers, this_page=this_page,
                                                               next_page=next_page, legacy=legacy))
     return partner.url(f"{path}?page=1")
+
+
+def partner_config(partner, api_token: str | None = None) -> str:
+    """A node configuration (TOML) with one source, "partner": three records on two pages of `partner`."""
+    token = f'api_token = "{api_token}"\n' if api_token else ""
+    return f"""
+[node]
+base_url = "http://central.test/"
+{token}load_bundled_catalogue = false
+validation_profile = "dcat-ap-3"
+[[sources]]
+name = "partner"
+kind = "dcat"
+url = "{serve_paged(partner, total=3, page_size=2)}"
+allow_private_network = true
+retries = 0
+profile = "dcat-ap-3"
+"""

@@ -91,26 +91,11 @@ def test_a_lease_left_by_a_crashed_process_expires(remote, tmp_path):
         ctx.close()
 
 
-HARVEST_CONFIG = """
-[node]
-base_url = "http://central.test/"
-load_bundled_catalogue = false
-validation_profile = "dcat-ap-3"
-[[sources]]
-name = "partner"
-kind = "dcat"
-url = "{url}"
-allow_private_network = true
-retries = 0
-profile = "dcat-ap-3"
-"""
-
-
 def test_a_harvest_running_in_another_process_is_refused_then_runs(partner, central, remote, tmp_path):
-    from tests.harvesters.catalogues import serve_paged
+    from tests.harvesters.catalogues import partner_config
 
     config = tmp_path / "node.toml"
-    config.write_text(HARVEST_CONFIG.format(url=serve_paged(partner, total=3, page_size=2)))
+    config.write_text(partner_config(partner))
     env = {"EHDS_NODE_STORE": "sparql", "EHDS_NODE_STORE_QUERY_URL": remote.query_url,
            "EHDS_NODE_STORE_UPDATE_URL": remote.update_url, "EHDS_NODE_DATA_DIR": str(tmp_path / "cli")}
     with central.store.lease("harvest/partner", seconds=60):  # as a run in this process holds it

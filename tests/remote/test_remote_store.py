@@ -170,12 +170,10 @@ def test_rebase_refuses_a_remote_store_instead_of_rewriting_the_embedded_one(tmp
 
 def test_a_harvest_from_the_cli_runs_while_a_node_is_open_and_reaches_it(partner, central, remote, tmp_path, capsys):
     from node.cli import main
-    from tests.harvesters.catalogues import serve_paged
+    from tests.harvesters.catalogues import partner_config
 
     config = tmp_path / "node.toml"
-    from tests.remote.test_cross_process import HARVEST_CONFIG
-
-    config.write_text(HARVEST_CONFIG.format(url=serve_paged(partner, total=3, page_size=2)))
+    config.write_text(partner_config(partner))
     assert len(central.index.entries()) == 0
     code = main(["harvest", "partner", "--config", str(config), "--data", str(tmp_path / "cli"), "--store", "sparql",
                  "--store-query-url", remote.query_url, "--store-update-url", remote.update_url])

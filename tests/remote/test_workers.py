@@ -14,7 +14,6 @@ import requests
 from tests.conftest import API_TOKEN, BASE_URL
 from tests.publish.sample_records import renamed, turtle
 from tests.remote.conftest import free_port
-from tests.remote.test_cross_process import HARVEST_CONFIG
 from tests.remote.test_remote_store import ROOT, cli, store_env
 
 WORKERS = 4
@@ -78,10 +77,10 @@ def test_a_put_through_one_worker_is_seen_by_every_worker(remote, tmp_path):
 
 
 def test_a_cli_harvest_while_four_workers_serve_reaches_them_all(partner, remote, tmp_path):
-    from tests.harvesters.catalogues import dataset_iri, serve_paged
+    from tests.harvesters.catalogues import dataset_iri, partner_config
 
     config = tmp_path / "node.toml"
-    config.write_text(HARVEST_CONFIG.format(url=serve_paged(partner, total=3, page_size=2)))
+    config.write_text(partner_config(partner))
     node_env = {**store_env(remote, tmp_path), "EHDS_NODE_BASE_URL": "http://central.test/",
                 "EHDS_NODE_CONFIG": str(config)}
     server, url = serve({**os.environ, "PYTHONPATH": str(ROOT), **node_env, "EHDS_NODE_API_TOKEN": API_TOKEN,
