@@ -28,6 +28,7 @@ from node.store.remote_http import SparqlHttp
 _RESULTS_JSON = "application/sparql-results+json"
 _CHECK_VARIABLE = "ehds_node_planned_as_select"
 _NO_TIMEOUT = 365 * 24 * 3600.0
+_EMPTY = ox.Store()  # in memory, never written: queries only plan against it (one for all threads)
 
 
 def run_public_query(http: SparqlHttp, sparql: str, media_type: str, *, default_graphs=(), named_graphs=(),
@@ -59,13 +60,19 @@ def check_with_oxigraph(sparql: str, base_iri: str | None) -> None:
     <bif:sequence_next> writes. Oxigraph refuses a function it does not know when it plans the query,
     before evaluating anything, on an empty store; an ASK (evaluated at once) is planned as the SELECT
     of the same pattern."""
-    analysis = analyze(sparql)
-    check = sparql
-    if analysis.form == "ASK" and analysis.form_at is not None:
+    planned = _planned(sparql, base_iri)
+    if isinstance(planned, ox.QueryBoolean):  # an ASK, evaluated at once: plan its pattern as a SELECT
+        analysis = analyze(sparql)
+        if analysis.form != "ASK" or analysis.form_at is None:
+            raise QueryError("the query's form could not be read; write the query form keyword (SELECT, ASK…) "
+                             "after the prologue")
         at = analysis.form_at
-        check = f"{sparql[:at]}SELECT (1 AS ?{_CHECK_VARIABLE}){sparql[at + 3:]}"
+        _planned(f"{sparql[:at]}SELECT (1 AS ?{_CHECK_VARIABLE}){sparql[at + 3:]}", base_iri)
+
+
+def _planned(sparql: str, base_iri: str | None):
     try:
-        planned = ox.Store().query(check, base_iri=base_iri)
+        return _EMPTY.query(sparql, base_iri=base_iri)
     except SyntaxError as err:
         raise QueryError(f"SPARQL syntax error: {err}") from None
     except (RuntimeError, ValueError) as err:
@@ -73,9 +80,6 @@ def check_with_oxigraph(sparql: str, base_iri: str | None) -> None:
             raise QueryRefused(f"this endpoint calls only the functions of SPARQL 1.1 and the XSD casts: "
                                f"{str(err)[:200]}") from None
         raise QueryError(f"the query cannot be evaluated: {str(err)[:200]}") from None
-    if isinstance(planned, ox.QueryBoolean) and check is sparql:
-        raise QueryError("the query's form could not be read; write the query form keyword (SELECT, ASK…) "
-                         "after the prologue")
 
 
 def _without_query(message: str) -> str:
