@@ -15,9 +15,9 @@ import pyoxigraph as ox
 from node import creation
 from node.datasets import PUBLISHED_FORM
 from node.errors import ConfigError
-from node.records import with_own_blank_nodes
 from node.store.base import GraphChange
 from node.store.changelog import PAYLOAD
+from node.store.records import with_own_blank_nodes
 
 
 _NTRIPLES_LITERALS = (PUBLISHED_FORM, PAYLOAD)  # records and change-log versions hold N-Triples

@@ -21,7 +21,6 @@ from node.errors import InvalidRecord, NotFound, ValidationFailed
 from node.skolem import skolemise_shared
 from node.store.base import GraphChange
 from node.store.naming import RECORD_ID, Naming  # noqa: F401 (Naming re-exported for callers)
-from node.store.records import with_own_blank_nodes  # noqa: F401 (re-exported)
 from vocab.namespaces import ADMS, DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 _RDF_TYPE = ox.NamedNode(str(RDF.type))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from node.harvest.journal import apply_journal, recover_interrupted_applies, write_journal  # noqa: F401 (re-export)
+from node.harvest.journal import apply_journal, write_journal
 from node.store.base import GraphChange
 
 LOADER_MAX_LINE = 16 * 2**20 - 2**16  # Oxigraph's parser buffer (16 MiB) less a margin: one statement per line

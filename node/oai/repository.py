@@ -5,7 +5,6 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from node.catalog_index import LOCAL, origin
-from node.errors import NodeError
 from node.oai import responses as R
 from node.oai.listing import Item, Listing, page_bounds, set_specs
 from node.oai.protocol import FORMATS, OaiError, date_bounds, decode_token, encode_token, parse_request

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Callable
 
 from node import errors
-from node.errors import QueryError, QueryTimeout, StoreError, TooManyRequests
+from node.errors import QueryError, QueryTimeout, StoreError
 from node.store.base import QueryResult
 from node.store.fairness import Admission, FairnessPolicy
 from node.store.query_exec import QueryJob
