@@ -67,14 +67,19 @@ class OxigraphServer:
             self.process.wait()
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory):
+def start_test_server(tmp_path_factory, name: str):
+    """The SPARQL server the remote tests run on: Oxigraph's (union default graph), or OpenLink Virtuoso
+    with EHDS_TEST_SPARQL_SERVER=virtuoso."""
     if os.environ.get("EHDS_TEST_SPARQL_SERVER") == "virtuoso":
         from tests.remote.virtuoso import VirtuosoServer
 
-        server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
-    else:
-        server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"), "--union-default-graph")
+        return VirtuosoServer(tmp_path_factory.mktemp(f"{name}-virtuoso"))
+    return OxigraphServer(tmp_path_factory.mktemp(f"{name}-oxigraph"), "--union-default-graph")
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    server = start_test_server(tmp_path_factory, "remote")
     yield server
     server.stop()
 

@@ -16,7 +16,6 @@ Oxigraph's parser judges the syntax tests before Virtuoso sees a query).
 
 from __future__ import annotations
 
-import os
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -37,14 +36,9 @@ SERVER_ACCEPT = {"Accept": "application/sparql-results+json, application/n-tripl
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The Oxigraph server; OpenLink Virtuoso with EHDS_TEST_SPARQL_SERVER=virtuoso (as tests/remote)."""
-    if os.environ.get("EHDS_TEST_SPARQL_SERVER") == "virtuoso":
-        from tests.remote.virtuoso import VirtuosoServer
+    from tests.remote.conftest import start_test_server
 
-        running = VirtuosoServer(tmp_path_factory.mktemp("w3c-virtuoso"))
-    else:
-        from tests.remote.conftest import OxigraphServer
-
-        running = OxigraphServer(tmp_path_factory.mktemp("w3c-oxigraph"), "--union-default-graph")
+    running = start_test_server(tmp_path_factory, "w3c")
     yield running
     running.stop()
 
