@@ -72,7 +72,8 @@ def publish(store, naming: Naming, record_id: str, triples: list[ox.Triple], val
     graph = naming.local_graph(record_id)
     issued = store.record_issued(graph)
     now = now or now_iso()
-    record_triples = stored_record(naming, record_id, dataset_iri, triples, issued or now, now)
+    record_triples = stored_record(naming, record_id, dataset_iri, triples, issued or now, now,
+                                   first_version=issued is None)
     updates = shared_resource_updates(store, naming, graph, record_triples, now)
     entries = store.apply([GraphChange(graph, tuple(record_triples)), *updates])
     updated = tuple(naming.record_id_for_graph(change.name) for change in updates)
@@ -104,7 +105,8 @@ def _with_new_copies(store, naming: Naming, holder: str, source: list[ox.Triple]
     body = shared.with_descriptions_of(body, source, resources, naming.base_url)
     record_id = naming.record_id_for_graph(holder)
     issued = store.record_issued(holder) or now
-    return GraphChange(holder, tuple(stored_record(naming, record_id, dataset_iri, body, issued, now)))
+    return GraphChange(holder, tuple(stored_record(naming, record_id, dataset_iri, body, issued, now,
+                                                   first_version=False)))
 
 
 def dataset_iri_rule(naming: Naming, record_id: str, dataset) -> str:
@@ -154,13 +156,15 @@ def _rename(triple: ox.Triple, old, new) -> ox.Triple:
 
 
 def stored_record(naming: Naming, record_id: str, dataset_iri: str, dataset_triples: list[ox.Triple],
-                  issued: str, modified: str) -> list[ox.Triple]:
+                  issued: str, modified: str, *, first_version: bool | None = None) -> list[ox.Triple]:
     """Everything a local record's graph holds: the dataset, its catalogue record and the catalogue's
-    links, the index terms (records sort by first publication) and the published form."""
+    links, the index terms (records sort by first publication) and the published form.
+    `first_version`: see catalog_record_triples."""
     record = ox.NamedNode(naming.record(record_id))
     dataset = ox.NamedNode(dataset_iri)
     catalog = ox.NamedNode(naming.catalog)
-    triples = (dataset_triples + catalog_record_triples(catalog, record, dataset, issued, modified)
+    triples = (dataset_triples + catalog_record_triples(catalog, record, dataset, issued, modified,
+                                                        first_version=first_version)
                + index_triples(record, dataset, dataset_triples, f"{issued}|{record_id}", modified,
                                naming.local_graph(record_id))
                + shared.description_terms(dataset_triples, dataset, naming.base_url))
@@ -168,15 +172,17 @@ def stored_record(naming: Naming, record_id: str, dataset_iri: str, dataset_trip
 
 
 def catalog_record_triples(catalog: ox.NamedNode, record: ox.NamedNode, dataset, issued: str,
-                           modified: str) -> list[ox.Triple]:
+                           modified: str, *, first_version: bool | None = None) -> list[ox.Triple]:
     """The dcat:CatalogRecord of a dataset and the catalogue's links to both (local or harvested).
 
     It says which profile the record follows (dct:conformsTo) and whether it was created or updated
-    (adms:status), as DCAT-AP recommends: the node's own additions raise no warnings of their own."""
+    (adms:status), as DCAT-AP recommends: the node's own additions raise no warnings of their own.
+    `first_version`: whether this write creates the record; by default, whether it was issued when
+    modified (the dates have whole seconds: an update in the second of the creation needs it said)."""
     def term(iri):
         return ox.NamedNode(str(iri))
 
-    change = "Created" if issued == modified else "Updated"
+    change = "Created" if (issued == modified if first_version is None else first_version) else "Updated"
     status = _CHANGE_TYPE + change
     return [
         ox.Triple(catalog, term(DCAT.dataset), dataset),

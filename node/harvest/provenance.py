@@ -114,14 +114,15 @@ def _canonical_lines(triples) -> set[bytes]:
 
 
 def harvested_record_triples(naming: Naming, source: str, record, *, digest: str, issued: str,
-                             modified: str) -> list[ox.Triple]:
+                             modified: str, first_version: bool | None = None) -> list[ox.Triple]:
     """The partner's triples plus the node's catalogue record, links and index terms."""
     h = iri_hash(record.dataset_iri)
     record_node = _n(naming.record(f"{source}.{h}"))  # dereferences at /datasets/<source>.<h>
     dataset = _n(record.dataset_iri)
     sub_catalog = _n(source_catalog(naming, source))
     triples = skolemise_shared(list(record.triples), dataset, naming.base_url)  # shared agents stay single
-    triples += catalog_record_triples(sub_catalog, record_node, dataset, issued, modified)
+    triples += catalog_record_triples(sub_catalog, record_node, dataset, issued, modified,
+                                      first_version=first_version)
     triples += [
         ox.Triple(_n(naming.catalog), _n(DCAT.dataset), dataset),
         ox.Triple(record_node, DERIVED_FROM, _n(record.source_url)),

@@ -187,9 +187,10 @@ def _stage_record(ctx, run: RunState, record, graph: str, digest: str, found: Cl
         if source.policy == "reject":
             return _refuse(run, record, graph, found, [_reason(r) for r in validation.violations])
         report.warnings += 1
-    issued = _issued(ctx, graph) or run.now
-    triples = prov.harvested_record_triples(ctx.naming, source.name, record, digest=digest, issued=issued,
-                                            modified=run.now)
+    earlier = _issued(ctx, graph)
+    triples = prov.harvested_record_triples(ctx.naming, source.name, record, digest=digest,
+                                            issued=earlier or run.now, modified=run.now,
+                                            first_version=earlier is None)
     refused = run.staging.add(graph, triples)
     if refused:
         return _refuse(run, record, graph, found, [refused])

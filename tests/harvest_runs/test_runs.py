@@ -1,5 +1,6 @@
 """Harvest runs against a real partner server on loopback: what lands in the store, and what never does."""
 
+import pyoxigraph as ox
 import pytest
 from rdflib import URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
@@ -12,6 +13,8 @@ from node.harvest.provenance import CONTENT_HASH, source_graph_prefix
 from tests.harvesters.catalogues import catalogue_turtle, dataset_iri, serve_paged
 from tests.harvesters.conftest import make_fetcher
 from tests.harvesters.partner_server import Reply
+
+ADMS_STATUS = ox.NamedNode("http://www.w3.org/ns/adms#status")
 
 
 @pytest.fixture
@@ -82,6 +85,18 @@ def test_changed_and_deleted_records_are_applied_after_a_complete_run(partner, c
     assert set(after) == set(before) - {dataset_iri(4)}
     assert after[dataset_iri(2)] != before[dataset_iri(2)]
     assert after[dataset_iri(1)] == before[dataset_iri(1)]
+
+
+def test_a_record_changed_by_a_later_run_is_updated_even_within_the_same_second(partner, central, monkeypatch):
+    monkeypatch.setattr("node.harvest.run.now_iso", lambda: "2030-01-01T00:00:00Z")  # both runs, one second
+    url = serve_paged(partner, total=3, page_size=3)
+    harvest(central, source(url))
+    partner.serve("/catalog?page=1", catalogue_turtle([1, 2, 3]).replace('"Dataset 2"@en', '"Dataset 2, revised"@en'))
+    assert harvest(central, source(url), full=True).written == 1
+    statuses = {q.graph_name.value: q.object.value.rsplit("/", 1)[1]
+                for q in central.store.backend.quads(None, ADMS_STATUS, None, None)}
+    by_dataset = {entry.dataset: statuses[entry.graph] for entry in CatalogIndex(central.store).entries()}
+    assert by_dataset == {dataset_iri(1): "Created", dataset_iri(2): "Updated", dataset_iri(3): "Created"}
 
 
 def test_partner_down_mid_run_leaves_the_previous_copy(partner, central):

@@ -17,6 +17,7 @@ AS = Namespace("https://www.w3.org/ns/activitystreams#")
 BROWSER = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
 OLD_TITLE = "French National Health Data System (historical SNDS)"
 VCARD_EMAIL = "http://www.w3.org/2006/vcard/ns#hasEmail"
+CHANGE_TYPE = "http://purl.org/adms/changetype/"
 
 
 def put_update_delete(client) -> None:
@@ -76,7 +77,12 @@ def test_the_diff_names_the_real_titles_added_and_removed(node, client):
     title = next(f for f in body["fields"] if f["field"] == "Title")
     assert title["added"] == ["Un autre titre @en"]
     assert f"{OLD_TITLE} @en" in title["removed"] and len(title["removed"]) == 2  # the English and French titles
-    assert body["added"] == 1 and body["removed"] >= 2
+    own = [f["field"] for f in body["fields"] if not f["field"].startswith("Catalogue record")]
+    assert own == ["Title"]  # besides the node's catalogue record: its change type, and its date if a second passed
+    status = next(f for f in body["fields"] if f["field"] == "Catalogue record → adms:status")
+    assert (status["added"], status["removed"]) == ([CHANGE_TYPE + "Updated"], [CHANGE_TYPE + "Created"])
+    assert (body["added"], body["removed"]) == (sum(len(f["added"]) for f in body["fields"]),
+                                                sum(len(f["removed"]) for f in body["fields"]))
     html = client.get(f"/datasets/copy/history/diff?from={start + 1}&to={start + 2}",
                       headers={"Accept": BROWSER, "Accept-Language": "fr"}).get_data(as_text=True)
     assert "Titre" in html and "Un autre titre" in html and OLD_TITLE in html

@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCAT, DCTERMS
+from rdflib.namespace import DCAT, DCTERMS, Namespace
 
 from node.config import Settings
 from tests.conftest import API_TOKEN, BASE_URL
 from tests.publish.sample_records import HDAB, renamed, retitled, turtle, without
+
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+CHANGE_TYPE = Namespace("http://purl.org/adms/changetype/")
 
 AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
 TURTLE = {"Content-Type": "text/turtle", **AUTH}
@@ -154,6 +157,17 @@ def test_modified_since_returns_only_later_records(client, clock):
     assert datasets_since("2030-01-02T09:00:00Z") == {"early", "late"}
     assert datasets_since("2030-01-04") == set()
     assert len(datasets_since("2000-01-01")) == 8  # the six bundled records too
+
+
+def test_an_update_in_the_second_of_the_creation_is_an_update(client, clock):
+    """The catalogue record's change type (adms:status) once came from comparing its issued and
+    modified dates, which have whole seconds: a PUT that replaced a record within the second it was
+    created still said "Created"."""
+    record = URIRef(BASE_URL + "datasets/same-second#record")
+    assert put(client, "same-second", turtle(renamed("snds", "same-second"))).status_code == 201
+    assert set(served(client, "same-second").objects(record, ADMS.status)) == {CHANGE_TYPE.Created}
+    assert put(client, "same-second", turtle(retitled(renamed("snds", "same-second"), "Again"))).status_code == 200
+    assert set(served(client, "same-second").objects(record, ADMS.status)) == {CHANGE_TYPE.Updated}
 
 
 def test_any_rdf_syntax_is_accepted_but_remote_contexts_are_not_fetched(client):
