@@ -6,8 +6,9 @@
 - updates → 403 (the store is read-only for this endpoint anyway);
 - SERVICE only towards endpoints on `sparql_service_allowlist`, written as full IRIs → 403, judged
   by a real SPARQL parser on the exact text the engine runs (node.sparql.services);
-- a top-level LIMIT above the row cap is lowered, a missing one added, to cap + 1: the engine then
-  stops early, and a cap + 1th row tells the runner the answer was too large.
+- a top-level LIMIT above the row cap is lowered, a missing one added, to cap + 1, so the engine
+  stops early. This only saves work: the runner counts the rows whatever LIMIT the tokenizer found
+  (a disguised query can show it a subquery's LIMIT as its own).
 """
 
 from __future__ import annotations

@@ -70,7 +70,7 @@ class Store(Protocol):
 
     def query(self, sparql: str, media_type: str, *, union_default_graph: bool = True,
               default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = (),
-              timeout: float | None = None, max_rows: int | None = None, count_rows: bool = False,
+              timeout: float | None = None, max_rows: int | None = None,
               prefixes: tuple[tuple[str, str], ...] = (), base_iri: str | None = None,
               sealed: bool = False, client: str = "local") -> QueryResult:
         """The public endpoint: run a query and serialise its result natively, within the timeout and

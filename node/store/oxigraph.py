@@ -157,14 +157,14 @@ class OxigraphStore:
     def query(self, sparql: str, media_type: str, *, union_default_graph: bool = True,
               default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = (),
               timeout: float | None = None, max_rows: int | None = None,
-              count_rows: bool = False, prefixes: tuple[tuple[str, str], ...] = (),
+              prefixes: tuple[tuple[str, str], ...] = (),
               base_iri: str | None = None, sealed: bool = False, client: str = "local") -> QueryResult:
         """The public endpoint's queries. On disk they run in killable worker processes
         (node.store.query_runner), shared fairly between clients (`client`: who asks, see
         node.store.fairness); an in-memory store answers in this thread, stopping at the
         deadline only between result chunks."""
         job = QueryJob(sparql, media_type, union_default_graph, tuple(default_graphs), tuple(named_graphs),
-                       max_rows, count_rows, tuple(prefixes), base_iri, sealed)
+                       max_rows, tuple(prefixes), base_iri, sealed)
         if self.path is None:  # in this process, which must keep its network (harvests): never sealed
             deadline = time.monotonic() + timeout if timeout else None
             return execute(self._store, replace(job, sealed=False), deadline)

@@ -49,7 +49,6 @@ class QueryJob:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     max_rows: int | None = None       # refuse answers with more rows/triples than this
-    count_rows: bool = False          # the query may return max_rows + 1 solutions (see node.sparql.guard)
     prefixes: tuple[tuple[str, str], ...] = ()  # for readable Turtle/RDF-XML/JSON-LD output
     base_iri: str | None = None       # for relative IRIs in the query (the endpoint's own URL)
     sealed: bool = False              # run in a process that cannot open internet sockets (no SERVICE allowed)
@@ -70,7 +69,9 @@ def execute(store: ox.Store, job: QueryJob, deadline: float | None = None) -> Qu
     writer = _DeadlineWriter(deadline)
     _guarded(lambda: result.serialize(writer, format=fmt))
     body = writer.getvalue()
-    if job.count_rows and job.max_rows is not None and _row_count_over(store, body, job):
+    # counted whatever LIMIT the query has: the guard's row cap rewrites the LIMIT its tokenizer
+    # finds, and a disguised query can show it a top-level LIMIT that is a subquery's
+    if job.max_rows is not None and _row_count_over(store, body, job):
         raise _too_many(job.max_rows, "rows")
     return QueryResult(body, job.media_type, "solutions")
 

@@ -255,7 +255,7 @@ class RemoteStore:
 
     def query(self, sparql: str, media_type: str, *, union_default_graph: bool = True,
               default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = (),
-              timeout: float | None = None, max_rows: int | None = None, count_rows: bool = False,
+              timeout: float | None = None, max_rows: int | None = None,
               prefixes: tuple[tuple[str, str], ...] = (), base_iri: str | None = None,
               sealed: bool = False, client: str = "local") -> QueryResult:
         """Forwarded to the server (node.store.remote_query); at most `max_queries` at once here."""

@@ -71,7 +71,6 @@ def _run(ctx, checked, protocol_request, media_type: str):
         union_default_graph=settings.sparql_union_default_graph,
         default_graphs=protocol_request.default_graphs, named_graphs=protocol_request.named_graphs,
         timeout=settings.sparql_timeout, max_rows=settings.sparql_max_rows,
-        count_rows=checked.text != protocol_request.query,
         # a query with a BASE of its own gets no second one (Virtuoso refuses two: SP030)
         prefixes=_output_prefixes(checked), base_iri=None if checked.analysis.own_base else _endpoint(ctx),
         client=_client(settings),

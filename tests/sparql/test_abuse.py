@@ -55,6 +55,28 @@ def test_huge_cross_product_is_capped_quickly(live_server, sparql_node):
     assert time.monotonic() - started < sparql_node.settings.sparql_timeout + 2
 
 
+def test_a_limit_disguised_from_the_guards_tokenizer_does_not_lift_the_row_cap(tmp_path):
+    """The guard's tokenizer reads `<((((((?a&&?b>0))))))` as an IRI where the engine reads `<` and six
+    parentheses, so it sees the subquery's LIMIT 1 as the query's own: the row cap once trusted that
+    LIMIT and did not count, and 2,409 rows came back with a cap of 50."""
+    from node.context import open_node
+    from node.sparql.analysis import analyze
+    from node.web.app import create_app
+    from tests.sparql.conftest import make_settings
+
+    disguised = ("SELECT ?a ?b ?c WHERE { ?a ?b ?c OPTIONAL { SELECT ?x WHERE { "
+                 "BIND(1<((((((?a&&?b>0)))))) AS ?y) } LIMIT 1 } }")
+    assert analyze(disguised).limit.text == "1"  # what the tokenizer believes
+    ctx = open_node(make_settings(tmp_path / "data", sparql_max_rows=50))
+    try:
+        response = create_app(context=ctx).test_client().post(
+            "/sparql", data={"query": disguised}, headers={"Accept": "application/sparql-results+json"})
+        assert response.status_code == 403, response.get_data(as_text=True)[:300]
+        assert "more than 50 rows" in response.get_json()["message"]
+    finally:
+        ctx.close()
+
+
 def test_aggregate_over_a_cross_product_times_out_while_others_are_answered(live_server, sparql_node):
     limit = sparql_node.settings.sparql_timeout
     heavy = {}
