@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-from node.config_checks import check_base_url, check_oai, check_sparql_shares, check_store
+from node.config_checks import check_base_url, check_oai, check_sparql_shares, check_store, url_parts
 from node.errors import ConfigError
 from node.identity import CatalogIdentity, identity_from_table
 
@@ -57,8 +57,9 @@ class SourceConfig:
             raise ConfigError(f"source name '{self.name}': use lowercase letters, digits, '-' or '_'")
         if self.kind not in HARVESTER_KINDS:
             raise ConfigError(f"source '{self.name}': kind '{self.kind}' is not one of {', '.join(HARVESTER_KINDS)}")
-        if not re.match(r"https?://", self.url):
-            raise ConfigError(f"source '{self.name}': url must be http(s), got '{self.url}'")
+        parts = url_parts(self.url, f"source '{self.name}': url")
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"source '{self.name}': url must be http(s) with a host, got '{self.url[:200]}'")
         if self.policy not in VALIDATION_POLICIES:
             raise ConfigError(f"source '{self.name}': policy must be one of {', '.join(VALIDATION_POLICIES)}")
         if not 0 <= self.max_delete_share <= 1:
