@@ -8,10 +8,9 @@ from email.errors import HeaderParseError
 from email.headerregistry import Address
 from urllib.parse import urlsplit
 
-import pyoxigraph as ox
-
 from node.errors import ConfigError
 from node.store.fairness import FairnessPolicy
+from node.store.naming import is_iri
 
 
 def check_base_url(base_url: str) -> None:
@@ -81,12 +80,3 @@ def check_sparql_shares(settings) -> None:
     if settings.threads < 1 or settings.sparql_workers + settings.sparql_queue >= settings.threads:
         raise ConfigError(f"threads ({settings.threads}) must be more than sparql_workers + sparql_queue "
                           f"({settings.sparql_workers} + {settings.sparql_queue}): pages need threads SPARQL cannot take")
-
-
-def is_iri(text: str) -> bool:
-    """Every IRI the node mints starts with the base URL: Oxigraph's IRI parser must accept it."""
-    try:
-        ox.NamedNode(text)
-    except ValueError:
-        return False
-    return True

@@ -13,7 +13,7 @@ import binascii
 import json
 from datetime import datetime
 
-import pyoxigraph as ox
+from node.store.naming import is_iri
 
 VERBS = {
     "Identify": (set(), set()),
@@ -75,7 +75,7 @@ def _check_syntax(args: dict[str, str]) -> None:
         raise OaiError("badArgument", f"metadataPrefix '{args['metadataPrefix'][:100]}' has an illegal syntax")
     if "set" in args and not is_set_spec(args["set"]):
         raise OaiError("badArgument", f"set '{args['set'][:100]}' is not a setSpec (name[:name]...)")
-    if "identifier" in args and not is_uri(args["identifier"]):
+    if "identifier" in args and not is_iri(args["identifier"]):  # oai:host:id is one too
         raise OaiError("badArgument", f"identifier '{args['identifier'][:100]}' is not a URI")
 
 
@@ -89,13 +89,6 @@ def is_set_spec(value: str) -> bool:
     return all(is_spec_name(part) for part in value.split(":"))
 
 
-def is_uri(value: str) -> bool:
-    """An absolute URI or IRI (an OAI identifier such as oai:host:id), as Oxigraph's IRI parser reads it."""
-    try:
-        ox.NamedNode(value)
-    except ValueError:
-        return False
-    return True
 
 
 def date_bounds(args: dict[str, str]) -> tuple[str, str]:

@@ -8,8 +8,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 RECORD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _DIGEST = re.compile(r"[0-9a-f]{24}")
+
+
+def is_iri(text: str) -> bool:
+    """An absolute IRI as Oxigraph's IRI parser reads it (every IRI the node mints or is given must be one)."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
