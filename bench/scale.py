@@ -14,8 +14,10 @@ Per configuration, after --warmup seconds of the same load (workers build their 
 - pages: --clients concurrent clients (2 client processes, keep-alive, each its own loopback address)
   fetch /catalog, /catalog?page=N and /datasets/<id>, half as HTML, half as Turtle, for --duration s;
 - queries: --query-clients clients send bench/sparql.py's typical queries (JSON results; N-Triples
-  for CONSTRUCT) to /sparql, and the same to the server directly; then each query alone, /sparql and
-  the server in turn (interleaved, so other load on the machine weighs on both alike).
+  for CONSTRUCT) to /sparql, and the same to the server directly; then each query alone, the server,
+  a bare forwarder (bench/bare_forwarder.py: Flask + urllib3 with none of the node's checks, served
+  like the node: the cost of any Python hop in front of the server) and /sparql in turn (interleaved,
+  so other load on the machine weighs on all alike).
 Prints requests/s, p50/p99 and errors; the ratios 4 vs 1 workers (target ≥ 1.8× for pages on 2 cores)
 and /sparql vs the server (throughput, and per query the median of --repeat sequential requests:
 target within 1.2× for queries that take the server at least --work-ms). The node's per-client
@@ -100,7 +102,12 @@ def _bench_backend(backend: str, source: Path, folder: Path, args) -> dict[str, 
             data = folder / f"node-{workers}"
             data.mkdir()
             node = servers.start_node(data, workers, store)
-            results[f"{backend} x{workers}"] = _bench_node(node, args, {"store": store.process.pid}, direct)
+            forwarder = servers.start_forwarder(folder, workers, store)
+            try:
+                results[f"{backend} x{workers}"] = _bench_node(node, args, {"store": store.process.pid}, direct,
+                                                               forwarder)
+            finally:
+                forwarder.stop()
         results[f"{backend} direct"] = _bench_queries(direct, args)
     finally:
         direct.stop()
@@ -108,13 +115,13 @@ def _bench_backend(backend: str, source: Path, folder: Path, args) -> dict[str, 
     return results
 
 
-def _bench_node(node, args, watch: dict, direct=None) -> dict:
+def _bench_node(node, args, watch: dict, direct=None, forwarder=None) -> dict:
     try:
         pages_mix = functools.partial(_page_request, size=args.size)
         _load(node, pages_mix, args.clients, args.warmup, 100)
         pages = _load(node, pages_mix, args.clients, args.duration, 200, watch)
         print(f"| {node.name} | pages | {_summary(pages)} |", flush=True)
-        each = _sequential(node, direct, args.repeat) if direct else {}
+        each = _sequential(node, direct, forwarder, args.repeat) if direct else {}
         return {"pages": pages, "each": each} | _bench_queries(node, args, watch)
     finally:
         node.stop()
@@ -199,32 +206,31 @@ def _client(url: str, make_request, address: str, end: float, records: list) -> 
         records.append((what, status, time.monotonic() - started))
 
 
-def _sequential(node, direct, repeat: int) -> dict[str, tuple[float, float, float, float]]:
-    """Per query, the server's and /sparql's median ms, then their minimum ms, of `repeat` requests one
-    after another, the two interleaved so that whatever else loads the machine weighs on both alike
-    (the minimum: the run least disturbed by it)."""
+def _sequential(node, direct, forwarder, repeat: int) -> dict[str, dict[str, list[float]]]:
+    """Per query, the ms of `repeat` requests one after another to the server, the bare forwarder
+    (bench/bare_forwarder.py: the hop alone) and /sparql, the three interleaved so that whatever else
+    loads the machine weighs on all alike."""
     import http.client
 
+    endpoints = {"server": direct, "forwarder": forwarder, "node": node}
     connections = {}
-    for endpoint in (direct, node):
+    for label, endpoint in endpoints.items():
         parts = urllib.parse.urlsplit(endpoint.url)
-        connections[endpoint.name] = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
-    medians = {}
+        connections[label] = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+    times = {}
     for name, query in QUERIES.items():
-        body, times = urllib.parse.urlencode({"query": query}), {direct.name: [], node.name: []}
+        body, times[name] = urllib.parse.urlencode({"query": query}), {label: [] for label in endpoints}
         for turn in range(repeat + 1):  # the first turn is not counted
-            for endpoint in (direct, node):
+            for label, endpoint in endpoints.items():
                 started = time.perf_counter()
                 status = _request(endpoint.url, None, "POST", endpoint.sparql_path, body,
-                                  connection=connections[endpoint.name], accept=_accept(query))[0]
+                                  connection=connections[label], accept=_accept(query))[0]
                 took = (time.perf_counter() - started) * 1000 if status == 200 else float("nan")
                 if turn:
-                    times[endpoint.name].append(took)
-        medians[name] = (statistics.median(times[direct.name]), statistics.median(times[node.name]),
-                         min(times[direct.name]), min(times[node.name]))
+                    times[name][label].append(took)
     for connection in connections.values():
         connection.close()
-    return medians
+    return times
 
 
 # -- report ----------------------------------------------------------------------------------------
@@ -265,12 +271,16 @@ def _print_against_server(backend: str, results: dict, direct: dict, args) -> No
 
 
 def _print_sequential(name: str, each: dict, work_ms: float) -> None:
-    print(f"\n| {name}: query alone, interleaved (ms) | server median | /sparql median | ratio | server min | "
-          "/sparql min | ratio | median within 1.2× |\n|---|---:|---:|---:|---:|---:|---:|---|")
-    for query, (server_ms, ours_ms, server_min, ours_min) in each.items():
-        verdict = ("yes" if ours_ms <= 1.2 * server_ms else "NO") if server_ms >= work_ms else "(no real work)"
-        print(f"| {query} | {server_ms:.1f} | {ours_ms:.1f} | {ours_ms / server_ms:.2f} | {server_min:.1f} | "
-              f"{ours_min:.1f} | {ours_min / server_min:.2f} | {verdict} |")
+    print(f"\n| {name}: query alone, interleaved, median ms | server | bare forwarder | ratio | /sparql | ratio | "
+          "/sparql over the forwarder | server min | /sparql min | ratio | median within 1.2× |\n"
+          "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for query, times in each.items():
+        server, forwarder, ours = (statistics.median(times[label]) for label in ("server", "forwarder", "node"))
+        server_min, ours_min = min(times["server"]), min(times["node"])
+        verdict = ("yes" if ours <= 1.2 * server else "NO") if server >= work_ms else "(no real work)"
+        print(f"| {query} | {server:.1f} | {forwarder:.1f} | {forwarder / server:.2f} | {ours:.1f} | "
+              f"{ours / server:.2f} | {ours / forwarder:.2f} | {server_min:.1f} | {ours_min:.1f} | "
+              f"{ours_min / server_min:.2f} | {verdict} |")
 
 
 if __name__ == "__main__":

@@ -119,6 +119,24 @@ def start_node(data_dir: Path, workers: int, store=None, threads: int = 16) -> E
     return Endpoint(f"ehds-node {kind} x{workers}", url, "/sparql", lambda: _stop(process), process.pid)
 
 
+def start_forwarder(folder: Path, workers: int, store, threads: int = 16) -> Endpoint:
+    """bench/bare_forwarder.py in front of `store`, served as the node is with `workers` processes
+    (waitress for one, gunicorn gthread for more): the cost of the hop alone."""
+    port = free_port()
+    env = {**os.environ, "EHDS_BENCH_FORWARD_TO": store.query_url}
+    if workers == 1:
+        command = ["-m", "waitress", f"--listen=127.0.0.1:{port}", f"--threads={threads}", "bare_forwarder:app"]
+    else:
+        command = ["-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", str(workers), "-k", "gthread",
+                   "--threads", str(threads), "bare_forwarder:app"]
+    log = open(folder / f"forwarder-{port}.log", "wb")
+    process = subprocess.Popen([sys.executable, *command], env=env, cwd=Path(__file__).parent,
+                               stdout=subprocess.DEVNULL, stderr=log)
+    url = f"http://127.0.0.1:{port}/"
+    _wait_for(lambda: requests.get(url + "ready", timeout=10).raise_for_status(), process, "bare_forwarder", log.name)
+    return Endpoint(f"bare forwarder x{workers}", url, "/sparql", lambda: _stop(process), process.pid)
+
+
 def _wait_for(probe, process, what: str, log: str | None = None, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
