@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.harvesters.partner_server import PartnerServer
 from tests.support.shared import reference, shared_dir
 
 
@@ -9,6 +10,14 @@ from tests.support.shared import reference, shared_dir
 def shared():
     """The ../shared folder (conformance tests only)."""
     return shared_dir()
+
+
+@pytest.fixture
+def partner():
+    """A partner catalogue: a real HTTP server on 127.0.0.1 (tests.harvesters.partner_server)."""
+    server = PartnerServer()
+    yield server
+    server.close()
 
 
 @pytest.fixture(scope="session")

@@ -29,13 +29,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def partner():
-    server = PartnerServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture
 def other_port():
     server = PartnerServer()
     yield server

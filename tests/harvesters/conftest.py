@@ -1,19 +1,10 @@
-"""Fixtures for harvester tests: a partner HTTP server on loopback and sources pointing at it."""
+"""Helpers for harvester tests: sources pointing at a partner server (the `partner` fixture,
+tests/conftest.py) and runs of a harvester on them."""
 
 from __future__ import annotations
 
-import pytest
-
 from node.config import SourceConfig
 from node.fetch import Fetcher
-from tests.harvesters.partner_server import PartnerServer
-
-
-@pytest.fixture
-def partner():
-    server = PartnerServer()
-    yield server
-    server.close()
 
 
 def make_source(url: str, kind: str = "dcat", **overrides) -> SourceConfig:

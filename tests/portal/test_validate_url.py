@@ -16,13 +16,6 @@ BROKEN = b"""@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://p
 
 
 @pytest.fixture
-def partner():
-    server = PartnerServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture
 def make_client(settings):
     contexts = []
 
