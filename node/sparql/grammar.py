@@ -1,10 +1,15 @@
-"""rdflib's SPARQL 1.1 query grammar (pyparsing), as a private copy with one upstream bug fixed.
+"""rdflib's SPARQL 1.1 query grammar (pyparsing), as a private copy with two upstream bugs fixed.
 
-rdflib 7.x records each SERVICE pattern's text by searching the *whole* query for the first
-SERVICE pattern again (parserutils.Comp.postParse). That search treats a '#' inside an earlier IRI
-as a comment start, finds nothing and fails the parse: `PREFIX d: <http://x/ns#> SELECT * {
-SERVICE <…> {…} }` on one line does not parse. We never evaluate with rdflib, so our copy builds
-the pattern's node without that text. rdflib's own grammar object is left untouched.
+- rdflib 7.x records each SERVICE pattern's text by searching the *whole* query for the first
+  SERVICE pattern again (parserutils.Comp.postParse). That search treats a '#' inside an earlier IRI
+  as a comment start, finds nothing and fails the parse: `PREFIX d: <http://x/ns#> SELECT * {
+  SERVICE <…> {…} }` on one line does not parse. We never evaluate with rdflib, so our copy builds
+  the pattern's node without that text.
+- Its comments run to the next line feed (`'#' + rest_of_line`), but SPARQL's end at a line feed
+  *or* a carriage return (§19.8: `'#' [^\r\n]*`), as in Oxigraph: `# x\r SERVICE <…> {…}` was a
+  comment to this parser and a SERVICE call to the engine. Our copy ends comments as the grammar does.
+
+rdflib's own grammar object is left untouched.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import copy
 import sys
 import threading
 
-from pyparsing import ParseResults
+from pyparsing import ParserElement, ParseResults, Regex, Suppress
 from rdflib.plugins.sparql import parser as rdflib_parser
 from rdflib.plugins.sparql.parserutils import CompValue, ParamValue
 
@@ -45,7 +50,18 @@ def _fixed_copy():
         sys.setrecursionlimit(limit)
     service = memo[id(rdflib_parser.ServiceGraphPattern)]
     service.postParse = lambda instring, loc, tokens: _comp_value(service.name, tokens)
+    _end_comments_as_sparql_does(element for element in memo.values() if isinstance(element, ParserElement))
     return grammar
+
+
+_COMMENT = Suppress(Regex(r"#[^\r\n]*"))  # SPARQL 1.1 §19.8; rdflib's "#" + rest_of_line runs past a \r
+
+
+def _end_comments_as_sparql_does(elements) -> None:
+    """Every element of the copy skips the grammar's comments, not rdflib's (see the module docstring)."""
+    for element in elements:
+        if element.ignoreExprs:
+            element.ignoreExprs = [_COMMENT]
 
 
 def _comp_value(name: str, tokens) -> CompValue:

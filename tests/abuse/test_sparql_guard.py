@@ -123,7 +123,9 @@ def service_call(draw, port: int):
         before, target = f"VALUES ?endpoint {{ <{escaped(iri, flags)}> }} ", "?endpoint"
     silent = f" {draw(keyword('silent'))}" if draw(st.booleans()) else ""
     comment = draw(st.sampled_from(["", " # SERVICE <http://127.0.0.1:1/> }\n", "\n#\n"]))
-    return prologue, f"{before}{draw(keyword('service'))}{silent}{comment} {target} {{ ?s ?p ?o }}"
+    # a comment ends at a carriage return as at a line feed (SPARQL 1.1 §19.8): what follows is code
+    lead = draw(st.sampled_from(["", "# x\r", "#\r\n", "# } \r"]))
+    return prologue, f"{lead}{before}{draw(keyword('service'))}{silent}{comment} {target} {{ ?s ?p ?o }}"
 
 
 WRAPPERS = [
@@ -153,6 +155,15 @@ def test_the_reported_payload_is_refused_and_never_connects(client, listener):
     response = ask(client, query)
     assert response.status_code == 403
     assert f"127.0.0.1:{listener.port}/x" in response.get_json()["message"]
+    assert listener.connections() == 0
+
+
+def test_a_service_after_a_comment_ended_by_a_carriage_return_is_judged(client, listener):
+    """rdflib's grammar ran a comment on to the next line feed; Oxigraph (and SPARQL) end it at \\r."""
+    query = f"SELECT * WHERE {{ # x\r SERVICE <http://127.0.0.1:{listener.port}/admin> {{ ?s ?p ?o }} \n }} "
+    response = ask(client, query)
+    assert response.status_code == 403, response.get_data(as_text=True)
+    assert f"127.0.0.1:{listener.port}/admin" in response.get_json()["message"]
     assert listener.connections() == 0
 
 
