@@ -73,11 +73,12 @@ def split_records(triples: list[ox.Triple]) -> list[tuple[ox.NamedNode | ox.Blan
     """One (dataset, triples) pair per dataset described in a document (typed dcat:Dataset or
     dcat:DatasetSeries, or linked by dcat:dataset), in document order: the dataset and everything
     reachable from it through object links, not crossing into other datasets, catalogues, catalogue
-    records or Hydra nodes. Shared nodes (a publisher, a licence) are copied into every record."""
+    records or Hydra nodes. Shared nodes (a publisher, a licence) are copied into every record, each
+    triple once however often the document states it."""
     by_subject: dict[object, list[ox.Triple]] = defaultdict(list)
     datasets: dict = {}
     boundaries: set = set()
-    for t in triples:
+    for t in dict.fromkeys(triples):
         by_subject[t.subject].append(t)
         if t.predicate == RDF_TYPE and t.object in _BOUNDARY_TYPES:
             boundaries.add(t.subject)

@@ -101,12 +101,13 @@ def parse_triples(
     limits: ParseLimits = DEFAULT_LIMITS,
 ) -> list[ox.Triple]:
     """Parse one untrusted RDF document into Oxigraph triples (default graph only), within `limits`
-    (node.rdflimits). Raises ParseError naming the document and the parser's line and column, or
-    PayloadTooLarge for an oversized literal."""
+    (node.rdflimits), each once in document order: a graph is a set, and a triple stated k times
+    would otherwise be copied k times into every record that reaches it. Raises ParseError naming
+    the document and the parser's line and column, or PayloadTooLarge for an oversized literal."""
     where = filename or "request body"
     syntax = choose_syntax(data, media_type, filename)
     data = _within_limits(data, syntax, limits, where)
-    return list(_parsed(syntax, where, limits, input=data, base_iri=base_iri))
+    return list(dict.fromkeys(_parsed(syntax, where, limits, input=data, base_iri=base_iri)))
 
 
 def stream_file_triples(path: Path, name: str, base_iri: str | None = None,

@@ -74,6 +74,25 @@ def test_load_two_then_replace_one_keeps_issued_and_moves_modified(tmp_path, dat
     assert dataset_titles(data_dir, "cli-b") == {"OSCOUR, second edition"}
 
 
+def test_load_copies_a_shared_resource_once_per_record_however_often_the_file_states_it(tmp_path, data_dir,
+                                                                                        capsys):
+    """Twenty copies of a record, each stating the triples of the same publisher, contact point and
+    themes: every record holds them once (they were copied twenty times into each, the memory of a
+    load growing with the square of the file)."""
+    parts = [turtle(renamed("oscour", f"many-{i}")) for i in range(20)]
+    assert main(["load", "--data", str(data_dir), write(tmp_path, "many.ttl", b"\n".join(parts))]) == 0
+    assert "added many-19" in capsys.readouterr().out
+    ctx = open_node(Settings(base_url=BASE_URL, data_dir=data_dir, load_bundled_catalogue=False))
+    try:
+        for record_id in ("many-0", "many-19"):
+            triples = list(ctx.store.graph_triples(ctx.naming.local_graph(record_id)))
+            forms = [t.object.value for t in triples if t.predicate.value.endswith("#publishedForm")]
+            lines = "".join(forms).splitlines()
+            assert forms and len(lines) == len(set(lines)), record_id
+    finally:
+        ctx.close()
+
+
 def test_load_with_one_invalid_record_writes_nothing(tmp_path, data_dir, capsys):
     good = write(tmp_path, "good.ttl", turtle(renamed("snds", "keep")))
     assert main(["load", "--data", str(data_dir), good]) == 0

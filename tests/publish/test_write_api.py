@@ -121,6 +121,23 @@ def test_relative_iri_body_becomes_the_record(client):
     assert (URIRef(BASE_URL + "datasets/relative"), DCTERMS.title, None) in graph
 
 
+def served_lines(client, record_id) -> list[bytes]:
+    response = client.get(f"/datasets/{record_id}", headers={"Accept": "application/n-triples"})
+    return response.get_data().splitlines()
+
+
+def test_a_triple_stated_many_times_is_stored_once(client):
+    """A graph is a set: 2,000 repeats of a line in the body change nothing in the record."""
+    body = turtle(renamed("oscour", "once"))
+    assert put(client, "once", body).status_code == 201
+    lines = served_lines(client, "once")
+    daily = b"<http://publications.europa.eu/resource/authority/frequency/DAILY>"  # oscour's frequency
+    repeated = b"\n" + (daily + b" a <http://purl.org/dc/terms/Frequency> .\n") * 2000
+    assert put(client, "once", body + repeated).status_code == 200
+    again = served_lines(client, "once")
+    assert len(again) == len(set(again)) == len(lines)
+
+
 def test_body_over_the_limit_is_413(tmp_path):
     ctx, client = bare_client(tmp_path, api_token=API_TOKEN, max_body_bytes=2_000)
     try:
