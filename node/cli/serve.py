@@ -96,8 +96,11 @@ def warm_up(context, app) -> None:
     validators a dataset page uses (its report and quality score: ~0.9 s to build, seconds under load,
     while every dataset page of that process waits), then the OAI-PMH listing."""
     from node.quality.compliance import health_validator
+    from node.store.remote import RemoteStore
     from node.web import oai
 
+    if isinstance(context.store, RemoteStore):
+        context.store.plans.warm_up()  # the first /sparql query does not wait for a planning process
     context.index.warm_up()
     _ = context.validator
     health_validator()

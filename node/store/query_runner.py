@@ -21,25 +21,19 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Callable
 
 from node import errors
 from node.errors import QueryError, QueryTimeout, StoreError
+from node.store import worker_process
 from node.store.base import QueryResult
 from node.store.fairness import Admission, FairnessPolicy
 from node.store.query_exec import QueryJob
 
-# A fresh interpreter, not multiprocessing: never fork a threaded server holding RocksDB, and
-# never re-import the caller's __main__ (spawn does), which may be any script embedding the node.
-_WORKER_COMMAND = (sys.executable, "-m", "node.store.query_worker")
 WORKER_NICE = 5        # below the web process: pages and writes never wait for query CPU
 DEMOTE_AFTER = 1.0     # seconds; a query running longer yields the CPU to everyone else
 _LOWEST_PRIORITY = 19
@@ -145,16 +139,7 @@ class QueryRunner:
 
     def _start_worker(self) -> _Worker:
         try:
-            ours, theirs = socket.socketpair()
-            with theirs:
-                # A process group of its own (Ctrl-C in a terminal is the server's to handle), but not a
-                # session of its own: with autogroup scheduling a new session would make nice values
-                # meaningless against the web process.
-                process = subprocess.Popen([*_WORKER_COMMAND, str(theirs.fileno()), str(WORKER_NICE)],
-                                           pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, process_group=0)
-            worker = _Worker(process, Connection(os.dup(ours.detach())))
-        except OSError as err:
-            raise StoreError(f"cannot start a query worker process: {err}") from None
+            worker = _Worker(*worker_process.spawn("node.store.query_worker", str(WORKER_NICE)))
         finally:
             with self._cond:
                 self._starting -= 1
@@ -225,16 +210,7 @@ class QueryRunner:
 
 
 def _stop(worker: _Worker) -> None:
-    try:
-        worker.conn.close()
-    except OSError:
-        pass
-    if worker.process.poll() is None:
-        worker.process.kill()
-    try:
-        worker.process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        pass
+    worker_process.stop(worker.process, worker.conn)
 
 
 _ERRORS = {cls.__name__: cls for cls in (errors.QueryError, errors.QueryRefused, errors.QueryTimeout,

@@ -40,6 +40,7 @@ from node.store.remote_dialect import StandardDialect, dialect_of, insert_statem
 from node.store.sparql_update import bounded_updates, check_iri, default_graph_update
 from node.store.remote_http import Endpoints, SparqlHttp
 from node.store.remote_lease import held
+from node.store.plan_check import PlanChecker
 from node.store.remote_query import parse_json_results, run_public_query
 
 _SEQUENCE_SPAN = 2 ** 32
@@ -60,6 +61,7 @@ class RemoteStore:
         self.poll_seconds = poll_seconds
         self.max_response_bytes = max_response_bytes
         self._queries = threading.BoundedSemaphore(max_queries)
+        self.plans = PlanChecker()  # public queries read by Oxigraph first, in helper processes
         self._lock = threading.Lock()
         self._local = 0
         self._touched: list[tuple[int, frozenset[str] | None]] = []  # (local counter, graphs; None = unknown)
@@ -262,7 +264,7 @@ class RemoteStore:
         if not self._queries.acquire(blocking=False):
             raise TooManyRequests("every SPARQL slot of this web worker is busy; retry shortly", retry_after=1)
         try:
-            return run_public_query(self.http, sparql, media_type, default_graphs=default_graphs,
+            return run_public_query(self.http, self.plans, sparql, media_type, default_graphs=default_graphs,
                                     named_graphs=named_graphs, timeout=timeout, max_rows=max_rows,
                                     prefixes=prefixes, base_iri=base_iri,
                                     max_bytes=self.max_response_bytes, dialect=self.dialect)
@@ -280,6 +282,7 @@ class RemoteStore:
         return int(rows[0]["n"].value) if rows and rows[0].get("n") is not None else 0
 
     def close(self) -> None:
+        self.plans.close()
         self.http.close()
 
 

@@ -19,23 +19,21 @@ from urllib3.exceptions import HTTPError
 from urllib3.exceptions import TimeoutError as HttpTimeout
 
 from node.errors import QueryError, QueryRefused, QueryTimeout, StoreError
-from node.sparql.analysis import analyze
 from node.store.base import QueryResult
+from node.store.plan_check import PlanChecker
 from node.store.query_exec import GRAPH_FORMATS, RESULT_FORMATS
 from node.store.remote_dialect import StandardDialect, read_triples
 from node.store.remote_http import SparqlHttp
 
 _RESULTS_JSON = "application/sparql-results+json"
-_CHECK_VARIABLE = "ehds_node_planned_as_select"
 _NO_TIMEOUT = 365 * 24 * 3600.0
-_EMPTY = ox.Store()  # in memory, never written: queries only plan against it (one for all threads)
 
 
-def run_public_query(http: SparqlHttp, sparql: str, media_type: str, *, default_graphs=(), named_graphs=(),
-                     timeout: float | None, max_rows: int | None, prefixes=(), base_iri: str | None,
-                     max_bytes: int, dialect: StandardDialect = StandardDialect()) -> QueryResult:
+def run_public_query(http: SparqlHttp, plans: PlanChecker, sparql: str, media_type: str, *, default_graphs=(),
+                     named_graphs=(), timeout: float | None, max_rows: int | None, prefixes=(),
+                     base_iri: str | None, max_bytes: int, dialect: StandardDialect = StandardDialect()) -> QueryResult:
     deadline = time.monotonic() + (timeout or _NO_TIMEOUT)
-    check_with_oxigraph(sparql, base_iri)
+    plans.check(sparql, base_iri, deadline)  # Oxigraph's reading first (node.store.plan_worker)
     text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql  # a prologue may hold several BASE
     form = [("query", text)] + [("default-graph-uri", g) for g in default_graphs] + \
         [("named-graph-uri", g) for g in named_graphs] + dialect.time_limit(timeout)
@@ -50,36 +48,6 @@ def run_public_query(http: SparqlHttp, sparql: str, media_type: str, *, default_
     if graph_form:
         return _graph_result(body, media_type, max_rows, prefixes, dialect)
     return _results(_unreadable_answer_guard(lambda: dialect.json_results(body)), media_type, max_rows)
-
-
-def check_with_oxigraph(sparql: str, base_iri: str | None) -> None:
-    """The query as Oxigraph reads it, before any server sees it: a syntax error is Oxigraph's message
-    (with its position, as on the embedded store), and a call of a function SPARQL 1.1 does not define
-    is refused. A server's extension functions are not part of a read-only public endpoint: Virtuoso's
-    <bif:http_get> fetches any URL from the server's host (past the SERVICE allow-list), its
-    <bif:sequence_next> writes. Oxigraph refuses a function it does not know when it plans the query,
-    before evaluating anything, on an empty store; an ASK (evaluated at once) is planned as the SELECT
-    of the same pattern."""
-    planned = _planned(sparql, base_iri)
-    if isinstance(planned, ox.QueryBoolean):  # an ASK, evaluated at once: plan its pattern as a SELECT
-        analysis = analyze(sparql)
-        if analysis.form != "ASK" or analysis.form_at is None:
-            raise QueryError("the query's form could not be read; write the query form keyword (SELECT, ASK…) "
-                             "after the prologue")
-        at = analysis.form_at
-        _planned(f"{sparql[:at]}SELECT (1 AS ?{_CHECK_VARIABLE}){sparql[at + 3:]}", base_iri)
-
-
-def _planned(sparql: str, base_iri: str | None):
-    try:
-        return _EMPTY.query(sparql, base_iri=base_iri)
-    except SyntaxError as err:
-        raise QueryError(f"SPARQL syntax error: {err}") from None
-    except (RuntimeError, ValueError) as err:
-        if "custom function" in str(err):
-            raise QueryRefused(f"this endpoint calls only the functions of SPARQL 1.1 and the XSD casts: "
-                               f"{str(err)[:200]}") from None
-        raise QueryError(f"the query cannot be evaluated: {str(err)[:200]}") from None
 
 
 def _without_query(message: str) -> str:

@@ -88,3 +88,38 @@ def test_typed_literals_are_written_as_sparql_1_1_json_says(sparql_client):  # n
     assert answer.status_code == 200
     [row] = answer.json["results"]["bindings"]
     assert row["n"]["type"] == "literal" and row["n"]["datatype"].endswith("#integer") and row["n"]["value"] == "5"
+
+
+DEEP_QUERIES = {  # each overflowed the stack of the web process when Oxigraph planned it there
+    "a chain of 10,000 additions": "SELECT * { BIND(" + "+".join(["1"] * 10_000) + " AS ?x) }",
+    "a path of 20,000 steps": "PREFIX a: <http://a/> SELECT * { ?s " + "/".join(["a:p"] * 20_000) + " ?o }",
+    "an ASK of 10,000 products": "ASK { BIND(" + "*".join(["2"] * 10_000) + " AS ?x) }",
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEEP_QUERIES))
+def test_a_query_nested_too_deeply_is_refused_and_the_node_lives_on(sparql_client, name):  # noqa: F811
+    answer = sparql_client.post("/sparql", data={"query": DEEP_QUERIES[name]},
+                                headers={"Accept": "application/sparql-results+json"})
+    assert answer.status_code == 400, answer.get_data(as_text=True)
+    assert "nested too deeply" in answer.json["message"]
+    after = sparql_client.post("/sparql", data={"query": "ASK { ?s ?p ?o }"},
+                               headers={"Accept": "application/sparql-results+json"})
+    assert after.status_code == 200 and after.json["boolean"] is True
+
+
+def test_an_ask_that_works_on_its_own_values_stops_at_the_time_limit(sparql_client):  # noqa: F811
+    """pyoxigraph evaluates an ASK (and a sorted or aggregating SELECT) when it plans it, and VALUES
+    give it rows on an empty store: 100⁴ rows were planned in the web process (~20 s here), past the
+    3 s limit of this node, and no limit could stop it there."""
+    import time
+
+    values = " ".join(str(i) for i in range(100))
+    query = "ASK { " + " ".join(f"VALUES ?{v} {{ {values} }}" for v in "abcd") + " FILTER(?a+?b+?c+?d < 0) }"
+    started = time.monotonic()
+    answer = sparql_client.post("/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert time.monotonic() - started < 10  # the limit held (3 s), with room for a loaded machine
+    assert answer.status_code == 503, answer.get_data(as_text=True)
+    assert "time limit" in answer.json["message"]
+    after = sparql_client.post("/sparql", data={"query": "ASK { }"}, headers={"Accept": "application/sparql-results+json"})
+    assert after.status_code == 200

@@ -1,0 +1,43 @@
+"""Helper processes of the web process: `python -m <module> FD [args]`, talking over a socket pair.
+
+A fresh interpreter, not multiprocessing: never fork a threaded server holding RocksDB or open
+connections, and never re-import the caller's __main__ (spawn does), which may be any script
+embedding the node. A process group of its own (Ctrl-C in a terminal is the server's to handle),
+but not a session of its own: with autogroup scheduling a new session would make nice values
+meaningless against the web process.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from multiprocessing.connection import Connection
+
+from node.errors import StoreError
+
+
+def spawn(module: str, *args: str) -> tuple[subprocess.Popen, Connection]:
+    """The process and our end of its connection; StoreError when it cannot be started."""
+    try:
+        ours, theirs = socket.socketpair()
+        with theirs:
+            process = subprocess.Popen([sys.executable, "-m", module, str(theirs.fileno()), *args],
+                                       pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, process_group=0)
+        return process, Connection(os.dup(ours.detach()))
+    except OSError as err:
+        raise StoreError(f"cannot start a helper process ({module}): {err}") from None
+
+
+def stop(process: subprocess.Popen, conn: Connection) -> None:
+    try:
+        conn.close()
+    except OSError:
+        pass
+    if process.poll() is None:
+        process.kill()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
