@@ -130,7 +130,7 @@ def dataset_page(ctx, record_id: str, triples: list[ox.Triple]):
     structured = json.dumps(schema_org(view, ctx.naming.catalog, request.base_url), ensure_ascii=False, indent=1)
     return render("dataset.html", view=view, record_id=record_id, report=report, score=score, max_points=MAX_POINTS,
                   fact_labels=FACT_LABELS, rating_labels=RATING_LABELS, local_link=ctx.naming.base_url, title=view.title,
-                  schema_org=structured.replace("</", "<\\/"), alternates=alternates(f"datasets/{record_id}"))
+                  schema_org=script_safe_json(structured), alternates=alternates(f"datasets/{record_id}"))
 
 
 def _checked(ctx, record_id: str, triples: list[ox.Triple], dataset_iri: str):
@@ -150,3 +150,9 @@ def error_page(status: int, message: str | None) -> str:
 
     title = HTTP_TITLES.get(status) or (_("Request error") if status < 500 else _("Server error"))
     return render("error.html", title=title, status=status, message=message)
+
+
+def script_safe_json(text: str) -> str:
+    """JSON to embed in a <script> element: '<', '>' and '&' as \\u escapes (the same JSON), so that no
+    '</script', '<!--' or '<script' in a title can end the element or change how HTML parses it."""
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

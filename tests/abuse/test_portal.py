@@ -43,3 +43,25 @@ def test_agent_paths_that_do_not_exist_are_404_pages(client):
         response = client.get(path, headers={"Accept": BROWSER})
         assert response.status_code in (400, 404), path
         assert response.mimetype == "text/html"
+
+
+def test_a_title_cannot_end_or_hide_the_pages_structured_data(client):
+    """The schema.org JSON-LD sits in a <script>: a title with '<!--<script>' made HTML parsers read the
+    rest of the page as script (an empty page in a browser); '</script>' would end it early. No '<'
+    inside the element leaves an HTML parser nothing to change state on."""
+    import json
+
+    from tests.conftest import API_TOKEN
+    from tests.publish.sample_records import renamed, retitled, turtle
+
+    title = "x <!--<script> y </script><b>z</b> & w"
+    body = turtle(retitled(renamed("oscour", "odd-title"), title))
+    put = client.put("/datasets/odd-title", data=body,
+                     headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {API_TOKEN}"})
+    assert put.status_code == 201, put.get_data(as_text=True)
+    page = client.get("/datasets/odd-title", headers={"Accept": BROWSER}).get_data(as_text=True)
+    opening = '<script type="application/ld+json">'
+    assert page.count(opening) == 1
+    structured = page.split(opening, 1)[1].split("</script>", 1)[0]
+    assert "<" not in structured and json.loads(structured)["name"] == title
+    assert "<main" in page.split(opening, 1)[1]
