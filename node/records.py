@@ -18,6 +18,7 @@ from node import shared_resources as shared
 from node.catalog_index import index_triples
 from node.datasets import dataset_subjects, publishable, split_records, with_published_form
 from node.errors import InvalidRecord, NotFound, ValidationFailed
+from node.rdfio import syntax_for_suffix
 from node.skolem import skolemise_shared
 from node.store.base import GraphChange
 from node.store.naming import RECORD_ID, Naming  # noqa: F401 (Naming re-exported for callers)
@@ -35,6 +36,15 @@ def check_record_id(record_id: str) -> str:
     if not RECORD_ID.fullmatch(record_id):
         raise NotFound(f"'{record_id}' is not a record id (letters, digits, '.', '_', '-'; at most 128)")
     return record_id
+
+
+def _check_not_a_document_name(store, naming: Naming, record_id: str) -> None:
+    """A new record may not be called like another record's document: /datasets/snds.ttl is the
+    Turtle of record 'snds', linked from its page, and a record 'snds.ttl' would take that address."""
+    stem, _, suffix = record_id.rpartition(".")
+    if stem and syntax_for_suffix(suffix) and not store.has_graph(naming.local_graph(record_id)):
+        raise InvalidRecord(f"'{record_id}' ends in the format suffix '.{suffix}': /datasets/{record_id} is the "
+                            f"{suffix} document of record '{stem}'; choose an id without it")
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,7 @@ def publish(store, naming: Naming, record_id: str, triples: list[ox.Triple], val
     The dataset IRI follows `dataset_iri_rule` (the same for PUT and load); the record's page is
     /datasets/<id> whatever the dataset IRI."""
     check_record_id(record_id)
+    _check_not_a_document_name(store, naming, record_id)
     dataset = _single_dataset(triples)
     dataset_iri = dataset_iri or dataset_iri_rule(naming, record_id, dataset)
     if isinstance(dataset, ox.BlankNode):

@@ -248,3 +248,16 @@ def test_of_racing_puts_that_create_a_record_one_says_created(node):
              if e.graph == node.naming.local_graph("race")]
     assert sorted(a.status_code for a in answers) == [200] * 7 + [201], [a.status_code for a in answers]
     assert [a.json()["created"] for a in answers].count(True) == kinds.count("create") == 1
+
+
+@pytest.mark.parametrize("suffix", ["ttl", "nt", "jsonld", "rdf"])
+def test_a_new_record_cannot_take_the_address_of_another_records_document(client, suffix):
+    """/datasets/snds.ttl is snds's Turtle, linked from its page: a record 'snds.ttl' would answer there."""
+    response = put(client, f"snds.{suffix}", turtle(renamed("oscour", f"snds.{suffix}")))
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert f"'.{suffix}'" in response.get_json()["message"]
+    document = client.get(f"/datasets/snds.{suffix}").get_data()
+    syntax = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}[suffix]
+    datasets = set(Graph().parse(data=document, format=syntax).subjects(DCTERMS.title, None))
+    assert URIRef(BASE_URL + "datasets/snds") in datasets
+    assert URIRef(BASE_URL + f"datasets/snds.{suffix}") not in datasets
