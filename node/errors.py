@@ -13,6 +13,9 @@ class NodeError(Exception):
     http_status = 500
     exit_code = 2
     title = "Error"
+    # addresses of the node's own servers that the message names: the operator's log keeps them,
+    # the public gets the message without them (set where the error is raised, never from client text)
+    internal_addresses: tuple[str, ...] = ()
 
     def __init__(self, message: str, *, detail: dict | None = None):
         super().__init__(message)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -19,7 +20,7 @@ from urllib3 import BaseHTTPResponse
 from urllib3.exceptions import HTTPError, NewConnectionError
 from urllib3.exceptions import TimeoutError as HttpTimeout
 
-from node.errors import QueryError, QueryTimeout, StoreError
+from node.errors import NodeError, QueryError, QueryTimeout, StoreError
 
 log = logging.getLogger("ehds.store.remote")
 _RETRIED_STATUS = (502, 503, 504)
@@ -62,6 +63,10 @@ class SparqlHttp:
         `stream`, the body is read by the caller (node.store.remote_query.read_before) and the
         response closed there. `users_query`: a public /sparql query, whose evaluation error on the
         server (HTTP 500) is the query's (400), not the store failing (503)."""
+        with naming_the_server(url):
+            return self._read(method, url, timeout, stream, data, headers, users_query)
+
+    def _read(self, method: str, url: str, timeout, stream: bool, data, headers, users_query: bool):
         attempts = self.endpoints.retries + 1
         seconds = timeout or self.endpoints.timeout
         for attempt in range(attempts):
@@ -86,6 +91,10 @@ class SparqlHttp:
 
     def write(self, url: str, *, timeout: float | None = None, data: bytes, headers: dict) -> BaseHTTPResponse:
         """A request that changes the store: sent once."""
+        with naming_the_server(url):
+            return self._write(url, timeout, data, headers)
+
+    def _write(self, url: str, timeout: float | None, data: bytes, headers: dict) -> BaseHTTPResponse:
         seconds = timeout or self.endpoints.timeout
         try:
             response = self._send("POST", url, data, headers, seconds, stream=False)
@@ -109,6 +118,16 @@ class SparqlHttp:
 
     def close(self) -> None:
         self.pool.clear()
+
+
+@contextmanager
+def naming_the_server(url: str):
+    """Errors raised inside name `url`, an address the public must not learn (node.errors)."""
+    try:
+        yield
+    except NodeError as err:
+        err.internal_addresses = (*err.internal_addresses, url)
+        raise
 
 
 def _checked(response: BaseHTTPResponse, url: str, users_query: bool = False) -> BaseHTTPResponse:

@@ -43,7 +43,9 @@ def run_public_query(http: SparqlHttp, plans: PlanChecker, sparql: str, media_ty
                              stream=True, headers={"Accept": "application/n-triples" if graph_form else _RESULTS_JSON},
                              users_query=True)
     except QueryError as err:
-        raise QueryError(_without_query(err.message)) from None
+        cleaned = QueryError(_without_query(err.message))
+        cleaned.internal_addresses = err.internal_addresses
+        raise cleaned from None
     body = _read_before(response, deadline, max_bytes)
     if graph_form:
         return _graph_result(body, media_type, max_rows, prefixes, dialect)

@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None, *, context: NodeContext | None 
 def _install_error_handlers(app: Flask) -> None:
     @app.errorhandler(NodeError)
     def node_error(err: NodeError):
-        return error_response(_for_the_public(err, app.config["NODE"].settings))
+        return error_response(_for_the_public(err))
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
@@ -76,16 +76,16 @@ def error_page(status: int, message: str | None, retry_after: int | None = None)
     return response
 
 
-def _for_the_public(err: NodeError, settings: Settings) -> NodeError:
-    """The error without the addresses of the node's own SPARQL server (an internal host the public
-    has no business knowing); the operator's log keeps the whole message of a server-side failure."""
-    addresses = {url for url in (settings.store_query_url, settings.store_update_url,
-                                 settings.store_graph_store_url) if url}
-    if not any(url in err.message for url in addresses):
+def _for_the_public(err: NodeError) -> NodeError:
+    """The error without the addresses of the node's own SPARQL server that it names (an internal host
+    the public has no business knowing); the operator's log keeps the whole message of a server-side
+    failure. Only addresses the store layer put there are hidden: replacing them in any message would
+    confirm a guess the client wrote into its own request (an Accept header, an IRI)."""
+    if not err.internal_addresses:
         return err
     if err.http_status >= 500:
         log.warning(json.dumps({"event": "store error", "path": request.path, "message": err.message[:500]}))
-    for url in sorted(addresses, key=len, reverse=True):
+    for url in sorted(set(err.internal_addresses), key=len, reverse=True):
         err.message = err.message.replace(url, "(the node's store)")
     return err
 

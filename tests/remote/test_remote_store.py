@@ -222,6 +222,27 @@ def test_public_errors_never_show_the_store_address(tmp_path):
         ctx.close()
 
 
+def test_a_client_cannot_confirm_a_guess_of_the_store_address(tmp_path, remote):
+    """Every message was scrubbed of the store's URL, also the client's own words quoted back (the
+    406 that lists an Accept header, a refused SERVICE IRI): the one guess replaced gave it away."""
+    from node.context import open_node
+    from node.web.app import create_app
+
+    ctx = open_node(remote_settings(remote, tmp_path / "data"))
+    try:
+        client = create_app(context=ctx).test_client()
+        guesses = [f"http://127.0.0.1:{port}/query" for port in (remote.port - 1, remote.port, remote.port + 1)]
+        refused = client.post("/sparql", data={"query": "SELECT * {}"},
+                              headers={"Accept": ", ".join(f"x/{guess}" for guess in guesses)})
+        service = client.post("/sparql", data={"query": f"SELECT * {{ SERVICE <{guesses[1]}> {{ ?s ?p ?o }} }}"})
+        for response in (refused, service):
+            assert 400 <= response.status_code < 500
+            assert "the node's store" not in response.get_data(as_text=True)
+        assert all(guess in refused.get_json()["message"] for guess in guesses)
+    finally:
+        ctx.close()
+
+
 def test_another_base_url_on_a_remote_store_is_refused_without_pointing_to_rebase(tmp_path, remote):
     from node.context import open_node
 
