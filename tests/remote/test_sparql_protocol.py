@@ -123,3 +123,43 @@ def test_an_ask_that_works_on_its_own_values_stops_at_the_time_limit(sparql_clie
     assert "time limit" in answer.json["message"]
     after = sparql_client.post("/sparql", data={"query": "ASK { }"}, headers={"Accept": "application/sparql-results+json"})
     assert after.status_code == 200
+
+
+def test_an_error_the_server_writes_into_a_begun_answer_is_never_a_200(tmp_path, oxigraph_server):
+    """The Oxigraph server reports a SERVICE partner's failure met while it streams by writing the
+    error's text into the JSON it has begun, status 200: /sparql passed such a short answer on as a
+    success, a JSON document no client could read (the partner's payload here even ends it with ']}}')."""
+    import http.server
+    import threading
+
+    from node.context import open_node
+    from node.web.app import create_app
+
+    class Failing(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = b"INTERNAL ]}}"
+            self.send_response(500)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST
+
+        def log_message(self, *args):
+            pass
+
+    partner = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Failing)
+    threading.Thread(target=partner.serve_forever, daemon=True).start()
+    endpoint = f"http://127.0.0.1:{partner.server_address[1]}/sparql"
+    ctx = open_node(remote_settings(oxigraph_server, tmp_path / "data", sparql_service_allowlist=(endpoint,)))
+    try:
+        client = create_app(context=ctx).test_client()
+        answer = client.post("/sparql", data={"query": f"SELECT * WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}"},
+                             headers={"Accept": "application/sparql-results+json"})
+        assert answer.status_code == 503, answer.get_data(as_text=True)
+        assert "could not be read" in answer.json["message"]
+    finally:
+        ctx.close()
+        partner.shutdown()
+        partner.server_close()
