@@ -229,14 +229,21 @@ class Admission:
                 state.waiting.remove(waiter)
                 self._waiting -= 1
                 self._forget_if_idle(waiter.client, state)
-                raise TooManyRequests(f"no query worker became free for this query within {self.policy.queue_timeout:g} s "
-                                      f"(all {self.policy.workers} are busy); retry in a moment",
-                                      retry_after=math.ceil(self.policy.queue_timeout))
+                raise TooManyRequests(self._why_no_worker(state), retry_after=math.ceil(self.policy.queue_timeout))
             self._cond.wait(remaining)
         if waiter.refused is not None:
             self._forget_if_idle(waiter.client, state)
             raise waiter.refused
         return waiter.started
+
+    def _why_no_worker(self, state: _Client) -> str:
+        """The share that was exceeded: this client's own, or every worker's."""
+        policy, waited = self.policy, f"within {self.policy.queue_timeout:g} s"
+        if len(state.running) >= policy.client_workers:
+            return (f"this client's query waited {waited} for one of its own to finish: a client runs at most "
+                    f"{policy.client_workers} at once (its share of the {policy.workers} query workers); "
+                    "send the next query when one has finished")
+        return f"no query worker became free for this query {waited} (all {policy.workers} are busy); retry in a moment"
 
     def _start(self, state: _Client) -> float:
         started = self._clock()

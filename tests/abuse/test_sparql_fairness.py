@@ -134,6 +134,18 @@ def test_waiting_past_the_queue_deadline_is_429_not_503(make_node):
     assert slow.finish().status_code == 503
 
 
+def test_a_query_waiting_for_its_own_clients_share_says_so():
+    """One worker of six busy, with this client's query: its next one waited for its own share, and the
+    429 said "all 6 are busy"."""
+    admission = Admission(FairnessPolicy(workers=6, client_workers=1, client_queue=2, queue=8, queue_timeout=0.1))
+    with admission.slot("one", 60):
+        with pytest.raises(TooManyRequests) as refused:
+            with admission.slot("one", 60):
+                pass
+    message = refused.value.message
+    assert "at most 1 at once" in message and "busy" not in message
+
+
 def test_a_client_whose_queries_run_to_the_time_limit_loses_its_share(make_node):
     app = make_node(sparql_workers=2, sparql_client_budget=1.0, sparql_budget_window=600.0)
     assert ask(app, SLOW, "192.0.2.10").status_code == 503   # ran to the time limit: 4 worker-seconds
