@@ -61,6 +61,9 @@ def check_store(settings) -> None:
                               f"store_password or store_token), got '{shown}'")
     if settings.store_token and settings.store_user:
         raise ConfigError("set store_user/store_password or store_token, not both")
+    if settings.store == "sparql" and not settings.sparql_union_default_graph:
+        raise ConfigError("sparql_union_default_graph = false cannot be honoured on a remote store: its default "
+                          "graph is the server's union of the named graphs (docs/deployment.md); leave it true")
     if not settings.store_timeout > 0:
         raise ConfigError("store_timeout must be a positive number of seconds")
 

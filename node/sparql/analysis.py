@@ -26,6 +26,7 @@ class Analysis:
     prefixes: dict[str, str] = field(default_factory=dict)
     own_base: bool = False                 # the prologue declares an absolute BASE (ours is then not needed)
     form_at: int | None = None             # where the form keyword starts in the text
+    dataset_clause: bool = False           # FROM or FROM NAMED: the query names its own dataset
 
     @property
     def is_update(self) -> bool:
@@ -49,6 +50,7 @@ def analyze(text: str, base_iri: str | None = None) -> Analysis:
         prefixes=prefixes,
         own_base=own_base,
         form_at=tokens[position].start if found else None,
+        dataset_clause=any(token.depth == 0 and token.is_word("FROM") for token in tokens[position:]),
     )
 
 

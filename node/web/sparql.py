@@ -68,7 +68,8 @@ def _run(ctx, checked, protocol_request, media_type: str):
     settings = ctx.settings
     return ctx.store.query(
         checked.text, media_type,
-        union_default_graph=settings.sparql_union_default_graph,
+        # a FROM names the default graph (SPARQL 1.1 §13.2): the union would override it
+        union_default_graph=settings.sparql_union_default_graph and not checked.analysis.dataset_clause,
         default_graphs=protocol_request.default_graphs, named_graphs=protocol_request.named_graphs,
         timeout=settings.sparql_timeout, max_rows=settings.sparql_max_rows,
         # a query with a BASE of its own gets no second one (Virtuoso refuses two: SP030)

@@ -133,6 +133,8 @@ def test_store_settings_are_checked_and_secrets_never_shown(tmp_path):
         Settings(store="sparql", store_query_url="127.0.0.1:8890/sparql")
     with pytest.raises(ConfigError, match="not both"):
         Settings(store="sparql", store_query_url="http://127.0.0.1:1/q", store_user="u", store_token="t")
+    with pytest.raises(ConfigError, match="sparql_union_default_graph = false cannot be honoured"):  # was ignored
+        Settings(store="sparql", store_query_url="http://127.0.0.1:1/q", sparql_union_default_graph=False)
     settings = load_settings(None, environ={"EHDS_NODE_STORE": "sparql", "EHDS_NODE_STORE_QUERY_URL": "http://h/q",
                                             "EHDS_NODE_STORE_USER": "u", "EHDS_NODE_STORE_PASSWORD": "pw-secret"})
     assert settings.store == "sparql" and settings.store_password == "pw-secret"

@@ -33,6 +33,17 @@ def test_the_default_graph_is_the_union_of_records_and_graph_picks_one(sparql_cl
     assert count(scoped) == 1
 
 
+def test_a_from_clause_names_the_default_graph_instead_of_the_union(sparql_client, sparql_node):
+    """SPARQL 1.1 §13.2: the union default graph overrode FROM (6 datasets, for a graph holding 1)."""
+    graph = sparql_node.naming.local_graph("snds")
+    one = DATASETS.replace("WHERE", f"FROM <{graph}> WHERE")
+    assert count(sparql_client.post("/sparql", data={"query": one})) == 1
+    nothing = DATASETS.replace("WHERE", "FROM <http://example.org/no-such-graph> WHERE")
+    assert count(sparql_client.post("/sparql", data={"query": nothing})) == 0
+    named_only = "SELECT (COUNT(*) AS ?n) FROM NAMED <%s> WHERE { GRAPH ?g { ?d a ?t } }" % graph
+    assert count(sparql_client.post("/sparql", data={"query": named_only})) > 0
+
+
 @pytest.mark.parametrize("accept, media_type", [
     ("application/sparql-results+json", "application/sparql-results+json"),
     ("application/sparql-results+xml", "application/sparql-results+xml"),
