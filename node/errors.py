@@ -16,6 +16,7 @@ class NodeError(Exception):
     # addresses of the node's own servers that the message names: the operator's log keeps them,
     # the public gets the message without them (set where the error is raised, never from client text)
     internal_addresses: tuple[str, ...] = ()
+    retry_after: int | None = None  # seconds, sent as Retry-After: worth retrying then
 
     def __init__(self, message: str, *, detail: dict | None = None):
         super().__init__(message)
@@ -144,6 +145,7 @@ class StoreError(NodeError):
     http_status = 503
     title = "Store unavailable"
     exit_code = 3
+    retry_after = 10  # seconds: harvesters (OAI-PMH, DCAT-AP Feeds) come back then instead of giving up
 
 
 class StoreLocked(StoreError):

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from node.config import Settings
 from node.context import NodeContext, open_node
-from node.errors import NodeError, TooManyRequests, ValidationFailed
+from node.errors import NodeError, ValidationFailed
 from node.web.shedding import shed_over_share
 
 log = logging.getLogger("ehds.http")
@@ -95,12 +95,12 @@ def error_response(err: NodeError) -> Response:
     if isinstance(err, ValidationFailed) and "text/turtle" in request.headers.get("Accept", ""):
         return Response(err.report.to_turtle(), status=err.http_status, mimetype="text/turtle")
     if wants_html():
-        return error_page(err.http_status, err.message, getattr(err, "retry_after", None))
+        return error_page(err.http_status, err.message, err.retry_after)
     body = err.to_dict()
     if isinstance(err, ValidationFailed) and hasattr(err.report, "to_dict"):
         body["report"] = err.report.to_dict()
     response = Response(json.dumps(body, ensure_ascii=False), status=err.http_status, mimetype="application/json")
-    if isinstance(err, TooManyRequests):
+    if err.retry_after:
         response.headers["Retry-After"] = str(err.retry_after)
     return response
 

@@ -215,8 +215,10 @@ def test_public_errors_never_show_the_store_address(tmp_path):
         client = create_app(context=ctx).test_client()
         server.stop()
         for response in (client.post("/sparql", data={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"}),
-                         client.get("/datasets/none-such", headers={"Accept": "text/html"})):
+                         client.get("/datasets/none-such", headers={"Accept": "text/html"}),
+                         client.get("/oai", query_string={"verb": "ListRecords", "metadataPrefix": "dcat_ap"})):
             assert response.status_code == 503
+            assert int(response.headers["Retry-After"]) > 0  # harvesters come back instead of giving up
             text = response.get_data(as_text=True)
             assert f"127.0.0.1:{server.port}" not in text
             assert "the node's store" in text.replace("&#39;", "'")
