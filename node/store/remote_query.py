@@ -5,9 +5,10 @@ server evaluates it; we keep the time limit (the whole answer must arrive before
 byte cap on what we read, and the row cap (counted in the parsed answer unless the answer is too
 short to exceed it), and re-serialise in the format the client asked for with pyoxigraph, as the
 embedded store does. An answer already in that format (JSON results) is passed on as the server
-wrote it once the dialect has read it and it has been read whole as JSON (~1 ms for 250 KB): the
-Oxigraph server reports an error met while it streams (a SERVICE partner failing, its own time
-limit) by writing the error's text into the answer it has begun, under status 200. What the server itself may do while evaluating (its own
+wrote it once the dialect has read it, and, when it was streamed (no Content-Length), read whole as
+JSON (~1 ms for 250 KB): the Oxigraph server reports an error met while it streams (a SERVICE
+partner failing, its own time limit) by writing the error's text into the answer it has begun,
+under status 200. What the server itself may do while evaluating (its own
 time limit, SERVICE calls, memory) is its configuration: docs/deployment.md.
 """
 
@@ -48,10 +49,11 @@ def run_public_query(http: SparqlHttp, plans: PlanChecker, sparql: str, media_ty
         cleaned = QueryError(_without_query(err.message))
         cleaned.internal_addresses = err.internal_addresses
         raise cleaned from None
+    streamed = bool(response.chunked)  # no Content-Length: the server wrote the answer as it found it
     body = _read_before(response, deadline, max_bytes)
     if graph_form:
         return _graph_result(body, media_type, max_rows, prefixes, dialect)
-    return _results(_unreadable_answer_guard(lambda: dialect.json_results(body)), media_type, max_rows)
+    return _results(_unreadable_answer_guard(lambda: dialect.json_results(body)), media_type, max_rows, streamed)
 
 
 def _without_query(message: str) -> str:
@@ -83,7 +85,10 @@ def _read_before(response, deadline: float, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
-def _results(body: bytes, media_type: str, max_rows: int | None) -> QueryResult:
+def _results(body: bytes, media_type: str, max_rows: int | None, streamed: bool = True) -> QueryResult:
+    """`streamed`: the answer came without a Content-Length, so the server may have met an error after
+    its first bytes (the Oxigraph server then writes the error's text into it, status 200); an answer
+    whose length was sent first was whole before the status was."""
     fmt = RESULT_FORMATS.get(media_type)
     if fmt is None:
         raise QueryError(f"a SELECT/ASK result cannot be written as {media_type}")
@@ -94,7 +99,7 @@ def _results(body: bytes, media_type: str, max_rows: int | None) -> QueryResult:
         rows = _unreadable_answer_guard(lambda: sum(1 for _ in parsed))  # reads it all
         if rows > max_rows:
             raise _too_many(max_rows, "rows")
-    elif fmt == ox.QueryResultsFormat.JSON:
+    elif fmt == ox.QueryResultsFormat.JSON and streamed:
         _unreadable_answer_guard(lambda: json.loads(body))  # whole, before it is passed on (below)
     if fmt == ox.QueryResultsFormat.JSON:
         return QueryResult(body, media_type, "solutions")  # already what was asked for

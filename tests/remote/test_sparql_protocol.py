@@ -157,8 +157,9 @@ def test_an_error_the_server_writes_into_a_begun_answer_is_never_a_200(tmp_path,
         client = create_app(context=ctx).test_client()
         answer = client.post("/sparql", data={"query": f"SELECT * WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}"},
                              headers={"Accept": "application/sparql-results+json"})
-        assert answer.status_code == 503, answer.get_data(as_text=True)
-        assert "could not be read" in answer.json["message"]
+        # Oxigraph: the 200 it began, read whole, is not JSON (503); Virtuoso answers 500 itself (400 here)
+        assert answer.status_code in (400, 503), answer.get_data(as_text=True)
+        assert "could not be read" in answer.json["message"] or "cannot be evaluated" in answer.json["message"]
     finally:
         ctx.close()
         partner.shutdown()
