@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from node.cli import common_node_options, settings_from_args
+from node.cli.output import written_file
 from node.errors import ConfigError
 from node.rdflimits import ParseLimits
 
@@ -50,11 +51,8 @@ def run_export(args) -> int:
     syntax = _export_syntax(args.format, args.output)
     ctx = open_node(settings_from_args(args), read_only=True)  # beside a running serve, too
     try:
-        if args.output == "-":
-            count = export_catalogue(ctx, sys.stdout.buffer, syntax)
-        else:
-            with open(args.output, "wb") as handle:
-                count = export_catalogue(ctx, handle, syntax)
+        with written_file(args.output) as handle:  # complete, or no file at all
+            count = export_catalogue(ctx, handle, syntax)
         print(f"exported {count} datasets as {syntax.name}", file=sys.stderr)
     finally:
         ctx.close()
