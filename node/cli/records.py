@@ -48,8 +48,12 @@ def run_export(args) -> int:
     from node.context import open_node
     from node.export import export_catalogue
 
+    from node.harvest.pending import finish_pending_applies
+
     syntax = _export_syntax(args.format, args.output)
-    ctx = open_node(settings_from_args(args), read_only=True)  # beside a running serve, too
+    settings = settings_from_args(args)
+    finish_pending_applies(settings)  # the catalogue the next start would serve, not half a harvest
+    ctx = open_node(settings, read_only=True)  # beside a running serve, too
     try:
         with written_file(args.output) as handle:  # complete, or no file at all
             count = export_catalogue(ctx, handle, syntax)

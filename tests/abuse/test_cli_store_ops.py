@@ -92,3 +92,85 @@ def test_an_export_cut_short_leaves_no_half_written_file_and_the_old_one_whole(t
     done = command("export", "--data", str(data_dir), "-o", str(old))
     assert done.returncode == 0 and b"exported 5 datasets" in done.stderr
     assert old.read_bytes().count(b"dcat:Dataset") >= 5
+
+
+# -- 2. a harvest killed mid-apply: export and backup copy what the next start would serve ---------
+
+def killed_mid_apply(tmp_path, partner, monkeypatch, *, total: int = 12, blocks_written: int = 4) -> Path:
+    """A harvest of `total` records whose process dies after `blocks_written` of its apply's transactions:
+    the store holds part of the run, its journal is left in data_dir/harvest/partner/."""
+    from node.config import Settings, SourceConfig
+    from node.context import open_node
+    from node.harvest import journal, run_harvest
+    from tests.harvesters.catalogues import serve_paged
+    from tests.harvesters.conftest import make_fetcher
+
+    data = tmp_path / "data"
+    source = SourceConfig(name="partner", kind="dcat", url=serve_paged(partner, total=total, page_size=5),
+                          allow_private_network=True, retries=0)
+    ctx = open_node(Settings(base_url=BASE_URL, data_dir=data, load_bundled_catalogue=False))
+    monkeypatch.setattr(journal, "LOAD_CHUNK", 1)  # a transaction per record: the kill falls between two
+    written, apply = [], ctx.store.apply
+
+    def dies_after_some(changes, **options):
+        if len(written) == blocks_written:
+            raise KeyboardInterrupt("killed mid-apply")
+        written.append(1)
+        return apply(changes, **options)
+
+    monkeypatch.setattr(ctx.store, "apply", dies_after_some)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_harvest(ctx, source, fetcher=make_fetcher(source))
+    finally:
+        ctx.close()
+    monkeypatch.undo()
+    monkeypatch.setenv("EHDS_NODE_LOAD_BUNDLED_CATALOGUE", "false")
+    monkeypatch.setenv("EHDS_NODE_BASE_URL", BASE_URL)
+    assert list((data / "harvest" / "partner").glob("*.apply.json")), "the kill left no journal"
+    return data
+
+
+def exported_datasets(data: Path, target: Path) -> int:
+    from rdflib import Graph
+    from rdflib.namespace import DCAT, RDF
+
+    assert main(["export", "--data", str(data), "-o", str(target)]) == 0
+    return len(set(Graph().parse(target, format="nt").subjects(RDF.type, DCAT.Dataset)))
+
+
+def test_export_after_a_harvest_killed_mid_apply_holds_the_whole_run(tmp_path, partner, monkeypatch):
+    data = killed_mid_apply(tmp_path, partner, monkeypatch)
+    assert exported_datasets(data, tmp_path / "out.nt") == 12
+    assert not list((data / "harvest").glob("*/*.apply.json"))  # finished, as the next start would
+    from node.harvest import read_reports
+
+    assert read_reports(data, "partner")[0]["status"] == "complete"
+
+
+def test_a_backup_after_a_harvest_killed_mid_apply_restores_the_whole_run(tmp_path, partner, monkeypatch, capsys):
+    data = killed_mid_apply(tmp_path, partner, monkeypatch)
+    assert main(["backup", "--data", str(data), str(tmp_path / "copy")]) == 0
+    restored = tmp_path / "restored"
+    restored.mkdir()
+    (tmp_path / "copy").rename(restored / "store")  # a data_dir with the store only: no journal beside it
+    assert exported_datasets(restored, tmp_path / "restored.nt") == 12
+
+
+def test_while_another_process_holds_the_store_a_pending_apply_is_refused_not_copied(tmp_path, partner, monkeypatch,
+                                                                                      capsys):
+    data = killed_mid_apply(tmp_path, partner, monkeypatch)
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, pyoxigraph as ox\n"
+                               "store = ox.Store(sys.argv[1]); print('open', flush=True); sys.stdin.read()",
+                               str(data / "store")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "open\n"
+        capsys.readouterr()
+        assert main(["export", "--data", str(data), "-o", str(tmp_path / "out.nt")]) == 3
+        assert "source 'partner': a harvest apply is in progress" in one_error_line(capsys.readouterr().err)
+        assert main(["backup", "--data", str(data), str(tmp_path / "copy")]) == 3
+        assert "a harvest apply is in progress" in one_error_line(capsys.readouterr().err)
+    finally:
+        holder.communicate("", timeout=30)
+    assert not (tmp_path / "out.nt").exists() and not (tmp_path / "copy").exists()
+    assert exported_datasets(data, tmp_path / "out.nt") == 12
