@@ -45,15 +45,15 @@ def run_backup(args) -> int:
         finish_pending_applies(settings)  # a harvest killed mid-apply: its journal is not in the store
         backup_embedded_store(source, destination)
         how = ""
-    except StoreLocked:  # `serve` holds the store: it takes the checkpoint, between two of its writes
-        _move(_backup_through_server(settings), destination)
+    except StoreLocked as locked:  # `serve` holds the store: it takes the checkpoint, between two of its writes
+        _move(_backup_through_server(settings, locked), destination)
         how = " (taken by the running server)"
     print(f"backed up the store in {source} to {destination}{how}; to restore, stop the node and put "
           f"{destination} in place of {source}")
     return 0
 
 
-def _backup_through_server(settings) -> Path:
+def _backup_through_server(settings, locked: StoreLocked) -> Path:
     """POST /admin/backup to the running server; it answers with the new directory under data_dir/backups."""
     import requests
 
@@ -61,9 +61,12 @@ def _backup_through_server(settings) -> Path:
     from node.server_file import read_server_file
 
     server = read_server_file(settings.data_dir)
-    if not server or not settings.api_token:
-        raise StoreLocked("the store is in use by a running ehds-node serve; set EHDS_NODE_API_TOKEN (the same "
-                          "as the server's) so this command can ask the server to take the backup, or stop it")
+    if not server:  # no live server wrote server.json: another command (a harvest, a load) holds the store
+        raise locked
+    if not settings.api_token:
+        raise StoreLocked(f"the store is in use by the running ehds-node serve at {server['url']}; set "
+                          "EHDS_NODE_API_TOKEN (the same as the server's) so this command can ask the server to "
+                          "take the backup, or stop it")
     before = applies_seen(settings.data_dir)  # none pending: finish_pending_applies refused otherwise
     try:
         response = requests.post(server["url"] + "admin/backup", timeout=(5, 3600),
@@ -108,8 +111,8 @@ def backup_embedded_store(source: Path, destination: Path) -> None:
         store = ox.Store(str(source))
     except OSError as err:
         if "lock" in str(err).lower():  # RocksDB says so only in its message
-            raise StoreLocked(f"the store in {source} is in use by a running ehds-node serve (RocksDB lock): "
-                              "stop it to take the backup (docs/deployment.md)") from None
+            raise StoreLocked(f"the store in {source} is in use by another ehds-node process (RocksDB lock): "
+                              "let it end, or stop it, to take the backup (docs/deployment.md)") from None
         raise StoreError(f"cannot open the store in {source}: {err}") from None
     try:
         store.backup(str(destination))

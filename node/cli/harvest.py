@@ -39,8 +39,8 @@ def run(args) -> int:
     sources = _sources(settings, args)
     try:
         return _harvest_here(settings, sources, args)
-    except StoreLocked:
-        return _harvest_through_server(settings, sources, args)
+    except StoreLocked as locked:
+        return _harvest_through_server(settings, sources, args, locked)
 
 
 def _sources(settings, args):
@@ -84,13 +84,16 @@ def _progress(report) -> None:
           f"unchanged {report.unchanged}, rejected {report.rejected_count}", end="", file=sys.stderr, flush=True)
 
 
-def _harvest_through_server(settings, sources, args) -> int:
+def _harvest_through_server(settings, sources, args, locked: StoreLocked) -> int:
     from node.server_file import read_server_file
 
     server = read_server_file(settings.data_dir)
-    if not server or not settings.api_token:
-        raise StoreError("the store is in use by a running ehds-node serve; set EHDS_NODE_API_TOKEN (the same "
-                         "as the server's) so this command can ask the server to run the harvest")
+    if not server:  # no live server wrote server.json: another command (a harvest, a load) holds the store
+        raise locked
+    if not settings.api_token:
+        raise StoreLocked(f"the store is in use by the running ehds-node serve at {server['url']}; set "
+                          "EHDS_NODE_API_TOKEN (the same as the server's) so this command can ask the server to "
+                          "run the harvest")
     if args.url:
         raise ConfigError("--url tries need the store: stop the server, or configure the source")
     failed = 0

@@ -174,3 +174,40 @@ def test_while_another_process_holds_the_store_a_pending_apply_is_refused_not_co
         holder.communicate("", timeout=30)
     assert not (tmp_path / "out.nt").exists() and not (tmp_path / "copy").exists()
     assert exported_datasets(data, tmp_path / "out.nt") == 12
+
+
+# -- 4. the store held by another process: the true reason ----------------------------------------
+
+def held_store(store_path: Path) -> subprocess.Popen:
+    """Another process holding the store (as a second `harvest` or a `load` does); stops on stdin's end."""
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, pyoxigraph as ox\n"
+                               "store = ox.Store(sys.argv[1]); print('open', flush=True); sys.stdin.read()",
+                               str(store_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "open\n"
+    return holder
+
+
+def test_a_harvest_beside_another_command_says_another_process_and_beside_serve_names_the_server(
+        tmp_path, data_dir, partner, capsys, monkeypatch):
+    from node.server_file import write_server_file
+    from tests.harvesters.catalogues import partner_config
+
+    config = tmp_path / "node.toml"
+    config.write_text(partner_config(partner))
+    monkeypatch.delenv("EHDS_NODE_API_TOKEN", raising=False)
+    load(tmp_path, data_dir, "one")
+    holder = held_store(data_dir / "store")
+    try:
+        capsys.readouterr()
+        for command_line in (["harvest", "partner"], ["backup", str(tmp_path / "copy")]):
+            assert main([*command_line, "--config", str(config), "--data", str(data_dir)]) == 3
+            line = one_error_line(capsys.readouterr().err)
+            assert "in use by another ehds-node process" in line and "serve" not in line.split("(")[0], line
+        write_server_file(data_dir, "http://127.0.0.1:9/")  # a live process (this one) says it serves
+        for command_line in (["harvest", "partner"], ["backup", str(tmp_path / "copy")]):
+            assert main([*command_line, "--config", str(config), "--data", str(data_dir)]) == 3
+            line = one_error_line(capsys.readouterr().err)
+            assert "in use by the running ehds-node serve at http://127.0.0.1:9/" in line, line
+            assert "EHDS_NODE_API_TOKEN" in line
+    finally:
+        holder.communicate("", timeout=30)
