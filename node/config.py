@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-from node.config_checks import check_base_url, check_oai, check_sparql_shares, check_store, url_parts
+from node.config_checks import check_base_url, check_oai, check_source, check_sparql_shares, check_store, url_parts
 from node.errors import ConfigError
 from node.identity import CatalogIdentity, identity_from_table
 
@@ -75,6 +75,7 @@ class SourceConfig:
             if not _is_origin(origin):
                 raise ConfigError(f"source '{self.name}': allowed_origins entry '{origin}' must look like "
                                   "'https://host' or 'http://host:8080' (scheme, host and port only)")
+        check_source(self)  # schedule, profile, counts: shared by every command
 
 
 def _is_origin(text: str) -> bool:

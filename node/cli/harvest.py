@@ -48,7 +48,10 @@ def _sources(settings, args):
 
     if args.url:
         if not args.kind:
-            raise ConfigError("--url needs --kind (dcat, ckan, sparql or fdp)")
+            from harvesters import HARVESTERS
+
+            kinds = list(HARVESTERS)
+            raise ConfigError(f"--url needs --kind ({', '.join(kinds[:-1])} or {kinds[-1]})")
         return [SourceConfig(name="try", kind=args.kind, url=args.url,
                              allow_private_network=args.allow_private_network)]
     if args.all:

@@ -211,3 +211,46 @@ def test_a_harvest_beside_another_command_says_another_process_and_beside_serve_
             assert "EHDS_NODE_API_TOKEN" in line
     finally:
         holder.communicate("", timeout=30)
+
+
+# -- 5. one source check for every command --------------------------------------------------------
+
+BAD_SOURCE_SETTINGS = [
+    ('schedule = "every banana"', "schedule 'every banana'"),
+    ("max_pages = -5", "max_pages must be at least 1"),
+    ('profile = "nope"', "profile 'nope' is not one of"),
+    ("page_size = 0", "page_size must be at least 1"),
+    ("max_page_bytes = 0", "max_page_bytes must be at least 1"),
+    ("max_run_bytes = 0", "max_run_bytes must be at least 1"),
+    ("retries = -1", "retries must be at least 0"),
+]
+
+
+def config_with(tmp_path, partner, setting: str) -> Path:
+    config = tmp_path / "node.toml"
+    config.write_text(f'[node]\nbase_url = "{BASE_URL}"\nload_bundled_catalogue = false\n[[sources]]\nname = "partner"\n'
+                      f'kind = "dcat"\nurl = "{partner.url("/catalog")}"\nallow_private_network = true\n{setting}\n')
+    return config
+
+
+@pytest.mark.parametrize("setting, says", BAD_SOURCE_SETTINGS)
+def test_harvest_refuses_a_bad_source_setting_before_fetching(tmp_path, data_dir, partner, capsys, setting, says):
+    config = config_with(tmp_path, partner, setting)
+    assert main(["harvest", "partner", "--config", str(config), "--data", str(data_dir)]) == 2
+    assert f"source 'partner': {says}" in one_error_line(capsys.readouterr().err)
+    assert partner.hits == [] and not data_dir.exists()  # nothing fetched, no store created, no run recorded
+
+
+@pytest.mark.parametrize("setting, says", BAD_SOURCE_SETTINGS[1:3])
+def test_serve_refuses_the_same_source_settings(tmp_path, data_dir, partner, setting, says):
+    config = config_with(tmp_path, partner, setting)
+    done = command("serve", "--config", str(config), "--data", str(data_dir), "--port", "0")
+    assert done.returncode == 2 and f"source 'partner': {says}" in one_error_line(done.stderr.decode())
+
+
+def test_a_url_try_without_kind_lists_every_registered_kind(tmp_path, data_dir, capsys):
+    from harvesters import HARVESTERS
+
+    assert main(["harvest", "--url", "http://127.0.0.1:9/", "--data", str(data_dir)]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert "--url needs --kind" in line and all(kind in line for kind in HARVESTERS), line
