@@ -15,7 +15,7 @@ from node.harvest import read_reports, recover_interrupted_applies, run_harvest
 from node.harvest import journal
 from node.harvest.schedule import due, failures_in_a_row
 from tests.harvesters.catalogues import BASE, catalogue_turtle, dataset_iri, dataset_turtle
-from tests.harvesters.conftest import make_fetcher, partner  # noqa: F401  (a pytest fixture)
+from tests.harvesters.conftest import make_fetcher
 from tests.harvesters.partner_server import Reply
 from tests.harvest_runs.test_runs import harvested
 

@@ -6,7 +6,6 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.harvesters.conftest import partner  # noqa: F401  (a pytest fixture)
 from tests.harvesters.ldes_feeds import FEED_PREFIXES, TRIG, activity, serve_feed
 from tests.harvesters.test_ldes import central, feed_source, harvest, held, three_pages  # noqa: F401
 

@@ -3,7 +3,6 @@
 import pytest
 
 from tests.harvest_runs.test_runs import central  # noqa: F401  (a pytest fixture)
-from tests.harvesters.conftest import partner  # noqa: F401  (a pytest fixture)
 
 
 @pytest.fixture(params=["on-disk", "in-memory"])

@@ -1,4 +1,3 @@
 """History tests reuse the harvesters' loopback partner server and the harvest runs' central node."""
 
 from tests.harvest_runs.test_runs import central  # noqa: F401  (a pytest fixture)
-from tests.harvesters.conftest import partner  # noqa: F401  (a pytest fixture)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from node.config import Settings, SourceConfig
 from node.harvest import run_harvest
 from tests.harvesters.catalogues import dataset_iri, serve_paged
-from tests.harvesters.conftest import make_fetcher, partner  # noqa: F401  (a pytest fixture)
+from tests.harvesters.conftest import make_fetcher
 from tests.identity.conftest import run_cli
 
 OLD, NEW = "http://central.test/", "https://central.example.eu/ehds/"

@@ -17,7 +17,6 @@ import pytest
 import requests
 
 from tests.conftest import API_TOKEN, BASE_URL
-from tests.harvesters.conftest import partner  # noqa: F401  (a pytest fixture)
 
 
 def oxigraph_binary() -> str:
