@@ -47,8 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     except NodeError as err:
         print(f"ehds-node: error: {err.message}", file=sys.stderr)
         return err.exit_code
-    except KeyboardInterrupt:
-        print("ehds-node: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as interrupt:  # a command may say what it had done (load: the files written)
+        print(f"ehds-node: interrupted{f': {interrupt}' if str(interrupt) else ''}", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return _reader_went_away()

@@ -254,3 +254,89 @@ def test_a_url_try_without_kind_lists_every_registered_kind(tmp_path, data_dir, 
     assert main(["harvest", "--url", "http://127.0.0.1:9/", "--data", str(data_dir)]) == 2
     line = one_error_line(capsys.readouterr().err)
     assert "--url needs --kind" in line and all(kind in line for kind in HARVESTERS), line
+
+
+# -- 3. Ctrl-C during load: the message says what was written -------------------------------------
+
+def stored_records(data_dir, *record_ids: str) -> set[str]:
+    from node.config import Settings
+    from node.context import open_node
+
+    ctx = open_node(Settings(base_url=BASE_URL, data_dir=data_dir, load_bundled_catalogue=False))
+    try:
+        return {i for i in record_ids if ctx.store.has_graph(ctx.naming.local_graph(i))}
+    finally:
+        ctx.close()
+
+
+def ctrl_c_during(monkeypatch, owner, method: str, *, after: bool, when=lambda *args: True) -> None:
+    """Ctrl-C (SIGINT to this process) while `owner.method` runs: just before it starts, or as it ends
+    (as when it arrives during a native write: Python raises it once the write has returned)."""
+    import signal
+
+    original = getattr(owner, method)
+
+    def interrupted(*args, **kwargs):
+        if not when(*args):
+            return original(*args, **kwargs)
+        if not after:
+            os.kill(os.getpid(), signal.SIGINT)
+        result = original(*args, **kwargs)
+        if after:
+            os.kill(os.getpid(), signal.SIGINT)
+        return result
+
+    monkeypatch.setattr(owner, method, interrupted)
+
+
+def record_file(tmp_path, name: str, *record_ids: str) -> str:
+    path = tmp_path / name
+    path.write_bytes(turtle([t for i in record_ids for t in renamed("snds", i)]))
+    return str(path)
+
+
+def writes_local_records(store, changes, **options) -> bool:
+    return any("/graph/local/" in change.name for change in changes)
+
+
+def test_ctrl_c_arriving_during_the_write_of_a_load_says_it_was_written(tmp_path, data_dir, capsys, monkeypatch):
+    from node.store.records import RecordStore
+
+    first = record_file(tmp_path, "first.ttl", "a1", "a2")
+    second = record_file(tmp_path, "second.ttl", "b1")
+    ctrl_c_during(monkeypatch, RecordStore, "apply", after=True, when=writes_local_records)
+    assert main(["load", "--data", str(data_dir), first, second]) == 130
+    captured = capsys.readouterr()
+    assert "first.ttl: added a1" in captured.out and "second.ttl" not in captured.out
+    assert captured.err.splitlines()[-1] == f"ehds-node: interrupted: written whole: {first}; nothing of {second}"
+    monkeypatch.undo()
+    monkeypatch.setenv("EHDS_NODE_LOAD_BUNDLED_CATALOGUE", "false")
+    monkeypatch.setenv("EHDS_NODE_BASE_URL", BASE_URL)
+    assert stored_records(data_dir, "a1", "a2", "b1") == {"a1", "a2"}
+
+
+def test_ctrl_c_before_the_write_of_a_load_says_nothing_was_written(tmp_path, data_dir, capsys, monkeypatch):
+    from node.validation import Validator
+
+    first = record_file(tmp_path, "first.ttl", "a1")
+    ctrl_c_during(monkeypatch, Validator, "validate_records", after=False)
+    assert main(["load", "--data", str(data_dir), first]) == 130
+    assert capsys.readouterr().err.splitlines()[-1] == "ehds-node: interrupted: nothing was written"
+    monkeypatch.undo()
+    monkeypatch.setenv("EHDS_NODE_LOAD_BUNDLED_CATALOGUE", "false")
+    monkeypatch.setenv("EHDS_NODE_BASE_URL", BASE_URL)
+    assert stored_records(data_dir, "a1") == set()
+
+
+# -- 6. words that say what is wrong --------------------------------------------------------------
+
+@pytest.mark.parametrize("given, says", [
+    ("a-directory", "is a directory: give RDF files"),
+    ("/dev/null", "/dev/null is not a regular file"),
+    ("missing.ttl", "missing.ttl: no such file"),
+])
+def test_load_of_what_is_not_a_file_says_what_it_is(tmp_path, data_dir, capsys, given, says):
+    (tmp_path / "a-directory").mkdir()
+    target = given if given.startswith("/") else str(tmp_path / given)
+    assert main(["load", "--data", str(data_dir), target]) == 2
+    assert says in one_error_line(capsys.readouterr().err)
