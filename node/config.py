@@ -312,8 +312,8 @@ def _as_type(hint: Any, value: Any, from_text: bool) -> Any:
             raise TypeError
         return float(value)
     if hint is str or hint is Path:
-        if not isinstance(value, (str, Path)):
-            raise TypeError
+        if not isinstance(value, (str, Path)) or (hint is Path and not str(value).strip()):
+            raise TypeError  # an empty path would be the working directory: "." says so when meant
         return hint(value)
     raise TypeError(f"no reader for {hint!r}")
 

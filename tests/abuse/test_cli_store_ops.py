@@ -35,8 +35,8 @@ def environment() -> dict:
 def command(*args: str, **options) -> subprocess.CompletedProcess:
     """`python -m node ARGS` in a process of its own (its own stdout, limits, signals)."""
     options.setdefault("stdout", subprocess.PIPE)
-    return subprocess.run([sys.executable, "-m", "node", *args], env=environment(), stderr=subprocess.PIPE,
-                          timeout=120, **options)
+    options.setdefault("env", environment())
+    return subprocess.run([sys.executable, "-m", "node", *args], stderr=subprocess.PIPE, timeout=120, **options)
 
 
 def load(tmp_path, data_dir, *record_ids: str) -> None:
@@ -340,3 +340,28 @@ def test_load_of_what_is_not_a_file_says_what_it_is(tmp_path, data_dir, capsys, 
     target = given if given.startswith("/") else str(tmp_path / given)
     assert main(["load", "--data", str(data_dir), target]) == 2
     assert says in one_error_line(capsys.readouterr().err)
+
+
+def test_score_of_standard_input_names_it_not_a_request_body(tmp_path):
+    done = command("score", "-", input=b'<http://a.example/s> <http://a.example/p> "never closed .\n')
+    assert done.returncode == 2
+    line = one_error_line(done.stderr.decode())
+    assert line.startswith("ehds-node: error: <stdin>: ") and "request body" not in line, line
+
+
+def test_rebase_without_a_store_says_so_and_creates_none(tmp_path, data_dir, capsys):
+    assert main(["rebase", "--data", str(data_dir), "https://new.example/"]) == 2
+    assert f"no store in {data_dir / 'store'}" in one_error_line(capsys.readouterr().err)
+    assert not data_dir.exists()
+
+
+@pytest.mark.parametrize("where", ["flag", "environment"])
+def test_an_empty_data_directory_is_refused_not_read_as_the_working_directory(tmp_path, where, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    record = record_file(tmp_path, "one.ttl", "one")
+    if where == "flag":
+        done = command("load", "--data", "", record)
+    else:
+        done = command("load", record, env={**environment(), "EHDS_NODE_DATA_DIR": ""})
+    assert done.returncode == 2 and "setting 'data_dir'" in one_error_line(done.stderr.decode())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.ttl"]  # no ./store
