@@ -70,7 +70,8 @@ def _parsed_file(ctx, name: str) -> list:
 def _interrupt_deferred(doing: str):
     """Ctrl-C waits for the end of the block (a write and what it prints), so the command can say truly
     what was written; the main thread only (signals are delivered there)."""
-    if threading.current_thread() is not threading.main_thread():
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):  # ignored (a background job)
         yield
         return
     caught = []

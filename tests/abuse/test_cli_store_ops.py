@@ -365,3 +365,19 @@ def test_an_empty_data_directory_is_refused_not_read_as_the_working_directory(tm
         done = command("load", record, env={**environment(), "EHDS_NODE_DATA_DIR": ""})
     assert done.returncode == 2 and "setting 'data_dir'" in one_error_line(done.stderr.decode())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["one.ttl"]  # no ./store
+
+
+def test_a_load_started_with_ctrl_c_ignored_keeps_ignoring_it(tmp_path, data_dir, capsys, monkeypatch):
+    """A background job of a script (`ehds-node load x.ttl &`) starts with SIGINT ignored: the deferral
+    must not turn it back on."""
+    import signal
+
+    from node.store.records import RecordStore
+
+    ctrl_c_during(monkeypatch, RecordStore, "apply", after=True, when=writes_local_records)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        assert main(["load", "--data", str(data_dir), record_file(tmp_path, "one.ttl", "a1")]) == 0
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert "added a1" in capsys.readouterr().out
