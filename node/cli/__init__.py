@@ -62,6 +62,14 @@ def _reader_went_away() -> int:
     return 128 + 13  # what a shell reports for a process ended by SIGPIPE
 
 
+def held_by_another_command(data_dir):
+    """The store is locked and no live server wrote server.json: another command holds it."""
+    from node.errors import StoreLocked
+
+    return StoreLocked(f"the store in {data_dir} is in use by another ehds-node process (a harvest, a load, a "
+                       "backup; no server is running on it): retry when that process has ended")
+
+
 def common_node_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by the commands that open the node's store."""
     parser.add_argument("--config", help="TOML config file (default: $EHDS_NODE_CONFIG)")

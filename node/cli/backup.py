@@ -15,7 +15,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from node.cli import common_node_options, settings_from_args
+from node.cli import common_node_options, held_by_another_command, settings_from_args
 from node.errors import ConfigError, StoreError, StoreLocked
 
 REMOTE_STORE_ADVICE = (
@@ -45,15 +45,15 @@ def run_backup(args) -> int:
         finish_pending_applies(settings)  # a harvest killed mid-apply: its journal is not in the store
         backup_embedded_store(source, destination)
         how = ""
-    except StoreLocked as locked:  # `serve` holds the store: it takes the checkpoint, between two of its writes
-        _move(_backup_through_server(settings, locked), destination)
+    except StoreLocked:  # `serve` holds the store: it takes the checkpoint, between two of its writes
+        _move(_backup_through_server(settings), destination)
         how = " (taken by the running server)"
     print(f"backed up the store in {source} to {destination}{how}; to restore, stop the node and put "
           f"{destination} in place of {source}")
     return 0
 
 
-def _backup_through_server(settings, locked: StoreLocked) -> Path:
+def _backup_through_server(settings) -> Path:
     """POST /admin/backup to the running server; it answers with the new directory under data_dir/backups."""
     import requests
 
@@ -62,7 +62,7 @@ def _backup_through_server(settings, locked: StoreLocked) -> Path:
 
     server = read_server_file(settings.data_dir)
     if not server:  # no live server wrote server.json: another command (a harvest, a load) holds the store
-        raise locked
+        raise held_by_another_command(settings.data_dir) from None
     if not settings.api_token:
         raise StoreLocked(f"the store is in use by the running ehds-node serve at {server['url']}; set "
                           "EHDS_NODE_API_TOKEN (the same as the server's) so this command can ask the server to "

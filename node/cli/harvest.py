@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
-from node.cli import common_node_options, settings_from_args
+from node.cli import common_node_options, held_by_another_command, settings_from_args
 from node.config import HARVESTER_KINDS
 from node.errors import ConfigError, StoreError, StoreLocked
 
@@ -39,8 +39,8 @@ def run(args) -> int:
     sources = _sources(settings, args)
     try:
         return _harvest_here(settings, sources, args)
-    except StoreLocked as locked:
-        return _harvest_through_server(settings, sources, args, locked)
+    except StoreLocked:
+        return _harvest_through_server(settings, sources, args)
 
 
 def _sources(settings, args):
@@ -87,12 +87,12 @@ def _progress(report) -> None:
           f"unchanged {report.unchanged}, rejected {report.rejected_count}", end="", file=sys.stderr, flush=True)
 
 
-def _harvest_through_server(settings, sources, args, locked: StoreLocked) -> int:
+def _harvest_through_server(settings, sources, args) -> int:
     from node.server_file import read_server_file
 
     server = read_server_file(settings.data_dir)
     if not server:  # no live server wrote server.json: another command (a harvest, a load) holds the store
-        raise locked
+        raise held_by_another_command(settings.data_dir) from None
     if not settings.api_token:
         raise StoreLocked(f"the store is in use by the running ehds-node serve at {server['url']}; set "
                           "EHDS_NODE_API_TOKEN (the same as the server's) so this command can ask the server to "
