@@ -100,7 +100,6 @@ def _what_was_written(files: list[str], written: list[str]) -> str:
 def run_export(args) -> int:
     from node.context import open_node
     from node.export import export_catalogue
-
     from node.harvest.pending import finish_pending_applies
 
     syntax = _export_syntax(args.format, args.output)

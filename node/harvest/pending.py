@@ -1,5 +1,5 @@
 """Harvest applies left pending, for the commands that read or copy the catalogue without starting the
-node (`export`, `backup`, `review`).
+node (`export`, `backup`).
 
 A harvest killed mid-apply leaves its journal in `<data_dir>/harvest/<source>/`, outside the store, and
 the store holding part of the run; the next start rolls it forward (node.harvest.journal). A command

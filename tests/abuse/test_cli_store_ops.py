@@ -381,3 +381,15 @@ def test_a_load_started_with_ctrl_c_ignored_keeps_ignoring_it(tmp_path, data_dir
     finally:
         signal.signal(signal.SIGINT, previous)
     assert "added a1" in capsys.readouterr().out
+
+
+def test_on_a_shared_sparql_store_an_export_refuses_while_an_apply_is_pending(tmp_path, data_dir, capsys, monkeypatch):
+    monkeypatch.setenv("EHDS_NODE_STORE", "sparql")
+    monkeypatch.setenv("EHDS_NODE_STORE_QUERY_URL", "http://127.0.0.1:9/query")
+    folder = data_dir / "harvest" / "partner"
+    folder.mkdir(parents=True)
+    (folder / "20260101T000000Z-x.apply.json").write_text("{}")  # another process's apply, or a stopped one's
+    assert main(["export", "--data", str(data_dir), "-o", str(tmp_path / "out.nt")]) == 3
+    line = one_error_line(capsys.readouterr().err)
+    assert "source 'partner': a harvest apply is pending" in line and "shared store" in line, line
+    assert not (tmp_path / "out.nt").exists()
