@@ -393,3 +393,47 @@ def test_on_a_shared_sparql_store_an_export_refuses_while_an_apply_is_pending(tm
     line = one_error_line(capsys.readouterr().err)
     assert "source 'partner': a harvest apply is pending" in line and "shared store" in line, line
     assert not (tmp_path / "out.nt").exists()
+
+
+def test_a_backup_the_server_took_while_a_harvest_apply_ran_is_removed_and_refused(tmp_path, data_dir, capsys,
+                                                                                   monkeypatch):
+    """The server answers POST /admin/backup between two of its writes; a harvest apply that ran meanwhile
+    (its journal appeared, or its report was appended) may be half in the checkpoint."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from node.server_file import write_server_file
+
+    load(tmp_path, data_dir, "one")
+    taken = data_dir / "backups" / "taken"
+    journal = data_dir / "harvest" / "partner" / "20260101T000000Z-x.apply.json"
+
+    class Server(BaseHTTPRequestHandler):  # the running serve, as the backup command sees it
+        def do_POST(self):
+            journal.parent.mkdir(parents=True, exist_ok=True)
+            journal.write_text("{}")  # a harvest apply starts while the checkpoint is taken
+            taken.mkdir(parents=True)
+            body = json.dumps({"backup": str(taken)}).encode()
+            self.send_response(201)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Server)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    holder = held_store(data_dir / "store")
+    try:
+        write_server_file(data_dir, f"http://127.0.0.1:{server.server_address[1]}/")
+        monkeypatch.setenv("EHDS_NODE_API_TOKEN", "t")
+        capsys.readouterr()
+        assert main(["backup", "--data", str(data_dir), str(tmp_path / "copy")]) == 3
+        assert "a harvest apply ran in the server while it took the backup" in one_error_line(capsys.readouterr().err)
+    finally:
+        holder.communicate("", timeout=30)
+        server.shutdown()
+        server.server_close()
+    assert not taken.exists() and not (tmp_path / "copy").exists()
