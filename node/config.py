@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-from node.config_checks import check_base_url, check_oai, check_sparql_shares, check_store, url_parts
+from node.config_checks import check_base_url, check_oai, check_source, check_sparql_shares, check_store, url_parts
 from node.errors import ConfigError
 from node.identity import CatalogIdentity, identity_from_table
 
@@ -75,6 +75,7 @@ class SourceConfig:
             if not _is_origin(origin):
                 raise ConfigError(f"source '{self.name}': allowed_origins entry '{origin}' must look like "
                                   "'https://host' or 'http://host:8080' (scheme, host and port only)")
+        check_source(self)  # schedule, profile, counts: shared by every command
 
 
 def _is_origin(text: str) -> bool:
@@ -311,8 +312,8 @@ def _as_type(hint: Any, value: Any, from_text: bool) -> Any:
             raise TypeError
         return float(value)
     if hint is str or hint is Path:
-        if not isinstance(value, (str, Path)):
-            raise TypeError
+        if not isinstance(value, (str, Path)) or (hint is Path and not str(value).strip()):
+            raise TypeError  # an empty path would be the working directory: "." says so when meant
         return hint(value)
     raise TypeError(f"no reader for {hint!r}")
 

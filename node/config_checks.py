@@ -4,11 +4,13 @@ that names the setting."""
 
 from __future__ import annotations
 
+import re
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from urllib.parse import urlsplit
 
 from node.errors import ConfigError
+from node.profiles import PROFILES
 from node.store.fairness import FairnessPolicy
 from node.store.naming import is_iri
 
@@ -83,3 +85,38 @@ def check_sparql_shares(settings) -> None:
     if settings.threads < 1 or settings.sparql_workers + settings.sparql_queue >= settings.threads:
         raise ConfigError(f"threads ({settings.threads}) must be more than sparql_workers + sparql_queue "
                           f"({settings.sparql_workers} + {settings.sparql_queue}): pages need threads SPARQL cannot take")
+
+
+_SCHEDULE_UNITS = {"m": 60, "h": 3600, "d": 86400}
+_NAMED_SCHEDULES = {"hourly": 3600, "daily": 86400}
+
+
+def schedule_seconds(schedule: str) -> int:
+    """The interval of a source's schedule: "every 30m", "every 6h", "every 1d", "hourly" or "daily"."""
+    text = schedule.strip().lower()
+    if text in _NAMED_SCHEDULES:
+        return _NAMED_SCHEDULES[text]
+    match = re.fullmatch(r"every\s+(\d+)\s*([mhd])", text)
+    if not match or int(match.group(1)) == 0:
+        raise ConfigError(f"schedule '{schedule}': use 'every 30m', 'every 6h', 'every 1d', 'hourly' or 'daily'")
+    return int(match.group(1)) * _SCHEDULE_UNITS[match.group(2)]
+
+
+# settings of a source that count something, and the least each may be
+_SOURCE_COUNTS = {"max_pages": 1, "page_size": 1, "max_page_bytes": 1, "max_run_bytes": 1, "retries": 0}
+
+
+def check_source(source) -> None:
+    """The checks of a [[sources]] entry that every command shares (serve, harvest, --url tries): a bad
+    value stops the command before anything is fetched, naming the source and the setting."""
+    name = f"source '{source.name}'"
+    if source.schedule is not None:
+        try:
+            schedule_seconds(source.schedule)
+        except ConfigError as err:
+            raise ConfigError(f"{name}: {err.message}") from None
+    if source.profile not in PROFILES:
+        raise ConfigError(f"{name}: profile '{source.profile}' is not one of {', '.join(PROFILES)}")
+    for setting, least in _SOURCE_COUNTS.items():
+        if getattr(source, setting) < least:
+            raise ConfigError(f"{name}: {setting} must be at least {least}, got {getattr(source, setting)}")

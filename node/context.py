@@ -201,6 +201,20 @@ def load_records(ctx: NodeContext, triples: list[ox.Triple], *, source: str,
                  also: list[GraphChange] = ()) -> list[PublishResult]:
     """Publish every dataset of a document: all are validated first, then written in one transaction
     (with `also`), so a file is loaded whole or not at all."""
+    return write_records(ctx, checked_records(ctx, triples, source=source), also=also)
+
+
+@dataclass(frozen=True)
+class CheckedRecords:
+    """A document's records, each (id, dataset IRI, triples), all validated: ready for one write."""
+
+    records: list[tuple[str, str, list[ox.Triple]]]
+    reports: dict
+
+
+def checked_records(ctx: NodeContext, triples: list[ox.Triple], *, source: str) -> CheckedRecords:
+    """The checks of load_records, before anything is written (a caller can tell the two steps apart:
+    `ehds-node load` says truly whether a Ctrl-C came before or after the write)."""
     records = []
     for dataset, record_triples in split_records(triples):
         if not isinstance(dataset, ox.NamedNode):
@@ -217,9 +231,14 @@ def load_records(ctx: NodeContext, triples: list[ox.Triple], *, source: str,
         names = ", ".join(record_id for record_id, _ in failures)
         raise ValidationFailed(f"{source}: {len(failures)} record(s) do not conform ({names}); nothing was written",
                                failures[0][1], detail={"records": names})
+    return CheckedRecords(records, reports)
+
+
+def write_records(ctx: NodeContext, checked: CheckedRecords, *, also: list[GraphChange] = ()) -> list[PublishResult]:
+    """Write checked records (with `also`) in one transaction."""
     batch = _OneTransaction(ctx.store)
-    results = [publish(batch, ctx.naming, rid, rt, lambda _t, report=reports[rid]: report, dataset_iri=iri)
-               for rid, iri, rt in records]
+    results = [publish(batch, ctx.naming, rid, rt, lambda _t, report=checked.reports[rid]: report, dataset_iri=iri)
+               for rid, iri, rt in checked.records]
     ctx.store.apply(batch.changes + list(also))
     return results
 

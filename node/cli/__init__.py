@@ -47,8 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     except NodeError as err:
         print(f"ehds-node: error: {err.message}", file=sys.stderr)
         return err.exit_code
-    except KeyboardInterrupt:
-        print("ehds-node: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as interrupt:  # a command may say what it had done (load: the files written)
+        print(f"ehds-node: interrupted{f': {interrupt}' if str(interrupt) else ''}", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return _reader_went_away()
@@ -60,6 +60,14 @@ def _reader_went_away() -> int:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     return 128 + 13  # what a shell reports for a process ended by SIGPIPE
+
+
+def held_by_another_command(data_dir):
+    """The store is locked and no live server wrote server.json: another command holds it."""
+    from node.errors import StoreLocked
+
+    return StoreLocked(f"the store in {data_dir} is in use by another ehds-node process (a harvest, a load, a "
+                       "backup; no server is running on it): retry when that process has ended")
 
 
 def common_node_options(parser: argparse.ArgumentParser) -> None:

@@ -12,9 +12,10 @@ take a consistent snapshot of it through SPARQL, so the command refuses and says
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from node.cli import common_node_options, settings_from_args
+from node.cli import common_node_options, held_by_another_command, settings_from_args
 from node.errors import ConfigError, StoreError, StoreLocked
 
 REMOTE_STORE_ADVICE = (
@@ -32,6 +33,8 @@ def register(subparsers) -> None:
 
 
 def run_backup(args) -> int:
+    from node.harvest.pending import finish_pending_applies
+
     settings = settings_from_args(args)
     if settings.store == "sparql":
         raise ConfigError(REMOTE_STORE_ADVICE.format(url=settings.store_query_url))
@@ -39,6 +42,7 @@ def run_backup(args) -> int:
     destination = Path(args.destination)
     _check_paths(source, destination)
     try:
+        finish_pending_applies(settings)  # a harvest killed mid-apply: its journal is not in the store
         backup_embedded_store(source, destination)
         how = ""
     except StoreLocked:  # `serve` holds the store: it takes the checkpoint, between two of its writes
@@ -53,12 +57,17 @@ def _backup_through_server(settings) -> Path:
     """POST /admin/backup to the running server; it answers with the new directory under data_dir/backups."""
     import requests
 
+    from node.harvest.pending import applies_seen
     from node.server_file import read_server_file
 
     server = read_server_file(settings.data_dir)
-    if not server or not settings.api_token:
-        raise StoreLocked("the store is in use by a running ehds-node serve; set EHDS_NODE_API_TOKEN (the same "
-                          "as the server's) so this command can ask the server to take the backup, or stop it")
+    if not server:  # no live server wrote server.json: another command (a harvest, a load) holds the store
+        raise held_by_another_command(settings.data_dir) from None
+    if not settings.api_token:
+        raise StoreLocked(f"the store is in use by the running ehds-node serve at {server['url']}; set "
+                          "EHDS_NODE_API_TOKEN (the same as the server's) so this command can ask the server to "
+                          "take the backup, or stop it")
+    before = applies_seen(settings.data_dir)  # none pending: finish_pending_applies refused otherwise
     try:
         response = requests.post(server["url"] + "admin/backup", timeout=(5, 3600),
                                  headers={"Authorization": f"Bearer {settings.api_token}"})
@@ -67,12 +76,15 @@ def _backup_through_server(settings) -> Path:
     if response.status_code != 201:
         raise StoreError(f"the server at {server['url']} refused the backup: HTTP {response.status_code} "
                          f"{response.text[:300]}")
-    return Path(response.json()["backup"])
+    taken = Path(response.json()["backup"])
+    if applies_seen(settings.data_dir) != before:  # a harvest apply overlapped the checkpoint
+        shutil.rmtree(taken, ignore_errors=True)
+        raise StoreError("a harvest apply ran in the server while it took the backup, which may hold part of "
+                         "it; the copy was removed: retry")
+    return taken
 
 
 def _move(taken: Path, destination: Path) -> None:
-    import shutil
-
     try:
         shutil.move(str(taken), str(destination))  # a rename on the same file system
     except OSError as err:
@@ -99,8 +111,8 @@ def backup_embedded_store(source: Path, destination: Path) -> None:
         store = ox.Store(str(source))
     except OSError as err:
         if "lock" in str(err).lower():  # RocksDB says so only in its message
-            raise StoreLocked(f"the store in {source} is in use by a running ehds-node serve (RocksDB lock): "
-                              "stop it to take the backup (docs/deployment.md)") from None
+            raise StoreLocked(f"the store in {source} is in use by another ehds-node process (RocksDB lock): "
+                              "let it end, or stop it, to take the backup (docs/deployment.md)") from None
         raise StoreError(f"cannot open the store in {source}: {err}") from None
     try:
         store.backup(str(destination))

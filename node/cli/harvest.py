@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
-from node.cli import common_node_options, settings_from_args
+from node.cli import common_node_options, held_by_another_command, settings_from_args
 from node.config import HARVESTER_KINDS
 from node.errors import ConfigError, StoreError, StoreLocked
 
@@ -48,7 +48,10 @@ def _sources(settings, args):
 
     if args.url:
         if not args.kind:
-            raise ConfigError("--url needs --kind (dcat, ckan, sparql or fdp)")
+            from harvesters import HARVESTERS
+
+            kinds = list(HARVESTERS)
+            raise ConfigError(f"--url needs --kind ({', '.join(kinds[:-1])} or {kinds[-1]})")
         return [SourceConfig(name="try", kind=args.kind, url=args.url,
                              allow_private_network=args.allow_private_network)]
     if args.all:
@@ -88,9 +91,12 @@ def _harvest_through_server(settings, sources, args) -> int:
     from node.server_file import read_server_file
 
     server = read_server_file(settings.data_dir)
-    if not server or not settings.api_token:
-        raise StoreError("the store is in use by a running ehds-node serve; set EHDS_NODE_API_TOKEN (the same "
-                         "as the server's) so this command can ask the server to run the harvest")
+    if not server:  # no live server wrote server.json: another command (a harvest, a load) holds the store
+        raise held_by_another_command(settings.data_dir) from None
+    if not settings.api_token:
+        raise StoreLocked(f"the store is in use by the running ehds-node serve at {server['url']}; set "
+                          "EHDS_NODE_API_TOKEN (the same as the server's) so this command can ask the server to "
+                          "run the harvest")
     if args.url:
         raise ConfigError("--url tries need the store: stop the server, or configure the source")
     failed = 0

@@ -30,7 +30,13 @@ def run(args) -> int:
         raise ConfigError("rebase works on the embedded store only; on a SPARQL server (store = \"sparql\") "
                           "it is not supported yet (docs/deployment.md)")
     new_base = Settings(base_url=args.new_base_url).base_url
-    store = OxigraphStore(Path(settings.data_dir) / "store")
+    store_path = Path(settings.data_dir) / "store"
+    if not store_path.is_dir() or not any(store_path.iterdir()):  # opening it would create an empty one
+        from node.errors import ConfigError
+
+        raise ConfigError(f"no store in {store_path}: there is nothing to rebase (give the node's data "
+                          "directory with --data or data_dir)")
+    store = OxigraphStore(store_path)
     try:
         from node.harvest import recover_interrupted_applies
 

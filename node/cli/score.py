@@ -46,8 +46,7 @@ def run(args) -> int:
     checker = LinkChecker() if args.check_links else None
     scored = []
     for label, data in _read_inputs(args.paths):
-        graph = parse(data, filename=None if label == "<stdin>" else label,
-                      base_iri=args.base_iri or _file_iri(label))
+        graph = parse(data, filename=label, base_iri=args.base_iri or _file_iri(label))  # errors name it
         catalogue = score_catalogue(graph, check_links=args.check_links, validator=validator,
                                     vocabularies=vocabularies, link_checker=checker)
         if not catalogue.datasets:

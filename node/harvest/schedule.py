@@ -7,28 +7,15 @@ A schedule is "every 30m", "every 6h", "every 1d", "hourly" or "daily". From cro
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from datetime import datetime, timezone
 
-from node.errors import ConfigError, NodeError
+from node.config_checks import schedule_seconds
+from node.errors import NodeError
 
 log = logging.getLogger("ehds.schedule")
-_UNITS = {"m": 60, "h": 3600, "d": 86400}
-_NAMED = {"hourly": 3600, "daily": 86400}
-
-
-def interval_seconds(schedule: str) -> int:
-    text = schedule.strip().lower()
-    if text in _NAMED:
-        return _NAMED[text]
-    match = re.fullmatch(r"every\s+(\d+)\s*([mhd])", text)
-    if not match or int(match.group(1)) == 0:
-        raise ConfigError(f"schedule '{schedule}': use 'every 30m', 'every 6h', 'every 1d', 'hourly' or 'daily'")
-    return int(match.group(1)) * _UNITS[match.group(2)]
-
-
+interval_seconds = schedule_seconds  # one parser, checked with every source (node.config_checks)
 MAX_BACKOFF = 86400  # consecutive failures double the wait, up to a day (or the interval, if longer)
 
 

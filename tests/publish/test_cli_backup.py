@@ -91,7 +91,7 @@ def test_a_store_held_by_another_process_is_refused_with_exit_3(tmp_path, data_d
     finally:
         holder.close()
     err = capsys.readouterr().err
-    assert "in use by a running ehds-node serve" in err and "Traceback" not in err
+    assert "in use by another ehds-node process" in err and "Traceback" not in err  # no server runs
     assert not (tmp_path / "copy").exists()
 
 
