@@ -1,0 +1,29 @@
+"""Hostile input to `ehds-node validate` and the web validator (/validate): work that stays linear in the
+input, reports that stay well-formed whatever the file's name or bytes, exit codes the docs promise."""
+
+from node.validation.records import RecordSplitter, TripleIndex
+
+P = "<urn:p>"
+
+
+def _chunk_lines(text: str, per_chunk: int = 100) -> tuple[int, list[frozenset[str]]]:
+    chunks = list(RecordSplitter(TripleIndex([text])).chunks(per_chunk))
+    return sum(chunk.text.count("\n") for chunk in chunks), [chunk.owned for chunk in chunks]
+
+
+def test_a_chain_no_dataset_reaches_is_walked_once_whatever_its_order():
+    """Written innermost first (as a parser writes nested blank nodes), each chunk used to walk the rest of
+    the chain again from its own first node: n²/100 lines given to the engine instead of n."""
+    n = 2_000
+    for lines in ([f"_:b{i + 1} {P} _:b{i} .\n" for i in range(n)], [f"_:b{i} {P} _:b{i + 1} .\n" for i in range(n)]):
+        total, owned = _chunk_lines("".join(lines))
+        assert total == n
+        assert sum(len(nodes) for nodes in owned) == n  # each node in one chunk
+
+
+def test_orphans_sharing_a_node_and_cycles_are_all_validated_once():
+    text = ("<urn:x> <urn:p> _:shared .\n<urn:y> <urn:p> _:shared .\n_:shared <urn:q> \"v\" .\n"
+            "<urn:c1> <urn:p> <urn:c2> .\n<urn:c2> <urn:p> <urn:c1> .\n")
+    total, owned = _chunk_lines(text, per_chunk=1)
+    assert set().union(*owned) == {"<urn:x>", "<urn:y>", "_:shared", "<urn:c1>", "<urn:c2>"}
+    assert total <= text.count("\n") + 1  # _:shared once more, beside the second orphan that links to it
