@@ -326,65 +326,6 @@ class RecordSplitter:
                      frozenset(parts.untyped - owned - stubs))
 
 
-def location(node: str, dataset: str, index: TripleIndex) -> str | None:
-    """The property path from `dataset` down to `node`, as "<p1>/<p2>" (where a result on a blank node is:
-    "dct:publisher/cv:contactPoint" tells a steward what "_:b12" cannot), the shortest through the links
-    the record split walked; None when the node is not reachable from the dataset."""
-    parents, below = index.parents(), {node: None}
-    queue = deque([node])
-    while queue and dataset not in below:
-        current = queue.popleft()
-        for parent in parents.get(current, ()):
-            if parent not in below:
-                below[parent] = current
-                queue.append(parent)
-    if dataset not in below or dataset == node:
-        return None
-    steps, current = [], dataset
-    while current != node:
-        child = below[current]
-        predicate = next((p for p in _predicates_to(index.text(current), child)), None)
-        if predicate is None:
-            return None
-        steps.append(predicate)
-        current = child
-    return "/".join(steps)
-
-
-def _predicates_to(text: str, child: str) -> Iterator[str]:
-    ending = f"{child} ."
-    for line in text.splitlines():
-        _, predicate, obj = line.split(" ", 2)
-        if obj == ending:
-            yield predicate
-
-
-def owning_dataset(node: str, index: TripleIndex) -> str | None:
-    """The nearest dcat:Dataset the node belongs to (itself, or up the links pointing to it)."""
-    if DATASET in index.types.get(node, ()):
-        return node
-    parents = index.parents()
-    if index.describes(node):
-        first = parents.get(node, ())
-    else:  # a target without triples (sh:targetNode, sh:targetObjectsOf): not in the parents map
-        ending = f" {node} .\n"  # cheap test first: a full scan, for the rare focus node without triples
-        first = [s for s in index.subjects() if ending in index.text(s) and node in index.links(s)]
-    seen, queue = {node}, deque()
-    for current in first:
-        if current not in seen:
-            seen.add(current)
-            queue.append(current)
-    while queue:
-        current = queue.popleft()
-        if DATASET in index.types.get(current, ()):
-            return current
-        for parent in parents.get(current, ()):
-            if parent not in seen:
-                seen.add(parent)
-                queue.append(parent)
-    return None
-
-
 TITLE = "<http://purl.org/dc/terms/title>"
 
 

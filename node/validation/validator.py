@@ -18,8 +18,8 @@ from node.errors import ConfigError
 from node.profiles import extra_shape_text, get_profile, shape_text
 from node.validation.batch import validate_records
 from node.validation.engines import ENGINES, FastEngine, PyshaclEngine, RawResult
-from node.validation.records import (DATASET, Chunk, RecordSplitter, TripleIndex, dataset_titles, ntriples_texts,
-                                     location, owning_dataset)
+from node.validation.placing import Placer
+from node.validation.records import DATASET, Chunk, RecordSplitter, TripleIndex, dataset_titles, ntriples_texts
 from node.validation.report import SEVERITIES, ValidationReport, ValidationResult
 from vocab.vocabularies import background_ntriples
 
@@ -99,10 +99,11 @@ class Validator:
             else:
                 elsewhere.append(r)
         datasets: dict[str, tuple[str | None, str | None]] = {}  # focus -> (owning dataset, location), once a node
+        placer = Placer(index) if elsewhere else None
         for r in elsewhere:
             if r.focus_node not in datasets:
-                dataset = owning_dataset(r.focus_node, index)
-                where = location(r.focus_node, dataset, index) if dataset and r.focus_node.startswith("_:") else None
+                dataset = placer.dataset(r.focus_node)
+                where = placer.location(r.focus_node, dataset) if dataset and r.focus_node.startswith("_:") else None
                 datasets[r.focus_node] = (_plain(dataset) if dataset else None, where)
             dataset, where = datasets[r.focus_node]
             by_dataset[dataset].append(self._result(r, dataset, where))
