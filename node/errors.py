@@ -135,6 +135,13 @@ class QueryTimeout(NodeError):
     title = "Query timeout"
 
 
+class ValidationTimeout(NodeError):
+    """A validation ran past its time limit (the web validator's validate_seconds); the CLI has none."""
+
+    http_status = 503
+    title = "Validation timeout"
+
+
 class StoreError(NodeError):
     """The store is unavailable or failed (locked by another process, I/O error)."""
 

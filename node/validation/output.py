@@ -29,11 +29,23 @@ class FileOutcome:
     name: str
     report: ValidationReport | None = None
     error: str | None = None  # could not validate: why
-    no_dataset: bool = False  # the file held no dcat:Dataset: nothing was checked (a failure, exit 1)
+    no_dataset: bool = False  # the file held no dcat:Dataset: nothing was checked (could not validate, exit 2)
     titles: tuple[tuple[str, str], ...] = ()  # (dataset IRI, title)
 
     def shown(self, severity: str) -> tuple[ValidationResult, ...]:
         return self.report.at_least(severity) if self.report else ()
+
+
+NO_DATASET = "no dataset found: the file holds no dcat:Dataset, so nothing was checked"
+
+
+def outcome_of(name: str, report: ValidationReport, titles: dict[str, str], allow_empty: bool = False,
+               hint: str = "") -> FileOutcome:
+    """A validated file's outcome; without any dcat:Dataset (an empty file, a CKAN JSON, a shapes file) it
+    could not be validated, unless catalogue-level checks are all that is asked for (CLI --allow-empty)."""
+    if not report.datasets and not allow_empty:
+        return FileOutcome(name, error=NO_DATASET + hint, no_dataset=True)
+    return FileOutcome(name, report=report, titles=tuple(sorted(titles.items())))
 
 
 _IRI = re.compile(r"<([^<>\s]*)>")

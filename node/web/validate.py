@@ -10,13 +10,14 @@ from flask import Blueprint, Response, request
 from flask_babel import gettext as _
 
 from node import rdfio
-from node.errors import NodeError, ParseError
+from node.errors import NodeError, ParseError, ValidationTimeout
 from node.profiles import DEFAULT_PROFILE, PROFILES
 from node.validation import Validator
 from node.validation.inputs import Document
+from node.validation.validator import Deadline
 from node.validation import minimum
-from node.validation.output import (FileOutcome, checklist_dict, render_json, render_junit, render_turtle,
-                                    summary_line)
+from node.validation.output import (FileOutcome, checklist_dict, outcome_of, render_json, render_junit,
+                                    render_turtle, summary_line)
 from node.web.app import node_context
 from node.web.html import render
 from node.web.i18n import current_language
@@ -70,13 +71,17 @@ def _document(text: str, url: str, media_type: str) -> Document:
 
 
 def _validate(document: Document, profile: str) -> FileOutcome:
-    """What `ehds-node validate FILE --profile P` does for one file (node/cli/validate.py)."""
+    """What `ehds-node validate FILE --profile P` does for one file (node/cli/validate.py), within
+    validate_seconds (then ValidationTimeout: a 503 page, not a report)."""
     validator = Validator.for_profile(profile)
+    deadline = Deadline(node_context().settings.validate_seconds)
     try:
-        report, titles = validator.validate_with_titles(document.triples())
+        report, titles = validator.validate_with_titles(document.triples(), deadline)
+    except ValidationTimeout:
+        raise
     except NodeError as err:
         return FileOutcome(document.name, error=err.message)
-    return FileOutcome(document.name, report=report, titles=tuple(sorted(titles.items())))
+    return outcome_of(document.name, report, titles)
 
 
 def _page(outcome: FileOutcome | None, profile: str, media_type: str, text: str, url: str):

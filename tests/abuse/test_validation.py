@@ -1,7 +1,9 @@
 """Hostile input to `ehds-node validate` and the web validator (/validate): work that stays linear in the
 input, reports that stay well-formed whatever the file's name or bytes, exit codes the docs promise."""
 
+import io
 import json
+from dataclasses import replace
 
 from node.cli import main
 from node.validation.records import RecordSplitter, TripleIndex
@@ -52,3 +54,45 @@ def test_results_deep_in_a_dataset_name_a_shortened_path(tmp_path, capsys):
     assert step in locations and "/".join([step] * 10) in locations  # short paths in full
     deep = [loc for loc in locations if "…" in loc]
     assert len(deep) >= n - 10 and {loc.count(step) for loc in deep} == {10}  # 5 steps, "…", 5 steps
+
+
+BROWSER = "text/html,application/xhtml+xml,*/*;q=0.8"
+BROKEN = b"""@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+<http://example.org/ds> a dcat:Dataset ; dct:title "Broken"@en ."""
+
+
+def post(client, headers=None, **form):
+    return client.post("/validate", data=form, headers=headers or {"Accept": BROWSER},
+                       content_type="multipart/form-data")
+
+
+def test_an_empty_file_is_no_dataset_found_on_the_web_as_in_the_cli(client, tmp_path, capsys):
+    empty = tmp_path / "empty.ttl"
+    empty.write_bytes(b"")
+    assert main(["validate", str(empty)]) == 2  # --help and docs/validation.md: 2, could not validate
+    assert "could not validate: no dataset found" in capsys.readouterr().out
+    response = post(client, file=(io.BytesIO(b""), "empty.ttl"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "no dataset found" in page and "0 dataset(s)" not in page
+    report = json.loads(post(client, file=(io.BytesIO(b"# nothing\n"), "empty.ttl"), download="json").data)
+    assert report["conforms"] is False and report["files"][0]["error"].startswith("no dataset found")
+
+
+def test_a_validation_past_validate_seconds_is_a_503_saying_so(settings, client):
+    from node.context import open_node
+    from node.web.app import create_app
+
+    assert post(client, file=(io.BytesIO(BROKEN), "broken.ttl")).status_code == 200  # within the default limit
+    limited = replace(settings, validate_seconds=1e-9, load_bundled_catalogue=False,
+                      data_dir=settings.data_dir.parent / "limited")
+    context = open_node(limited)
+    try:
+        client = create_app(context=context).test_client()
+        page = post(client, file=(io.BytesIO(BROKEN), "broken.ttl"))
+        assert page.status_code == 503 and "this validator&#39;s limit" in page.get_data(as_text=True)
+        answer = post(client, headers={"Accept": "application/json"}, text=BROKEN.decode(), download="junit")
+        assert answer.status_code == 503 and answer.json["error"] == "Validation timeout"
+        assert "ehds-node validate" in answer.json["message"]
+    finally:
+        context.close()
