@@ -12,6 +12,7 @@ import sys
 from node.cli import use_colour
 from node.errors import NodeError
 from node.profiles import DEFAULT_PROFILE, PROFILES
+from node.rdfio import printable
 from node.validation import Validator
 from node.validation.inputs import expand, read
 from node.validation.language import LANGUAGES
@@ -76,9 +77,10 @@ def _render(outcomes: list[FileOutcome], args) -> str:
 
 
 def _short(outcome: FileOutcome) -> str:
+    name = printable(outcome.name, longest=None)  # no control character from a name or a message reaches the terminal
     if outcome.error:
-        return f"{outcome.name}: could not validate: {outcome.error}"
-    return f"{outcome.name}: {'conforms' if outcome.report.conforms else 'does not conform'}"
+        return f"{name}: could not validate: {printable(outcome.error)}"
+    return f"{name}: {'conforms' if outcome.report.conforms else 'does not conform'}"
 
 
 def _exit_code(outcomes: list[FileOutcome], fail_on: str) -> int:

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, request
 from flask_babel import gettext as _
 
 from node import rdfio
+from node.rdfio import printable
 from node.errors import NodeError, ParseError, ValidationTimeout
 from node.profiles import DEFAULT_PROFILE, PROFILES
 from node.validation import Validator
@@ -61,7 +62,7 @@ def validate():
 def _document(text: str, url: str, media_type: str) -> Document:
     upload = request.files.get("file")
     if upload is not None and upload.filename:
-        name = upload.filename[-200:]
+        name = printable(upload.filename[-200:], longest=None)  # shown in the page and in every report
         return Document(name, data=upload.read(), media_type=media_type or None)
     if url.strip():
         return fetch_document(url, node_context().settings, media_type)

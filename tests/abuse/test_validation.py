@@ -3,7 +3,14 @@ input, reports that stay well-formed whatever the file's name or bytes, exit cod
 
 import io
 import json
+import re
+import xml.dom.minidom
+import xml.etree.ElementTree as ET
 from dataclasses import replace
+
+import pyoxigraph as ox
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from node.cli import main
 from node.validation.records import RecordSplitter, TripleIndex
@@ -96,3 +103,74 @@ def test_a_validation_past_validate_seconds_is_a_503_saying_so(settings, client)
         assert "ehds-node validate" in answer.json["message"]
     finally:
         context.close()
+
+
+BINARY = b"\x15\x00\x01\x1b[2J\x7f\xff\xfe binary"
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # what no report line may carry raw (tabs and newlines may)
+
+
+def _reports(tmp_path, capsys, name: str, content: bytes) -> dict[str, str]:
+    path = tmp_path / name
+    path.write_bytes(content)
+    outputs = {}
+    for kind in ("text", "json", "turtle", "junit"):
+        main(["validate", "--format", kind, str(path)])
+        captured = capsys.readouterr()
+        outputs[kind], outputs[f"{kind} stderr"] = captured.out, captured.err
+    return outputs
+
+
+def test_a_binary_file_gives_well_formed_reports_with_its_control_bytes_escaped(tmp_path, capsys, client):
+    outputs = _reports(tmp_path, capsys, "bin.ttl", BINARY)
+    message = ET.fromstring(outputs["junit"]).find(".//error").get("message")  # minidom: "not well-formed" before
+    assert "\\x15" in message
+    xml.dom.minidom.parseString(outputs["junit"])
+    assert not any(CONTROL.search(text) for text in outputs.values())
+    for kind in ("junit", "turtle", "json"):
+        download = post(client, file=(io.BytesIO(BINARY), "bin.ttl"), download=kind)
+        assert download.status_code == 200 and not CONTROL.search(download.get_data(as_text=True)), kind
+    xml.dom.minidom.parseString(post(client, file=(io.BytesIO(BINARY), "bin.ttl"), download="junit").data)
+    page = post(client, file=(io.BytesIO(BINARY), "bin.ttl")).get_data(as_text=True)
+    assert "\\x15" in page and not CONTROL.search(page)
+
+
+def test_a_file_name_cannot_add_lines_to_a_report(tmp_path, capsys, client):
+    name = "nl\n<urn:a> <urn:b> <urn:c> .\r\n\x1b[31m.ttl"
+    outputs = _reports(tmp_path, capsys, name, BROKEN)
+    report = list(ox.parse(outputs["turtle"].encode(), format=ox.RdfFormat.TURTLE))
+    assert report and not any(quad.subject == ox.NamedNode("urn:a") for quad in report)
+    assert "/nl\\x0a<urn:a> <urn:b> <urn:c> .\\x0d\\x0a\\x1b[31m.ttl\n" in outputs["turtle"]
+    assert json.loads(outputs["json"])["files"][0]["file"].endswith(name)  # JSON escapes it its own way
+    ET.fromstring(outputs["junit"])
+    assert "<urn:a>" not in outputs["text"].split("\n")[-2].split(".ttl")[-1]
+    assert not any(CONTROL.search(text) for text in outputs.values())
+    # the web: multipart cannot carry a raw newline in a file name (browsers send %0A), other controls it can
+    web_name, shown = "a\x15\x1b[31m\x85.ttl", "a\\x15\\x1b[31m\\x85.ttl"
+    downloads = {kind: post(client, file=(io.BytesIO(BROKEN), web_name), download=kind) for kind in ("turtle", "junit", "json")}
+    assert all(d.status_code == 200 and not CONTROL.search(d.get_data(as_text=True)) for d in downloads.values())
+    assert f"# {shown}\n" in downloads["turtle"].get_data(as_text=True)
+    assert list(ox.parse(downloads["turtle"].data, format=ox.RdfFormat.TURTLE))
+    assert ET.fromstring(downloads["junit"].data).find("testsuite").get("name") == shown
+    assert json.loads(downloads["json"].data)["files"][0]["file"] == shown
+
+
+def test_a_long_bad_token_is_quoted_in_100_characters(tmp_path, capsys, client):
+    token = "x" * 300_000
+    outputs = _reports(tmp_path, capsys, "long.ttl", token.encode())
+    assert all(len(text) < 3_000 for text in outputs.values())
+    assert "x" * 100 + "…" in outputs["text"] and "x" * 101 not in outputs["text"]
+    page = post(client, text=token)
+    assert page.status_code == 422 and len(page.data) < 50_000 and "x" * 100 + "…" in page.get_data(as_text=True)
+    assert len(post(client, headers={"Accept": "application/json"}, text=token, download="json").data) < 3_000
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=st.binary(max_size=300), name=st.text(st.characters(blacklist_categories=("Cs",),
+                                                                    blacklist_characters="/\x00"), min_size=1, max_size=20))
+def test_any_bytes_under_any_name_give_reports_that_parse(tmp_path_factory, capsys, content, name):
+    folder = tmp_path_factory.mktemp("any")
+    outputs = _reports(folder, capsys, name[:20] + ".ttl", content)
+    ET.fromstring(outputs["junit"])
+    json.loads(outputs["json"])
+    list(ox.parse(outputs["turtle"].encode(), format=ox.RdfFormat.TURTLE))
+    assert not any(CONTROL.search(outputs[kind]) for kind in ("text", "turtle", "junit", "text stderr", "junit stderr"))
