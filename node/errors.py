@@ -77,6 +77,10 @@ class PayloadTooLarge(NodeError):
     title = "Payload too large"
 
 
+class TooManyResults(PayloadTooLarge):
+    """A validation gives more results than the web validator's limit (validate_max_results)."""
+
+
 class InvalidRecord(NodeError):
     """Parsed, but not a dataset record we can accept (wrong shape of the payload itself)."""
 

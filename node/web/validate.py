@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 
 from node import rdfio
 from node.rdfio import printable
-from node.errors import NodeError, ParseError, ValidationTimeout
+from node.errors import NodeError, ParseError, TooManyResults, ValidationTimeout
 from node.profiles import DEFAULT_PROFILE, PROFILES
 from node.validation import Validator
 from node.validation.inputs import Document
-from node.validation.validator import Deadline
+from node.validation.budget import Budget
 from node.validation import minimum
 from node.validation.output import (FileOutcome, checklist_dict, outcome_of, render_json, render_junit,
                                     render_turtle, summary_line)
@@ -73,12 +73,13 @@ def _document(text: str, url: str, media_type: str) -> Document:
 
 def _validate(document: Document, profile: str) -> FileOutcome:
     """What `ehds-node validate FILE --profile P` does for one file (node/cli/validate.py), within
-    validate_seconds (then ValidationTimeout: a 503 page, not a report)."""
+    validate_seconds and validate_max_results (then a 503 or 413 page, not a report)."""
     validator = Validator.for_profile(profile)
-    deadline = Deadline(node_context().settings.validate_seconds)
+    settings = node_context().settings
+    budget = Budget(settings.validate_seconds, settings.validate_max_results)
     try:
-        report, titles = validator.validate_with_titles(document.triples(), deadline)
-    except ValidationTimeout:
+        report, titles = validator.validate_with_titles(document.triples(), budget)
+    except (ValidationTimeout, TooManyResults):
         raise
     except NodeError as err:
         return FileOutcome(document.name, error=err.message)

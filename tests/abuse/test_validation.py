@@ -174,3 +174,27 @@ def test_any_bytes_under_any_name_give_reports_that_parse(tmp_path_factory, caps
     json.loads(outputs["json"])
     list(ox.parse(outputs["turtle"].encode(), format=ox.RdfFormat.TURTLE))
     assert not any(CONTROL.search(outputs[kind]) for kind in ("text", "turtle", "junit", "text stderr", "junit stderr"))
+
+
+def test_a_validation_over_validate_max_results_is_a_413_saying_so(settings, tmp_path):
+    """One record can hold ~12 KB of engine memory per result: a dataset with 220,000 blank distributions
+    (10 MB) took 18 GB in one engine run. The engine is told to stop at the limit."""
+    from node.context import open_node
+    from node.web.app import create_app
+
+    many = ("@prefix dcat: <http://www.w3.org/ns/dcat#> .\n<http://e/d> a dcat:Dataset "
+            + "; dcat:distribution [ a dcat:Distribution ] " * 50 + ".\n")
+    context = open_node(replace(settings, validate_max_results=40, load_bundled_catalogue=False,
+                                data_dir=tmp_path / "limited"))
+    try:
+        client = create_app(context=context).test_client()
+        page = post(client, file=(io.BytesIO(many.encode()), "many.ttl"))
+        assert page.status_code == 413 and "more than 40 results" in page.get_data(as_text=True)
+        answer = post(client, headers={"Accept": "application/json"}, text=many, download="json")
+        assert answer.status_code == 413 and "ehds-node validate" in answer.json["message"]
+        assert post(client, file=(io.BytesIO(BROKEN), "broken.ttl")).status_code == 200  # 35 results: a report
+    finally:
+        context.close()
+    path = tmp_path / "many.ttl"
+    path.write_text(many)
+    assert main(["validate", str(path)]) == 1  # the CLI has no limit
