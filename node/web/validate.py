@@ -10,13 +10,12 @@ from flask import Blueprint, Response, request
 from flask_babel import gettext as _
 
 from node import rdfio
-from node.rdfio import printable
 from node.errors import NodeError, ParseError, TooManyResults, ValidationTimeout
 from node.profiles import DEFAULT_PROFILE, PROFILES
-from node.validation import Validator
-from node.validation.inputs import Document
+from node.rdfio import printable
+from node.validation import Validator, minimum
 from node.validation.budget import Budget
-from node.validation import minimum
+from node.validation.inputs import Document
 from node.validation.output import (FileOutcome, checklist_dict, outcome_of, render_json, render_junit,
                                     render_turtle, summary_line)
 from node.web.app import node_context
