@@ -147,7 +147,7 @@ class Validator:
 
     def _run_chunk(self, chunk: Chunk, budget: Budget = UNLIMITED) -> list[RawResult]:
         cap = budget.run_cap()
-        raw = self.engine.run(chunk.text, max_results=None if cap is None else cap + 1)
+        raw = self.engine.run(chunk.text) if cap is None else self.engine.run(chunk.text, max_results=cap + 1)
         budget.ran(len(raw), cap)
         return [r for r in raw if chunk.keeps(r.focus_node, r.value)]
 
