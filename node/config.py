@@ -112,6 +112,8 @@ class Settings:
     validate_url_origins: tuple[str, ...] = ()
     validate_url_allow_private_network: bool = False  # loopback/private addresses (tests, an intranet node)
     validate_url_timeout: float = 10.0     # seconds to connect, between reads, and for the whole response
+    validate_seconds: float = 30.0         # /validate: one validation, parse to report (then 503); the CLI has no limit
+    validate_max_results: int = 100_000    # /validate: results of one validation, 20,000 of one record (then 413)
     sparql_timeout: float = 10.0
     sparql_max_rows: int = 100_000
     sparql_max_query_bytes: int = 100_000

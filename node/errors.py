@@ -81,6 +81,10 @@ class PayloadTooLarge(NodeError):
     title = "Payload too large"
 
 
+class TooManyResults(PayloadTooLarge):
+    """A validation gives more results than the web validator's limit (validate_max_results)."""
+
+
 class InvalidRecord(NodeError):
     """Parsed, but not a dataset record we can accept (wrong shape of the payload itself)."""
 
@@ -137,6 +141,13 @@ class TooManyRequests(NodeError):
 class QueryTimeout(NodeError):
     http_status = 503
     title = "Query timeout"
+
+
+class ValidationTimeout(NodeError):
+    """A validation ran past its time limit (the web validator's validate_seconds); the CLI has none."""
+
+    http_status = 503
+    title = "Validation timeout"
 
 
 class StoreError(NodeError):

@@ -142,7 +142,8 @@ def _parsed(syntax: RdfSyntax, where: str, limits: ParseLimits, **source) -> Ite
         raise ParseError(f"{where}: not valid {syntax.name}: {_parser_message(err)}",
                          detail={"syntax": syntax.name}) from None
     except ValueError as err:
-        raise ParseError(f"{where}: cannot read as {syntax.name}: {err}", detail={"syntax": syntax.name}) from None
+        raise ParseError(f"{where}: cannot read as {syntax.name}: {printable(str(err))}",
+                         detail={"syntax": syntax.name}) from None
     except MemoryError as err:  # Oxigraph's buffers stop at 16 MiB (one token, one line)
         raise PayloadTooLarge(f"{where}: a single term or line is too large to read ({err})") from None
 
@@ -151,7 +152,27 @@ def _parser_message(err: SyntaxError) -> str:
     message = str(err.msg if getattr(err, "msg", None) else err)
     if "LoadDocumentCallback" in message:
         return "JSON-LD remote contexts are not fetched; inline the @context"
-    return message
+    return printable(message)
+
+
+QUOTED_CHARACTERS = 100  # of a bad token in a message: the parser quotes it whole (9 MB without spaces: 9 MB)
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+_LONG_TOKEN = re.compile(r"\S{%d,}" % (QUOTED_CHARACTERS + 1))
+
+
+def printable(text: str, longest: int | None = QUOTED_CHARACTERS) -> str:
+    """Text from a document (a parser's message, a file name) made safe to show: control, line-separator and
+    bidirectional characters and lone surrogates escaped (\\x15, \\u202e: nothing reaches a terminal or
+    a report raw), and each run of more than `longest` non-space characters cut to that many, with "…"."""
+    text = _UNPRINTABLE.sub(_escaped, text)
+    if longest is None:
+        return text
+    return _LONG_TOKEN.sub(lambda match: match.group(0)[:longest] + "…", text)
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def parse(

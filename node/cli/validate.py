@@ -1,7 +1,7 @@
 """`ehds-node validate PATH…`: check DCAT-AP / HealthDCAT-AP files on a laptop or in CI, no server.
 
-Exit codes: 0 every file conforms, 1 a file does not conform (results at or above --fail-on) or holds
-no dcat:Dataset (unless --allow-empty), 2 a file could not be validated (unreadable, syntax error, unknown profile, bad shapes file).
+Exit codes: 0 every file conforms, 1 a file does not conform (results at or above --fail-on), 2 a file could
+not be validated (unreadable, syntax error, no dcat:Dataset unless --allow-empty, unknown profile, bad shapes file).
 """
 
 from __future__ import annotations
@@ -12,17 +12,19 @@ import sys
 from node.cli import use_colour
 from node.errors import NodeError
 from node.profiles import DEFAULT_PROFILE, PROFILES
+from node.rdfio import printable
 from node.validation import Validator
 from node.validation.inputs import expand, read
 from node.validation.language import LANGUAGES
-from node.validation.output import FileOutcome, render_json, render_junit, render_text, render_turtle
+from node.validation.output import FileOutcome, outcome_of, render_json, render_junit, render_text, render_turtle
 from node.validation.report import SEVERITIES
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "validate", help="validate DCAT-AP / HealthDCAT-AP metadata with SHACL",
         description="Validate metadata files, directories (recursively), stdin ('-') or http(s) URLs. "
-                    "Exit 0: conforms; 1: does not conform; 2: could not validate.")
+                    "Exit 0: conforms; 1: does not conform; 2: could not validate (unreadable, syntax error, "
+                    "no dcat:Dataset unless --allow-empty).")
     parser.add_argument("paths", nargs="+", metavar="PATH", help="file, directory, '-' for stdin, or http(s) URL")
     parser.add_argument("--profile", default=DEFAULT_PROFILE,
                         help=f"validation profile: {', '.join(PROFILES)} (default: {DEFAULT_PROFILE})")
@@ -34,7 +36,8 @@ def register(subparsers) -> None:
     parser.add_argument("--fail-on", choices=("violation", "warning"), default="violation",
                         help="exit 1 when a result of this severity or worse is found (default: violation)")
     parser.add_argument("--allow-empty", action="store_true",
-                        help="accept files without any dcat:Dataset (catalogue-level checks); by default they fail")
+                        help="accept files without any dcat:Dataset (catalogue-level checks); by default they "
+                             "cannot be validated (exit 2)")
     parser.add_argument("--lang", choices=LANGUAGES, default="en",
                         help="language of the text report (default: en; json, turtle and junit stay English)")
     parser.add_argument("--engine", choices=("fast", "pyshacl"), default="fast", help=argparse.SUPPRESS)
@@ -60,10 +63,7 @@ def _validate_one(validator: Validator, argument: str, allow_empty: bool) -> Fil
         report, titles = validator.validate_with_titles(document.triples())  # a file is streamed, read once
     except NodeError as err:
         return FileOutcome("<stdin>" if argument == "-" else argument, error=err.message)
-    if not report.datasets and not allow_empty:  # an empty file, a CKAN JSON, a shapes file: not a pass
-        return FileOutcome(document.name, error="no dataset found: the file holds no dcat:Dataset, so nothing "
-                                                "was checked (--allow-empty accepts it)", no_dataset=True)
-    return FileOutcome(document.name, report=report, titles=tuple(sorted(titles.items())))
+    return outcome_of(document.name, report, titles, allow_empty, hint=" (--allow-empty accepts it)")
 
 
 def _render(outcomes: list[FileOutcome], args) -> str:
@@ -77,14 +77,13 @@ def _render(outcomes: list[FileOutcome], args) -> str:
 
 
 def _short(outcome: FileOutcome) -> str:
+    name = printable(outcome.name, longest=None)  # no control character from a name or a message reaches the terminal
     if outcome.error:
-        return f"{outcome.name}: could not validate: {outcome.error}"
-    return f"{outcome.name}: {'conforms' if outcome.report.conforms else 'does not conform'}"
+        return f"{name}: could not validate: {printable(outcome.error)}"
+    return f"{name}: {'conforms' if outcome.report.conforms else 'does not conform'}"
 
 
 def _exit_code(outcomes: list[FileOutcome], fail_on: str) -> int:
-    if any(o.error and not o.no_dataset for o in outcomes):
+    if any(o.error for o in outcomes):  # no dataset found included: nothing was checked, as --help and the docs say
         return 2
-    if any(o.no_dataset for o in outcomes):
-        return 1
     return 1 if any(o.report.at_least(fail_on) for o in outcomes) else 0

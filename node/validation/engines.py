@@ -51,8 +51,9 @@ class FastEngine:
             raise ConfigError("the shapes files declare no shapes")
         self.bnode_offset = len(_blank_nodes_in_order(shapes_text))
 
-    def run(self, ntriples: str) -> list[RawResult]:
-        report = self.shapes.validate_text(ntriples, format="ntriples")
+    def run(self, ntriples: str, max_results: int | None = None) -> list[RawResult]:
+        """max_results: the engine stops there (it holds every result of a run until it returns)."""
+        report = self.shapes.validate_text(ntriples, format="ntriples", max_results=max_results)
         results = report.results
         if not results:
             return []

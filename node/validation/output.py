@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from itertools import groupby
 
+from node.rdfio import printable
 from node.validation import minimum
 from node.validation.language import ENGLISH, catalogue, shape_text
 from node.validation.report import ValidationReport, ValidationResult
@@ -29,11 +30,23 @@ class FileOutcome:
     name: str
     report: ValidationReport | None = None
     error: str | None = None  # could not validate: why
-    no_dataset: bool = False  # the file held no dcat:Dataset: nothing was checked (a failure, exit 1)
+    no_dataset: bool = False  # the file held no dcat:Dataset: nothing was checked (could not validate, exit 2)
     titles: tuple[tuple[str, str], ...] = ()  # (dataset IRI, title)
 
     def shown(self, severity: str) -> tuple[ValidationResult, ...]:
         return self.report.at_least(severity) if self.report else ()
+
+
+NO_DATASET = "no dataset found: the file holds no dcat:Dataset, so nothing was checked"
+
+
+def outcome_of(name: str, report: ValidationReport, titles: dict[str, str], allow_empty: bool = False,
+               hint: str = "") -> FileOutcome:
+    """A validated file's outcome; without any dcat:Dataset (an empty file, a CKAN JSON, a shapes file) it
+    could not be validated, unless catalogue-level checks are all that is asked for (CLI --allow-empty)."""
+    if not report.datasets and not allow_empty:
+        return FileOutcome(name, error=NO_DATASET + hint, no_dataset=True)
+    return FileOutcome(name, report=report, titles=tuple(sorted(titles.items())))
 
 
 _IRI = re.compile(r"<([^<>\s]*)>")
@@ -67,9 +80,10 @@ def focus_label(result, _=str) -> str:
 def summary_line(outcome: FileOutcome, language: str = ENGLISH) -> str:
     words = catalogue(language, "validation")
     _, ngettext = words.gettext, words.ngettext
+    name = printable(outcome.name, longest=None)  # a file name may hold a newline or an escape sequence
     if outcome.error:
         return _("{name}: could not validate: {error}").format(
-            name=outcome.name, error=outcome.error.removeprefix(outcome.name + ": "))
+            name=name, error=printable(outcome.error.removeprefix(outcome.name + ": ")))
     report = outcome.report
     datasets = len(report.datasets)
     with_violations = len({r.dataset for r in report.violations if r.dataset})
@@ -80,7 +94,7 @@ def summary_line(outcome: FileOutcome, language: str = ENGLISH) -> str:
     counts = ngettext("{n} dataset(s), {m} with violations ({profile})", "{n} dataset(s), {m} with violations ({profile})",
                       datasets).format(n=datasets, m=with_violations, profile=report.profile)
     return _("{name}: {verdict} — {violations}, {warnings}; {counts}").format(
-        name=outcome.name, verdict=verdict, violations=violations, warnings=warnings, counts=counts)
+        name=name, verdict=verdict, violations=violations, warnings=warnings, counts=counts)
 
 
 def render_text(outcomes: list[FileOutcome], severity: str, colour: bool, language: str = ENGLISH) -> str:
@@ -91,7 +105,8 @@ def render_text(outcomes: list[FileOutcome], severity: str, colour: bool, langua
     for outcome in outcomes:
         titles = dict(outcome.titles)
         for dataset, results in groupby(outcome.shown(severity), key=lambda r: r.dataset):
-            heading = _('Dataset "{title}" <{iri}>').format(title=titles[dataset], iri=dataset) if dataset in titles \
+            heading = _('Dataset "{title}" <{iri}>').format(title=printable(titles[dataset], None), iri=dataset) \
+                if dataset in titles \
                 else (_("Dataset <{iri}>").format(iri=dataset) if dataset else _("Resources outside any dataset"))
             lines.append(paint(BOLD, heading))
             for (focus, path), group in groupby(results, key=lambda r: (r.focus_node, r.path)):
@@ -101,7 +116,7 @@ def render_text(outcomes: list[FileOutcome], severity: str, colour: bool, langua
                 lines.append("  " + (compact(path) or _("(the resource itself)")) + where)
                 for r in items:
                     mark, code = MARKS[r.severity]
-                    value = " " + _("value {value} —").format(value=compact(r.value)) if r.value else ""
+                    value = " " + _("value {value} —").format(value=printable(compact(r.value), None)) if r.value else ""
                     message = shape_text(r.message, language)[0]
                     severity_word = _("{severity}:").format(severity=paint(code, mark + " " + _(SEVERITY_WORDS[r.severity])))
                     lines.append(f"    {severity_word}{value} {message}")
@@ -140,7 +155,8 @@ def checklist_dict(report: ValidationReport) -> list[dict]:
 def render_json(outcomes: list[FileOutcome], severity: str) -> str:
     files = []
     for outcome in outcomes:
-        entry = {"file": outcome.name, "error": outcome.error}
+        # a name undecodable on disk holds lone surrogates: written as \udcff, the document stays UTF-8
+        entry = {"file": outcome.name.encode("utf-8", "backslashreplace").decode("utf-8"), "error": outcome.error}
         if outcome.report:
             body = outcome.report.to_dict()
             body["results"] = [r.to_dict() for r in outcome.shown(severity)]
@@ -157,11 +173,17 @@ def render_json(outcomes: list[FileOutcome], severity: str) -> str:
 def render_turtle(outcomes: list[FileOutcome]) -> str:
     parts = []
     for outcome in outcomes:
-        parts.append(f"# {outcome.name}\n")
-        parts.append(outcome.report.to_turtle() if outcome.report else f"# could not validate: {outcome.error}\n")
+        parts.append(_comment(outcome.name))
+        parts.append(outcome.report.to_turtle() if outcome.report else _comment(f"could not validate: {outcome.error}"))
         if minimum.applies(outcome.report):  # a SHACL report has no term for it: the checklist as comments
-            parts.append("".join(f"# {line}\n" for line in checklist_lines(outcome.report)))
+            parts.append("".join(_comment(line) for line in checklist_lines(outcome.report)))
     return "\n".join(parts)
+
+
+def _comment(text: str) -> str:
+    """One Turtle comment line: a newline or carriage return in a file name ended the comment, and what
+    followed it was read as triples; control characters are escaped (printable) so the line stays one."""
+    return f"# {printable(text, longest=None)}\n"
 
 
 def render_junit(outcomes: list[FileOutcome], severity: str, fail_on: str) -> str:
@@ -190,8 +212,30 @@ def render_junit(outcomes: list[FileOutcome], severity: str, fail_on: str) -> st
         if minimum.applies(outcome.report):
             _checklist_suite(root, outcome)
     _count(root)
+    _xml_safe(root)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+# What XML 1.0 forbids (Char production: ElementTree writes it as it is, and no parser reads the file then)
+# and the controls it discourages (\x7f-\x9f).
+_NOT_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_safe(root: ET.Element) -> None:
+    """Every text and attribute of the tree with the characters XML 1.0 forbids escaped (\\x15): a parser's
+    message on a binary file, a file name, a literal value may hold them."""
+    def safe(text: str | None) -> str | None:
+        return _NOT_XML.sub(_escaped, text) if text else text
+    for element in root.iter():
+        element.text, element.tail = safe(element.text), safe(element.tail)
+        for key, value in element.attrib.items():
+            element.set(key, safe(value))
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _checklist_suite(root: ET.Element, outcome: FileOutcome) -> None:

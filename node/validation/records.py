@@ -192,6 +192,7 @@ class RecordSplitter:
         self._type_lines: dict[str, list[str]] = {}  # root -> its rdf:type lines (a hub's text is large)
         self._walked: set[str] = set()  # nodes whose links are in self._parents
         self._parents: dict[str, list[str]] = defaultdict(list)
+        self._parts = _ChunkParts()  # the chunk being filled
 
     def _links_from_roots(self) -> dict[str, list[str]]:
         """Root -> the lines of other roots linking to it."""
@@ -273,26 +274,35 @@ class RecordSplitter:
         return kept
 
     def chunks(self, records_per_chunk: int) -> Iterator[Chunk]:
-        reached: set[str] = set()
-        parts = _ChunkParts()
-        for root in self._roots_then_orphans(reached):
-            if root in parts.owned and root not in self.root_set:
-                continue  # an orphan this chunk already reached from another orphan
-            self.add_record(root, parts)
-            if parts.records >= records_per_chunk:
-                reached |= parts.owned
-                yield self._chunk(parts)
-                parts = _ChunkParts()
-        if parts.records:
-            yield self._chunk(parts)
+        reached: set[str] = set()  # nodes owned by the chunks already made
+        self._parts = _ChunkParts()
+        for start in self._roots_then_orphans(reached):
+            if start not in self.root_set and (start in reached or start in self._parts.owned):
+                continue  # an orphan a walk has already taken in
+            self.add_record(start, self._parts)
+            if self._parts.records >= records_per_chunk:
+                reached |= self._parts.owned
+                yield self._chunk(self._parts)
+                self._parts = _ChunkParts()
+        if self._parts.records:
+            yield self._chunk(self._parts)
         self.index.set_parents(self._parents)  # every subject has been walked
         self._walked = set()
 
     def _roots_then_orphans(self, reached: set[str]) -> Iterator[str]:
         yield from self.roots
-        for subject in list(self.index.subjects()):  # resources no record reaches
-            if subject not in reached:
-                yield subject
+        yield from self._orphans_top_down(reached | self._parts.owned)  # read once every root is in a chunk
+
+    def _orphans_top_down(self, reached: set[str]) -> Iterator[str]:
+        """Subjects outside every record, those no other such subject links to first (each starts a walk
+        taking in what it reaches), then the rest (cycles) in order of appearance. Started in plain order,
+        a chain written innermost first (as a parser writes nested blank nodes) made each chunk walk the
+        whole chain again from its own first node: time grew with the square of the chain."""
+        orphans = [subject for subject in self.index.subjects() if subject not in reached]
+        orphan_set = set(orphans)
+        linked = {obj for orphan in orphans for obj in self.index.links(orphan) if obj in orphan_set and obj != orphan}
+        yield from (orphan for orphan in orphans if orphan not in linked)
+        yield from (orphan for orphan in orphans if orphan in linked)
 
     def _chunk(self, parts: _ChunkParts) -> Chunk:
         """The chunk's text: its nodes' lines, then the lines of other roots it needs, each once."""
@@ -314,65 +324,6 @@ class RecordSplitter:
         stubs = parts.stubs - owned
         return Chunk("".join(text), frozenset(owned), frozenset(stubs),
                      frozenset(parts.untyped - owned - stubs))
-
-
-def location(node: str, dataset: str, index: TripleIndex) -> str | None:
-    """The property path from `dataset` down to `node`, as "<p1>/<p2>" (where a result on a blank node is:
-    "dct:publisher/cv:contactPoint" tells a steward what "_:b12" cannot), the shortest through the links
-    the record split walked; None when the node is not reachable from the dataset."""
-    parents, below = index.parents(), {node: None}
-    queue = deque([node])
-    while queue and dataset not in below:
-        current = queue.popleft()
-        for parent in parents.get(current, ()):
-            if parent not in below:
-                below[parent] = current
-                queue.append(parent)
-    if dataset not in below or dataset == node:
-        return None
-    steps, current = [], dataset
-    while current != node:
-        child = below[current]
-        predicate = next((p for p in _predicates_to(index.text(current), child)), None)
-        if predicate is None:
-            return None
-        steps.append(predicate)
-        current = child
-    return "/".join(steps)
-
-
-def _predicates_to(text: str, child: str) -> Iterator[str]:
-    ending = f"{child} ."
-    for line in text.splitlines():
-        _, predicate, obj = line.split(" ", 2)
-        if obj == ending:
-            yield predicate
-
-
-def owning_dataset(node: str, index: TripleIndex) -> str | None:
-    """The nearest dcat:Dataset the node belongs to (itself, or up the links pointing to it)."""
-    if DATASET in index.types.get(node, ()):
-        return node
-    parents = index.parents()
-    if index.describes(node):
-        first = parents.get(node, ())
-    else:  # a target without triples (sh:targetNode, sh:targetObjectsOf): not in the parents map
-        ending = f" {node} .\n"  # cheap test first: a full scan, for the rare focus node without triples
-        first = [s for s in index.subjects() if ending in index.text(s) and node in index.links(s)]
-    seen, queue = {node}, deque()
-    for current in first:
-        if current not in seen:
-            seen.add(current)
-            queue.append(current)
-    while queue:
-        current = queue.popleft()
-        if DATASET in index.types.get(current, ()):
-            return current
-        for parent in parents.get(current, ()):
-            if parent not in seen:
-                seen.add(parent)
-                queue.append(parent)
-    return None
 
 
 TITLE = "<http://purl.org/dc/terms/title>"

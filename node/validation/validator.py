@@ -17,9 +17,10 @@ from rdflib.namespace import SH
 from node.errors import ConfigError
 from node.profiles import extra_shape_text, get_profile, shape_text
 from node.validation.batch import validate_records
+from node.validation.budget import UNLIMITED, Budget
 from node.validation.engines import ENGINES, FastEngine, PyshaclEngine, RawResult
-from node.validation.records import (DATASET, Chunk, RecordSplitter, TripleIndex, dataset_titles, ntriples_texts,
-                                     location, owning_dataset)
+from node.validation.placing import Placer
+from node.validation.records import DATASET, Chunk, RecordSplitter, TripleIndex, dataset_titles, ntriples_texts
 from node.validation.report import SEVERITIES, ValidationReport, ValidationResult
 from vocab.vocabularies import background_ntriples
 
@@ -63,16 +64,16 @@ class Validator:
         with _without_cyclic_gc():
             return self.validate_index(TripleIndex(ntriples_texts(data)))
 
-    def validate_with_titles(self, data) -> tuple[ValidationReport, dict[str, str]]:
+    def validate_with_titles(self, data, budget: Budget = UNLIMITED) -> tuple[ValidationReport, dict[str, str]]:
         """validate(data), and an English (else the first) dct:title per dataset IRI, read from the same
-        index: `data` may be a stream (a large file), read once."""
+        index: `data` may be a stream (a large file), read once. Over `budget`: ValidationTimeout, TooManyResults."""
         with _without_cyclic_gc():
-            index = TripleIndex(ntriples_texts(data))
-            report = self.validate_index(index)
+            index = TripleIndex(budget.checked(ntriples_texts(data)))
+            report = self.validate_index(index, budget)
             return report, dataset_titles(index, report.datasets)
 
-    def validate_index(self, index: TripleIndex) -> ValidationReport:
-        return self.report(self._run(index), index)
+    def validate_index(self, index: TripleIndex, budget: Budget = UNLIMITED) -> ValidationReport:
+        return self.report(budget.checked(self._run(index, budget), every=1000), index, budget)
 
     def validate_records(self, records: Iterable[tuple[str, Iterable[ox.Triple]]]) -> dict[str, ValidationReport]:
         """{key: report} for (key, triples) pairs, e.g. a harvested page keyed by dataset IRI: each report is
@@ -84,7 +85,7 @@ class Validator:
     def background(self) -> TripleIndex:
         return _background()
 
-    def report(self, raw: Iterable[RawResult], index: TripleIndex) -> ValidationReport:
+    def report(self, raw: Iterable[RawResult], index: TripleIndex, budget: Budget = UNLIMITED) -> ValidationReport:
         """The report of raw engine results on the graph `index` holds (each result once, in a stable order)."""
         by_dataset: dict[str | None, list[ValidationResult]] = defaultdict(list)
         elsewhere: list[RawResult] = []  # on nodes that are not datasets: placed once the split has walked all
@@ -99,47 +100,56 @@ class Validator:
             else:
                 elsewhere.append(r)
         datasets: dict[str, tuple[str | None, str | None]] = {}  # focus -> (owning dataset, location), once a node
-        for r in elsewhere:
+        placer = Placer(index) if elsewhere else None
+        for r in budget.checked(elsewhere):  # placing one can walk far: checked each time
             if r.focus_node not in datasets:
-                dataset = owning_dataset(r.focus_node, index)
-                where = location(r.focus_node, dataset, index) if dataset and r.focus_node.startswith("_:") else None
+                dataset = placer.dataset(r.focus_node)
+                where = placer.location(r.focus_node, dataset) if dataset and r.focus_node.startswith("_:") else None
                 datasets[r.focus_node] = (_plain(dataset) if dataset else None, where)
             dataset, where = datasets[r.focus_node]
             by_dataset[dataset].append(self._result(r, dataset, where))
         return ValidationReport(_sorted(by_dataset), profile=self.profile, engine=self.engine_name,
                                 checked=self.checked, datasets=tuple(sorted(d.strip("<>") for d in index.datasets())))
 
-    def _run(self, index: TripleIndex) -> Iterator[RawResult]:
+    def _run(self, index: TripleIndex, budget: Budget = UNLIMITED) -> Iterator[RawResult]:
         if isinstance(self.engine, PyshaclEngine):  # reference: the whole graph at once
             owned = frozenset(index.subjects())
             text = index.all_text() + _background().all_text()
             triples = [q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)]
             return iter([r for r in self.engine.run_triples(triples) if r.focus_node in owned])
         chunks = RecordSplitter(index, _background(), self.count_limit, self.qualified_predicates).chunks(RECORDS_PER_CHUNK)
-        return (r for _, results in self.run_chunk_results(chunks) for r in results)
+        return (r for _, results in self.run_chunk_results(budget.checked(chunks), budget) for r in results)
 
-    def run_chunk_results(self, chunks: Iterator[Chunk]) -> Iterator[tuple[Chunk, list[RawResult]]]:
+    def run_chunk_results(self, chunks: Iterator[Chunk], budget: Budget = UNLIMITED) -> Iterator[tuple[Chunk, list[RawResult]]]:
         """Each chunk with its kept results. Chunks are built (Python, holding the GIL) while the engine
         threads validate the previous ones (Rust, GIL released); at most IN_FLIGHT wait at a time."""
         chunks = iter(chunks)
         first, second = next(chunks, None), next(chunks, None)
         if second is None:  # one record or a small file: no thread pool to start
             if first is not None:
-                yield first, self._run_chunk(first)
+                yield first, budget.spent(self._run_chunk(first, budget))
             return
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            pending = deque([(first, pool.submit(self._run_chunk, first)), (second, pool.submit(self._run_chunk, second))])
-            for chunk in chunks:
-                pending.append((chunk, pool.submit(self._run_chunk, chunk)))
-                if len(pending) >= IN_FLIGHT:
+            pending = deque([(first, pool.submit(self._run_chunk, first, budget)),
+                             (second, pool.submit(self._run_chunk, second, budget))])
+            try:
+                for chunk in chunks:
+                    pending.append((chunk, pool.submit(self._run_chunk, chunk, budget)))
+                    if len(pending) >= IN_FLIGHT:
+                        done, future = pending.popleft()
+                        yield done, budget.spent(future.result())
+                while pending:
                     done, future = pending.popleft()
-                    yield done, future.result()
-            while pending:
-                done, future = pending.popleft()
-                yield done, future.result()
+                    yield done, budget.spent(future.result())
+            finally:  # stopped early (over the budget, an error): chunks not started are not run
+                for _, future in pending:
+                    future.cancel()
 
-    def _run_chunk(self, chunk: Chunk) -> list[RawResult]:
-        return [r for r in self.engine.run(chunk.text) if chunk.keeps(r.focus_node, r.value)]
+    def _run_chunk(self, chunk: Chunk, budget: Budget = UNLIMITED) -> list[RawResult]:
+        cap = budget.run_cap()
+        raw = self.engine.run(chunk.text) if cap is None else self.engine.run(chunk.text, max_results=cap + 1)
+        budget.ran(len(raw), cap)
+        return [r for r in raw if chunk.keeps(r.focus_node, r.value)]
 
     def _result(self, raw: RawResult, dataset: str | None, where: str | None = None) -> ValidationResult:
         shape, name, message = self._rule(raw.shape)

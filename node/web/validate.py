@@ -10,13 +10,14 @@ from flask import Blueprint, Response, request
 from flask_babel import gettext as _
 
 from node import rdfio
-from node.errors import NodeError, ParseError
+from node.errors import NodeError, ParseError, TooManyResults, ValidationTimeout
 from node.profiles import DEFAULT_PROFILE, PROFILES
-from node.validation import Validator
+from node.rdfio import printable
+from node.validation import Validator, minimum
+from node.validation.budget import Budget
 from node.validation.inputs import Document
-from node.validation import minimum
-from node.validation.output import (FileOutcome, checklist_dict, render_json, render_junit, render_turtle,
-                                    summary_line)
+from node.validation.output import (FileOutcome, checklist_dict, outcome_of, render_json, render_junit,
+                                    render_turtle, summary_line)
 from node.web.app import node_context
 from node.web.html import render
 from node.web.i18n import current_language
@@ -60,7 +61,7 @@ def validate():
 def _document(text: str, url: str, media_type: str) -> Document:
     upload = request.files.get("file")
     if upload is not None and upload.filename:
-        name = upload.filename[-200:]
+        name = printable(upload.filename[-200:], longest=None)  # shown in the page and in every report
         return Document(name, data=upload.read(), media_type=media_type or None)
     if url.strip():
         return fetch_document(url, node_context().settings, media_type)
@@ -70,13 +71,18 @@ def _document(text: str, url: str, media_type: str) -> Document:
 
 
 def _validate(document: Document, profile: str) -> FileOutcome:
-    """What `ehds-node validate FILE --profile P` does for one file (node/cli/validate.py)."""
+    """What `ehds-node validate FILE --profile P` does for one file (node/cli/validate.py), within
+    validate_seconds and validate_max_results (then a 503 or 413 page, not a report)."""
     validator = Validator.for_profile(profile)
+    settings = node_context().settings
+    budget = Budget(settings.validate_seconds, settings.validate_max_results)
     try:
-        report, titles = validator.validate_with_titles(document.triples())
+        report, titles = validator.validate_with_titles(document.triples(), budget)
+    except (ValidationTimeout, TooManyResults):
+        raise
     except NodeError as err:
         return FileOutcome(document.name, error=err.message)
-    return FileOutcome(document.name, report=report, titles=tuple(sorted(titles.items())))
+    return outcome_of(document.name, report, titles)
 
 
 def _page(outcome: FileOutcome | None, profile: str, media_type: str, text: str, url: str):

@@ -110,7 +110,8 @@ def test_text_serialised_in_batches_is_the_text_of_the_whole(monkeypatch):
 
 
 def test_results_are_grouped_under_the_nearest_dataset():
-    from node.validation.records import TripleIndex, owning_dataset
+    from node.validation.placing import owning_dataset
+    from node.validation.records import TripleIndex
 
     dcat = "<http://www.w3.org/ns/dcat#"
     lines = [f"<urn:catalog> <{dcat[1:]}dataset> <urn:d1> .", f"<urn:d1> <{RDF_TYPE}> {dcat}Dataset> .",

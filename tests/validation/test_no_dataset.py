@@ -1,5 +1,6 @@
-"""A file without any dcat:Dataset is not a pass (issue 14, finding 5): exit 1 with "no dataset found",
-unless --allow-empty asks for catalogue-level checks only."""
+"""A file without any dcat:Dataset is not a pass (issue 14, finding 5): "could not validate: no dataset
+found", exit 2 as --help and docs/validation.md promise for files that cannot be validated, unless
+--allow-empty asks for catalogue-level checks only."""
 
 import json
 
@@ -18,13 +19,13 @@ SHAPES = "shapes/dcat-ap-3.ttl"
 def test_a_file_without_datasets_fails_with_no_dataset_found(tmp_path, capsys, name, content, allowed_exit):
     path = tmp_path / name
     path.write_bytes(content)
-    assert main(["validate", str(path)]) == 1
-    assert "no dataset found" in capsys.readouterr().out
+    assert main(["validate", str(path)]) == 2
+    assert "could not validate: no dataset found" in capsys.readouterr().out
     assert main(["validate", "--allow-empty", str(path)]) == allowed_exit
 
 
 def test_a_shapes_file_is_not_a_passing_catalogue(capsys):
-    assert main(["validate", "--format", "json", SHAPES]) == 1
+    assert main(["validate", "--format", "json", SHAPES]) == 2
     report = json.loads(capsys.readouterr().out)
     assert report["conforms"] is False and "no dataset found" in report["files"][0]["error"]
 
