@@ -62,12 +62,21 @@ def _reader_went_away() -> int:
     return 128 + 13  # what a shell reports for a process ended by SIGPIPE
 
 
-def held_by_another_command(data_dir):
-    """The store is locked and no live server wrote server.json: another command holds it."""
+def server_to_ask(settings, task: str) -> dict:
+    """The running server (its server.json) to hand `task` to, the store being locked; StoreLocked
+    saying why not when no live server holds it (another command does) or no API token is set."""
     from node.errors import StoreLocked
+    from node.server_file import read_server_file
 
-    return StoreLocked(f"the store in {data_dir} is in use by another ehds-node process (a harvest, a load, a "
-                       "backup; no server is running on it): retry when that process has ended")
+    server = read_server_file(settings.data_dir)
+    if not server:
+        raise StoreLocked(f"the store in {settings.data_dir} is in use by another ehds-node process (a harvest, a "
+                          "load, a backup; no server is running on it): retry when that process has ended")
+    if not settings.api_token:
+        raise StoreLocked(f"the store is in use by the running ehds-node serve at {server['url']}; set "
+                          "EHDS_NODE_API_TOKEN (the same as the server's) so this command can ask the server to "
+                          f"{task}, or stop the server")
+    return server
 
 
 def common_node_options(parser: argparse.ArgumentParser) -> None:

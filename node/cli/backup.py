@@ -15,7 +15,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from node.cli import common_node_options, held_by_another_command, settings_from_args
+from node.cli import common_node_options, server_to_ask, settings_from_args
 from node.errors import ConfigError, StoreError, StoreLocked
 
 REMOTE_STORE_ADVICE = (
@@ -58,15 +58,8 @@ def _backup_through_server(settings) -> Path:
     import requests
 
     from node.harvest.pending import applies_seen
-    from node.server_file import read_server_file
 
-    server = read_server_file(settings.data_dir)
-    if not server:  # no live server wrote server.json: another command (a harvest, a load) holds the store
-        raise held_by_another_command(settings.data_dir) from None
-    if not settings.api_token:
-        raise StoreLocked(f"the store is in use by the running ehds-node serve at {server['url']}; set "
-                          "EHDS_NODE_API_TOKEN (the same as the server's) so this command can ask the server to "
-                          "take the backup, or stop it")
+    server = server_to_ask(settings, "take the backup")
     before = applies_seen(settings.data_dir)  # none pending: finish_pending_applies refused otherwise
     try:
         response = requests.post(server["url"] + "admin/backup", timeout=(5, 3600),

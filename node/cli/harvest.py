@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
-from node.cli import common_node_options, held_by_another_command, settings_from_args
+from node.cli import common_node_options, server_to_ask, settings_from_args
 from node.config import HARVESTER_KINDS
 from node.errors import ConfigError, StoreError, StoreLocked
 
@@ -88,15 +88,7 @@ def _progress(report) -> None:
 
 
 def _harvest_through_server(settings, sources, args) -> int:
-    from node.server_file import read_server_file
-
-    server = read_server_file(settings.data_dir)
-    if not server:  # no live server wrote server.json: another command (a harvest, a load) holds the store
-        raise held_by_another_command(settings.data_dir) from None
-    if not settings.api_token:
-        raise StoreLocked(f"the store is in use by the running ehds-node serve at {server['url']}; set "
-                          "EHDS_NODE_API_TOKEN (the same as the server's) so this command can ask the server to "
-                          "run the harvest")
+    server = server_to_ask(settings, "run the harvest")
     if args.url:
         raise ConfigError("--url tries need the store: stop the server, or configure the source")
     failed = 0
