@@ -92,15 +92,16 @@ def _results(body: bytes, media_type: str, max_rows: int | None, streamed: bool 
     fmt = RESULT_FORMATS.get(media_type)
     if fmt is None:
         raise QueryError(f"a SELECT/ASK result cannot be written as {media_type}")
+    counted = max_rows is not None and not _fewer_rows_than(body, max_rows + 1)
+    if streamed and not counted and fmt == ox.QueryResultsFormat.JSON:
+        _unreadable_answer_guard(lambda: json.loads(body))  # whole, before it is passed on (below)
     parsed = _parse_results(body)  # lazily: the head now, each row when it is read
     if isinstance(parsed, ox.QueryBoolean):
         return QueryResult(parsed.serialize(format=fmt), media_type, "boolean")
-    if max_rows is not None and not _fewer_rows_than(body, max_rows + 1):
+    if counted:
         rows = _unreadable_answer_guard(lambda: sum(1 for _ in parsed))  # reads it all
         if rows > max_rows:
             raise _too_many(max_rows, "rows")
-    elif fmt == ox.QueryResultsFormat.JSON and streamed:
-        _unreadable_answer_guard(lambda: json.loads(body))  # whole, before it is passed on (below)
     if fmt == ox.QueryResultsFormat.JSON:
         return QueryResult(body, media_type, "solutions")  # already what was asked for
     return QueryResult(_unreadable_answer_guard(lambda: _parse_results(body).serialize(format=fmt)),
