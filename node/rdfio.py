@@ -238,6 +238,16 @@ def serialize(triples: Iterable[ox.Triple], media_type: str) -> bytes:
     return ox.serialize(triples, format=syntax.ox_format)
 
 
+def ntriples_lines(text: str) -> list[str]:
+    """The lines of N-Triples as Oxigraph writes them (one triple a line, each ended by "\n"). Not
+    str.splitlines(): a literal keeps U+0085, U+2028 and U+2029 unescaped, and splitlines() ends a
+    line at each of them, cutting a triple in two."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def ntriples_to_triples(data: bytes) -> list[ox.Triple]:
     """Our own N-Triples (already checked when it was stored) back into triples."""
     return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import pyoxigraph as ox
 
+from node.rdfio import ntriples_lines
 from node.validation.engines import RawResult
 from node.validation.records import Chunk, RecordSplitter, TripleIndex, hierarchy_classes, ntriples_texts
 
@@ -82,13 +83,13 @@ def validate_records(validator: "Validator", records: Iterable[tuple[str, Iterab
 def _prepare(number: int, key: str, triples: Iterable[ox.Triple], backward: frozenset[str]) -> _Record:
     whole = "".join(ntriples_texts(triples))
     index = TripleIndex([whole])
-    lines = whole.splitlines()
+    lines = ntriples_lines(whole)
     prefix = f"_:r{number}x"
     text = [_renamed(line, prefix) if "_:" in line else line for line in lines]
     signatures: dict[str, object] = {}
     for subject in index.subjects():
         if not subject.startswith("_:"):
-            own = index.text(subject).splitlines()
+            own = ntriples_lines(index.text(subject))
             signatures[subject] = _PRIVATE if any(" _:" in line for line in own) else hash(tuple(sorted(own)))
     for term in _IRI_OBJECTS.findall(whole):  # the IRIs it links to or types with
         signatures.setdefault(term, 0)  # mentioned, not described: shared only with others that do the same

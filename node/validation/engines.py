@@ -20,7 +20,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
 from node.errors import ConfigError
-from node.rdfio import rdflib_term_to_ox, to_rdflib
+from node.rdfio import ntriples_lines, rdflib_term_to_ox, to_rdflib
 
 ENGINES = ("fast", "pyshacl")
 
@@ -76,7 +76,7 @@ def _engine_bnode_labels(ntriples: str, offset: int) -> dict[str, str]:
 
 def _blank_nodes_in_order(ntriples: str) -> list[str]:
     seen: dict[str, None] = {}
-    for line in ntriples.splitlines():
+    for line in ntriples_lines(ntriples):
         if not line or line.startswith("#"):
             continue
         subject, _, rest = line.split(" ", 2)

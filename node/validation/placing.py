@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 
+from node.rdfio import ntriples_lines
 from node.validation.records import DATASET, TripleIndex
 
 LOCATION_STEPS = 10  # a longer path is shown as its first and last 5 steps around "…"
@@ -131,7 +132,7 @@ class Placer:
         steps = self._steps_from.get(parent)
         if steps is None:
             steps = self._steps_from[parent] = {}
-            for line in self.index.text(parent).splitlines():
+            for line in ntriples_lines(self.index.text(parent)):
                 _, predicate, obj = line.split(" ", 2)
                 steps.setdefault(obj[:-2], predicate)
         return steps.get(child)

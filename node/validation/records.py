@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 from rdflib import Graph
 
-from node.rdfio import from_rdflib
+from node.rdfio import from_rdflib, ntriples_lines
 from vocab.vocabularies import class_hierarchy_subjects
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -73,7 +73,7 @@ def links_in(text: str) -> list[str]:
     """The IRI and blank-node objects of N-Triples lines, rdf:type left out, in line order. (A loop over
     the lines: Python's regular expressions scan such a pattern more slowly.)"""
     links = []
-    for line in text.splitlines():
+    for line in ntriples_lines(text):
         _, predicate, rest = line.split(" ", 2)
         if rest[0] in "<_" and predicate != RDF_TYPE:  # "_:" never starts a literal
             links.append(rest[:-2])
@@ -123,7 +123,7 @@ class TripleIndex:
         return links_in(self.text(subject))
 
     def type_lines(self, node: str) -> list[str]:
-        return [line for line in self.text(node).splitlines() if line.split(" ", 2)[1] == RDF_TYPE]
+        return [line for line in ntriples_lines(self.text(node)) if line.split(" ", 2)[1] == RDF_TYPE]
 
 
     def datasets(self) -> list[str]:
@@ -202,7 +202,7 @@ class RecordSplitter:
             text = self.index.text(root)
             links = self._root_links[root] = links_in(text)
             if any(obj in root_set and obj != root for obj in links):  # few roots link to roots: split only theirs
-                for line in text.splitlines():
+                for line in ntriples_lines(text):
                     _, predicate, obj = split_line(line)
                     if predicate != RDF_TYPE and obj in root_set and obj != root:
                         incoming[obj].append(line)
@@ -264,7 +264,7 @@ class RecordSplitter:
         kept: list[str] = []
         counts: dict[str, int] = defaultdict(int)
         hub = text.split(" ", 1)[0]
-        for line in text.splitlines():
+        for line in ntriples_lines(text):
             _, predicate, obj = split_line(line)
             if predicate != RDF_TYPE and obj in self.root_set and obj != hub and predicate not in self.uncapped:
                 counts[predicate] += 1

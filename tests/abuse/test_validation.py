@@ -198,3 +198,22 @@ def test_a_validation_over_validate_max_results_is_a_413_saying_so(settings, tmp
     path = tmp_path / "many.ttl"
     path.write_text(many)
     assert main(["validate", str(path)]) == 1  # the CLI has no limit
+
+
+def test_line_separators_inside_a_literal_do_not_cut_its_triple(tmp_path, capsys, client):
+    """Oxigraph writes U+0085, U+2028 and U+2029 unescaped in N-Triples literals, and str.splitlines()
+    ended a line at each: validating a title holding one was a traceback (and a 500 on the web)."""
+    from importlib.resources import files
+
+    text = files("node.data").joinpath("hdh-catalogue.ttl").read_text(encoding="utf-8")
+    odd = text.replace("Système national des données de santé", "Système\u2028national\u0085des\u2029données", 1)
+    assert odd != text
+    path = tmp_path / "odd.ttl"
+    path.write_text(odd, encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    assert "conforms" in capsys.readouterr().out
+    pasted = "@base <http://localhost:8080/> .\n" + odd  # pasted text has no file location to resolve against
+    answer = post(client, text=pasted, download="json")
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+    [report] = answer.get_json()["files"]
+    assert report["error"] is None and report["conforms"], report
