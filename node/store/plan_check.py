@@ -15,7 +15,6 @@ import threading
 import time
 from collections import OrderedDict
 
-from node import errors
 from node.errors import QueryError, QueryTimeout, TooManyRequests
 from node.store import worker_process
 
@@ -72,8 +71,7 @@ class PlanChecker:
         finally:
             if helper is not None:
                 self._give_back(helper)
-        if reply[0] == "error":
-            raise _ERRORS.get(reply[1], QueryError)(reply[2])
+        worker_process.result_of(reply)
 
     def warm_up(self) -> None:
         """One helper started ahead of the first query (an interpreter takes ~0.2 s to start)."""
@@ -111,6 +109,3 @@ class PlanChecker:
             helpers, self._idle = self._idle, []
         for helper in helpers:
             worker_process.stop(*helper)
-
-
-_ERRORS = {cls.__name__: cls for cls in (errors.QueryError, errors.QueryRefused)}

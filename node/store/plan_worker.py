@@ -19,9 +19,9 @@ from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
-from node import errors
 from node.errors import QueryError, QueryRefused
 from node.sparql.analysis import analyze
+from node.store.worker_process import answer_jobs
 
 PLAN_STACK_BYTES = 1024 * 1024
 _CHECK_VARIABLE = "ehds_node_planned_as_select"
@@ -60,17 +60,12 @@ def _planned(store: ox.Store, sparql: str, base_iri: str | None):
 def serve(conn: Connection) -> None:
     """Answer checks until the web process closes the connection."""
     empty = ox.Store()  # in memory, never written: queries are only planned against it
-    while True:
-        try:
-            sparql, base_iri = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            check_with_oxigraph(empty, sparql, base_iri)
-            reply = ("ok",)
-        except errors.NodeError as err:
-            reply = ("error", type(err).__name__, err.message)
-        conn.send(reply)
+
+    def check(sparql: str, base_iri: str | None) -> tuple:
+        check_with_oxigraph(empty, sparql, base_iri)
+        return ()
+
+    answer_jobs(conn, check)
 
 
 def main(fd: int, nice: int) -> None:

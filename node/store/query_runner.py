@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from node import errors
 from node.errors import QueryError, QueryTimeout, StoreError
 from node.store import worker_process
 from node.store.base import QueryResult
@@ -213,13 +212,5 @@ def _stop(worker: _Worker) -> None:
     worker_process.stop(worker.process, worker.conn)
 
 
-_ERRORS = {cls.__name__: cls for cls in (errors.QueryError, errors.QueryRefused, errors.QueryTimeout,
-                                         errors.StoreError, errors.NotAcceptable)}
-
-
 def _answer(reply) -> QueryResult:
-    status, *rest = reply
-    if status == "ok":
-        return QueryResult(*rest)
-    name, message = rest
-    raise _ERRORS.get(name, QueryError)(message)
+    return QueryResult(*worker_process.result_of(reply))

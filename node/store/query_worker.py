@@ -15,28 +15,25 @@ import pyoxigraph as ox
 
 from node import errors
 from node.store.query_exec import execute
+from node.store.worker_process import answer_jobs
 
 
 def worker_main(conn) -> None:
     """Answer jobs until the server closes the connection."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server handles Ctrl-C and stops us
-    store, opened = None, None
-    while True:
+    opened: dict[str, ox.Store] = {}  # the checkpoint last read (a new one replaces it)
+
+    def run(snapshot: str, job) -> tuple:
         try:
-            snapshot, job = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            if snapshot != opened:
-                store, opened = None, None
-                store, opened = ox.Store.read_only(snapshot), snapshot
-            result = execute(store, job)
-            reply = ("ok", result.body, result.media_type, result.kind)
-        except errors.NodeError as err:
-            reply = ("error", type(err).__name__, err.message)
+            if snapshot not in opened:
+                opened.clear()
+                opened[snapshot] = ox.Store.read_only(snapshot)
+            result = execute(opened[snapshot], job)
         except (OSError, RuntimeError) as err:
-            reply = ("error", "StoreError", f"store read failed: {err}")
-        conn.send(reply)
+            raise errors.StoreError(f"store read failed: {err}") from None
+        return result.body, result.media_type, result.kind
+
+    answer_jobs(conn, run)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,12 @@ import subprocess
 import sys
 from multiprocessing.connection import Connection
 
-from node.errors import StoreError
+from node import errors
+from node.errors import QueryError, StoreError
+
+# the errors a helper may report, by class name (a reply carries the name, not the object)
+_REPORTED = {cls.__name__: cls for cls in (errors.QueryError, errors.QueryRefused, errors.QueryTimeout,
+                                           errors.StoreError, errors.NotAcceptable)}
 
 
 def spawn(module: str, *args: str) -> tuple[subprocess.Popen, Connection]:
@@ -41,3 +46,27 @@ def stop(process: subprocess.Popen, conn: Connection) -> None:
         process.wait(timeout=5)
     except subprocess.TimeoutExpired:
         pass
+
+
+def answer_jobs(conn: Connection, handle) -> None:
+    """In the helper: `handle(*job)` for each job until the web process closes the connection; its
+    result is sent as ("ok", *result), a NodeError as ("error", class name, message)."""
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply = ("ok", *handle(*job))
+        except errors.NodeError as err:
+            reply = ("error", type(err).__name__, err.message)
+        conn.send(reply)
+
+
+def result_of(reply) -> tuple:
+    """In the web process: a helper's reply as its result, or its error raised again."""
+    status, *rest = reply
+    if status == "ok":
+        return tuple(rest)
+    name, message = rest
+    raise _REPORTED.get(name, QueryError)(message)
